@@ -1,0 +1,202 @@
+#include "linli/pos/db.h"
+
+#include <sqlite3.h>
+
+namespace linli {
+namespace {
+
+[[noreturn]] void Throw(sqlite3* db, int rc, std::string_view context) {
+  std::string msg(context);
+  msg += ": ";
+  msg += db ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
+  throw DbError(db ? sqlite3_extended_errcode(db) : rc, msg);
+}
+
+}  // namespace
+
+Statement::Statement(sqlite3* db, std::string_view sql) : db_(db) {
+  int rc = sqlite3_prepare_v3(db, sql.data(), static_cast<int>(sql.size()),
+                              SQLITE_PREPARE_PERSISTENT, &stmt_, nullptr);
+  if (rc != SQLITE_OK) Throw(db, rc, "prepare \"" + std::string(sql.substr(0, 80)) + "\"");
+}
+
+Statement::~Statement() { sqlite3_finalize(stmt_); }
+
+Statement::Statement(Statement&& o) noexcept : db_(o.db_), stmt_(o.stmt_) { o.stmt_ = nullptr; }
+
+Statement& Statement::Bind(int i, int64_t v) {
+  int rc = sqlite3_bind_int64(stmt_, i, v);
+  if (rc != SQLITE_OK) Throw(db_, rc, "bind");
+  return *this;
+}
+
+Statement& Statement::Bind(int i, std::string_view v) {
+  int rc = sqlite3_bind_text(stmt_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
+  if (rc != SQLITE_OK) Throw(db_, rc, "bind");
+  return *this;
+}
+
+Statement& Statement::BindBlob(int i, const void* data, size_t size) {
+  int rc = sqlite3_bind_blob(stmt_, i, data, static_cast<int>(size), SQLITE_TRANSIENT);
+  if (rc != SQLITE_OK) Throw(db_, rc, "bind");
+  return *this;
+}
+
+Statement& Statement::BindNull(int i) {
+  int rc = sqlite3_bind_null(stmt_, i);
+  if (rc != SQLITE_OK) Throw(db_, rc, "bind");
+  return *this;
+}
+
+bool Statement::Step() {
+  int rc = sqlite3_step(stmt_);
+  if (rc == SQLITE_ROW) return true;
+  if (rc == SQLITE_DONE) return false;
+  std::string context = std::string("step \"") + std::string(sqlite3_sql(stmt_)).substr(0, 80) + "\"";
+  sqlite3_reset(stmt_);
+  Throw(db_, rc, context);
+}
+
+void Statement::Run() {
+  while (Step()) {
+  }
+  Reset();
+}
+
+void Statement::Reset() {
+  sqlite3_reset(stmt_);
+  sqlite3_clear_bindings(stmt_);
+}
+
+int64_t Statement::Int(int col) const { return sqlite3_column_int64(stmt_, col); }
+
+std::string Statement::Text(int col) const {
+  const unsigned char* p = sqlite3_column_text(stmt_, col);
+  if (!p) return {};
+  return std::string(reinterpret_cast<const char*>(p), sqlite3_column_bytes(stmt_, col));
+}
+
+std::string Statement::Blob(int col) const {
+  const void* p = sqlite3_column_blob(stmt_, col);
+  if (!p) return {};
+  return std::string(static_cast<const char*>(p), sqlite3_column_bytes(stmt_, col));
+}
+
+bool Statement::IsNull(int col) const { return sqlite3_column_type(stmt_, col) == SQLITE_NULL; }
+
+std::optional<int64_t> Statement::OptInt(int col) const {
+  if (IsNull(col)) return std::nullopt;
+  return Int(col);
+}
+
+std::optional<std::string> Statement::OptText(int col) const {
+  if (IsNull(col)) return std::nullopt;
+  return Text(col);
+}
+
+Result<std::unique_ptr<Database>> Database::Open(const std::string& path, const OpenOptions& opts) {
+  int flags = opts.read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE;
+  if (opts.create && !opts.read_only) flags |= SQLITE_OPEN_CREATE;
+  flags |= SQLITE_OPEN_NOMUTEX;
+  sqlite3* db = nullptr;
+  int rc = sqlite3_open_v2(path.c_str(), &db, flags, opts.vfs);
+  if (rc != SQLITE_OK) {
+    std::string msg = db ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
+    sqlite3_close(db);
+    if (rc == SQLITE_CANTOPEN && !opts.create) {
+      return Status::NotFound("cannot open store database " + path + " (" + msg +
+                              "); check the path, or create one with `linli init`");
+    }
+    return Status::IoError("cannot open database " + path + ": " + msg);
+  }
+  sqlite3_extended_result_codes(db, 1);
+  std::unique_ptr<Database> out(new Database(db, path));
+  Status st = Guard([&] {
+    out->Exec("PRAGMA busy_timeout=5000");
+    out->Exec("PRAGMA foreign_keys=ON");
+    if (!opts.read_only) out->Exec("PRAGMA journal_mode=WAL");
+    out->Exec(opts.synchronous_full ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL");
+    // Reading the schema catches a file that is not a database at all.
+    out->Exec("SELECT count(*) FROM sqlite_schema");
+  });
+  if (!st.ok()) {
+    return Status(st.code() == Status::Code::kCorruption
+                      ? Status::Corruption(path + " is not a Linli database or is damaged: " +
+                                           st.message())
+                      : st);
+  }
+  return out;
+}
+
+Database::~Database() {
+  cache_.clear();
+  sqlite3_close_v2(db_);
+}
+
+void Database::Exec(std::string_view sql) {
+  std::string s(sql);
+  char* err = nullptr;
+  int rc = sqlite3_exec(db_, s.c_str(), nullptr, nullptr, &err);
+  if (rc != SQLITE_OK) {
+    std::string msg = err ? err : sqlite3_errstr(rc);
+    sqlite3_free(err);
+    throw DbError(sqlite3_extended_errcode(db_), msg);
+  }
+}
+
+Statement Database::Prepare(std::string_view sql) { return Statement(db_, sql); }
+
+Statement& Database::Cached(const char* sql) {
+  auto it = cache_.find(sql);
+  if (it == cache_.end()) {
+    it = cache_.emplace(sql, std::make_unique<Statement>(db_, sql)).first;
+  } else {
+    it->second->Reset();
+  }
+  return *it->second;
+}
+
+int64_t Database::LastInsertRowId() const { return sqlite3_last_insert_rowid(db_); }
+int Database::Changes() const { return sqlite3_changes(db_); }
+
+Transaction::Transaction(Database& db) : db_(db) { db_.Exec("BEGIN IMMEDIATE"); }
+
+Transaction::~Transaction() {
+  if (!done_) {
+    // A failed COMMIT may already have rolled back; ignore the error then.
+    sqlite3_exec(db_.handle(), "ROLLBACK", nullptr, nullptr, nullptr);
+  }
+}
+
+void Transaction::Commit() {
+  db_.Exec("COMMIT");
+  done_ = true;
+}
+
+Status DbErrorToStatus(const DbError& e) {
+  switch (e.code() & 0xff) {
+    case SQLITE_FULL:
+      return Status::IoError("the disk is full (" + std::string(e.what()) +
+                             "); nothing was saved. Free some space and try again");
+    case SQLITE_IOERR:
+      return Status::IoError("the disk reported an error (" + std::string(e.what()) +
+                             "); nothing was saved. Check the disk and try again");
+    case SQLITE_READONLY:
+      return Status::IoError("the database is read-only (" + std::string(e.what()) +
+                             "); check the file's permissions");
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+      return Status::Unavailable("the database is busy in another program (" +
+                                 std::string(e.what()) + "); try again in a moment");
+    case SQLITE_CORRUPT:
+    case SQLITE_NOTADB:
+      return Status::Corruption("the database is damaged (" + std::string(e.what()) +
+                                "); restore it from a backup");
+    case SQLITE_CONSTRAINT:
+      return Status::InvalidArgument(std::string("a constraint was violated: ") + e.what());
+    default:
+      return Status::IoError(std::string("database error: ") + e.what());
+  }
+}
+
+}  // namespace linli

@@ -1,0 +1,152 @@
+#include "linli/pos/text.h"
+
+#include <unicode/translit.h>
+#include <unicode/uchar.h>
+#include <unicode/unistr.h>
+#include <unicode/utf8.h>
+
+#include <cstdlib>
+#include <cstdio>
+
+namespace linli {
+
+bool IsValidUtf8(std::string_view s) {
+  int32_t i = 0;
+  const int32_t n = static_cast<int32_t>(s.size());
+  const auto* p = reinterpret_cast<const uint8_t*>(s.data());
+  while (i < n) {
+    UChar32 c;
+    U8_NEXT(p, i, n, c);
+    if (c < 0) return false;
+  }
+  return true;
+}
+
+std::string NormalizeQuery(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  int32_t i = 0;
+  const int32_t n = static_cast<int32_t>(s.size());
+  const auto* p = reinterpret_cast<const uint8_t*>(s.data());
+  while (i < n) {
+    const int32_t start = i;
+    UChar32 c;
+    U8_NEXT(p, i, n, c);
+    if (c >= 0xFF01 && c <= 0xFF5E) c -= 0xFEE0;  // full-width ASCII
+    if (c == 0x3000) c = ' ';                      // ideographic space
+    if (c >= 0 && c < 0x80) {
+      out += static_cast<char>(c >= 'A' && c <= 'Z' ? c + 32 : c);
+    } else {
+      out.append(s.substr(start, i - start));
+    }
+  }
+  while (!out.empty() && out.back() == ' ') out.pop_back();
+  size_t lead = out.find_first_not_of(' ');
+  return lead == std::string::npos ? std::string() : out.substr(lead);
+}
+
+struct PinyinIndexer::Impl {
+  std::unique_ptr<icu::Transliterator> han_latin;
+};
+
+PinyinIndexer::PinyinIndexer() : impl_(std::make_unique<Impl>()) {
+  UErrorCode err = U_ZERO_ERROR;
+  // Han-Latin gives toned syllables separated by spaces ("kě kǒu"); Latin-ASCII
+  // strips the tones. Only Han runs are converted, so Latin and digits pass.
+  impl_->han_latin.reset(icu::Transliterator::createInstance(
+      "Han-Latin/Names; Latin-ASCII; Lower", UTRANS_FORWARD, err));
+  if (U_FAILURE(err) || !impl_->han_latin) {
+    std::fprintf(stderr, "linli: ICU Han-Latin transliterator unavailable: %s\n", u_errorName(err));
+    std::abort();
+  }
+}
+
+PinyinIndexer::~PinyinIndexer() = default;
+
+Pinyin PinyinIndexer::Index(std::string_view utf8_name) {
+  Pinyin out;
+  icu::UnicodeString text = icu::UnicodeString::fromUTF8(
+      icu::StringPiece(utf8_name.data(), static_cast<int32_t>(utf8_name.size())));
+  // Transliterate each Han character on its own so every syllable's initial
+  // is known exactly, even where ICU would join neighbouring syllables.
+  bool prev_alnum = false;
+  for (int32_t i = 0; i < text.length();) {
+    UChar32 c = text.char32At(i);
+    const int32_t len = U16_LENGTH(c);
+    if (u_hasBinaryProperty(c, UCHAR_IDEOGRAPHIC)) {
+      icu::UnicodeString one(c);
+      impl_->han_latin->transliterate(one);
+      std::string syl;
+      one.toUTF8String(syl);
+      std::string letters;
+      for (char ch : syl) {
+        if (ch >= 'a' && ch <= 'z') letters += ch;
+      }
+      if (!letters.empty()) {
+        out.initials += letters[0];
+        out.full += letters;
+      }
+      prev_alnum = false;
+    } else if (c < 0x80 && (isalnum(static_cast<int>(c)))) {
+      char ch = static_cast<char>(c >= 'A' && c <= 'Z' ? c + 32 : c);
+      // A Latin/digit run counts as one word for initials ("330ml" stays whole).
+      out.initials += ch;
+      out.full += ch;
+      prev_alnum = true;
+    } else if (c >= 0xFF10 && c <= 0xFF5A && u_isalnum(c)) {
+      char ch = static_cast<char>(u_tolower(c - 0xFEE0));
+      out.initials += ch;
+      out.full += ch;
+      prev_alnum = true;
+    } else {
+      prev_alnum = false;
+    }
+    (void)prev_alnum;
+    i += len;
+  }
+  return out;
+}
+
+namespace {
+
+int CharWidth(UChar32 c) {
+  if (c == 0) return 0;
+  const int8_t cat = static_cast<int8_t>(u_charType(c));
+  if (cat == U_NON_SPACING_MARK || cat == U_ENCLOSING_MARK || cat == U_FORMAT_CHAR) return 0;
+  if (c == 0x200B) return 0;
+  const int ea = u_getIntPropertyValue(c, UCHAR_EAST_ASIAN_WIDTH);
+  return (ea == U_EA_WIDE || ea == U_EA_FULLWIDTH) ? 2 : 1;
+}
+
+}  // namespace
+
+int DisplayWidth(std::string_view s) {
+  int w = 0;
+  int32_t i = 0;
+  const int32_t n = static_cast<int32_t>(s.size());
+  const auto* p = reinterpret_cast<const uint8_t*>(s.data());
+  while (i < n) {
+    UChar32 c;
+    U8_NEXT(p, i, n, c);
+    w += c < 0 ? 1 : CharWidth(c);
+  }
+  return w;
+}
+
+std::string TruncateToWidth(std::string_view s, int columns) {
+  int w = 0;
+  int32_t i = 0;
+  const int32_t n = static_cast<int32_t>(s.size());
+  const auto* p = reinterpret_cast<const uint8_t*>(s.data());
+  while (i < n) {
+    const int32_t start = i;
+    UChar32 c;
+    U8_NEXT(p, i, n, c);
+    const int cw = c < 0 ? 1 : CharWidth(c);
+    if (w + cw > columns) return std::string(s.substr(0, start));
+    w += cw;
+  }
+  return std::string(s);
+}
+
+}  // namespace linli

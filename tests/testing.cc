@@ -1,0 +1,61 @@
+#include "testing.h"
+
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <random>
+#include <sstream>
+
+#include "linli/pos/store.h"
+
+namespace linli::testing {
+
+TempDir::TempDir() {
+  std::random_device rd;
+  path_ = std::filesystem::temp_directory_path() /
+          ("linli-test-" + std::to_string(getpid()) + "-" + std::to_string(rd()));
+  std::filesystem::create_directories(path_);
+}
+
+TempDir::~TempDir() {
+  std::error_code ec;
+  std::filesystem::remove_all(path_, ec);
+}
+
+void WriteFile(const std::string& path, const std::string& text) {
+  std::ofstream f(path, std::ios::binary);
+  f << text;
+}
+
+std::string ReadFile(const std::string& path) {
+  std::ifstream f(path, std::ios::binary);
+  std::stringstream ss;
+  ss << f.rdbuf();
+  return ss.str();
+}
+
+RunResult RunLinli(const std::string& args, const std::string& input) {
+  TempDir io;
+  const std::string in = io.File("stdin"), out = io.File("stdout"), err = io.File("stderr");
+  WriteFile(in, input);
+  const std::string cmd = std::string("'") + LINLI_BIN + "' " + args + " <'" + in + "' >'" + out +
+                          "' 2>'" + err + "'";
+  int rc = std::system(cmd.c_str());
+  RunResult r;
+  r.exit_code = WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
+  r.out = ReadFile(out);
+  r.err = ReadFile(err);
+  return r;
+}
+
+std::string MakeStore(const TempDir& dir, const std::string& code) {
+  const std::string path = dir.File("store.db");
+  SystemClock clock;
+  Status st = InitStore(path, {code, "测试店", "Asia/Shanghai"}, clock);
+  if (!st.ok()) throw std::runtime_error(st.ToString());
+  return path;
+}
+
+}  // namespace linli::testing
