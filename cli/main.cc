@@ -1,1 +1,58 @@
-int main() { return 0; }
+// linli: the store's command line over the pos core (DESIGN §1).
+#include <cstdio>
+#include <iostream>
+
+#include "cli.h"
+
+namespace linli::cli {
+
+int& ExitCode() {
+  static int code = 0;
+  return code;
+}
+
+const Clock& TheClock() {
+  static SystemClock clock;
+  return clock;
+}
+
+int Fail(const Status& st) {
+  std::cerr << "linli: " << st.message() << "\n";
+  return 1;
+}
+
+int Fail(const std::string& message, int code) {
+  std::cerr << "linli: " << message << "\n";
+  return code;
+}
+
+std::unique_ptr<Database> OpenStoreOrFail(const std::string& path);
+
+void PrintJson(const nlohmann::json& j, bool compact) {
+  std::cout << (compact ? j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)
+                        : j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace))
+            << "\n";
+}
+
+std::string ReadLineFromStdin() {
+  std::string line;
+  std::getline(std::cin, line);
+  while (!line.empty() && (line.back() == '\r' || line.back() == ' ')) line.pop_back();
+  return line;
+}
+
+}  // namespace linli::cli
+
+int main(int argc, char** argv) {
+  CLI::App app{"linli — 邻里 point of sale: store database, catalog, stock, barcodes"};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", "linli 0.1.0");
+  linli::cli::RegisterStoreCommands(app);
+  linli::cli::RegisterCatalogCommands(app);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e);
+  }
+  return linli::cli::ExitCode();
+}

@@ -54,7 +54,7 @@ PinyinIndexer::PinyinIndexer() : impl_(std::make_unique<Impl>()) {
   // Han-Latin gives toned syllables separated by spaces ("kě kǒu"); Latin-ASCII
   // strips the tones. Only Han runs are converted, so Latin and digits pass.
   impl_->han_latin.reset(icu::Transliterator::createInstance(
-      "Han-Latin/Names; Latin-ASCII; Lower", UTRANS_FORWARD, err));
+      "Han-Latin; Latin-ASCII; Lower", UTRANS_FORWARD, err));
   if (U_FAILURE(err) || !impl_->han_latin) {
     std::fprintf(stderr, "linli: ICU Han-Latin transliterator unavailable: %s\n", u_errorName(err));
     std::abort();
@@ -67,42 +67,42 @@ Pinyin PinyinIndexer::Index(std::string_view utf8_name) {
   Pinyin out;
   icu::UnicodeString text = icu::UnicodeString::fromUTF8(
       icu::StringPiece(utf8_name.data(), static_cast<int32_t>(utf8_name.size())));
-  // Transliterate each Han character on its own so every syllable's initial
-  // is known exactly, even where ICU would join neighbouring syllables.
-  bool prev_alnum = false;
-  for (int32_t i = 0; i < text.length();) {
+  // Han runs are transliterated whole, so ICU can pick readings from context
+  // (可口可乐 → "ke kou ke le", not 乐 "yue"); it separates syllables with
+  // spaces, and each syllable gives one initial. Latin letters and digits
+  // outside Han runs are kept as they are, lower-cased.
+  int32_t i = 0;
+  while (i < text.length()) {
     UChar32 c = text.char32At(i);
-    const int32_t len = U16_LENGTH(c);
     if (u_hasBinaryProperty(c, UCHAR_IDEOGRAPHIC)) {
-      icu::UnicodeString one(c);
-      impl_->han_latin->transliterate(one);
-      std::string syl;
-      one.toUTF8String(syl);
-      std::string letters;
-      for (char ch : syl) {
-        if (ch >= 'a' && ch <= 'z') letters += ch;
+      int32_t j = i;
+      while (j < text.length() && u_hasBinaryProperty(text.char32At(j), UCHAR_IDEOGRAPHIC)) {
+        j += U16_LENGTH(text.char32At(j));
       }
-      if (!letters.empty()) {
-        out.initials += letters[0];
-        out.full += letters;
+      icu::UnicodeString run(text, i, j - i);
+      impl_->han_latin->transliterate(run);
+      std::string latin;
+      run.toUTF8String(latin);
+      bool word_start = true;
+      for (char ch : latin) {
+        if (ch >= 'a' && ch <= 'z') {
+          if (word_start) out.initials += ch;
+          out.full += ch;
+          word_start = false;
+        } else {
+          word_start = true;
+        }
       }
-      prev_alnum = false;
-    } else if (c < 0x80 && (isalnum(static_cast<int>(c)))) {
-      char ch = static_cast<char>(c >= 'A' && c <= 'Z' ? c + 32 : c);
-      // A Latin/digit run counts as one word for initials ("330ml" stays whole).
-      out.initials += ch;
-      out.full += ch;
-      prev_alnum = true;
-    } else if (c >= 0xFF10 && c <= 0xFF5A && u_isalnum(c)) {
-      char ch = static_cast<char>(u_tolower(c - 0xFEE0));
-      out.initials += ch;
-      out.full += ch;
-      prev_alnum = true;
-    } else {
-      prev_alnum = false;
+      i = j;
+      continue;
     }
-    (void)prev_alnum;
-    i += len;
+    if (c >= 0xFF10 && c <= 0xFF5A) c -= 0xFEE0;  // full-width letters and digits
+    if (c < 0x80 && isalnum(static_cast<int>(c))) {
+      const char ch = static_cast<char>(c >= 'A' && c <= 'Z' ? c + 32 : c);
+      out.initials += ch;
+      out.full += ch;
+    }
+    i += U16_LENGTH(c);
   }
   return out;
 }

@@ -53,6 +53,7 @@ CREATE TABLE products (
   cost_fen        INTEGER CHECK (cost_fen >= 0),
   pinyin_initials TEXT NOT NULL DEFAULT '',
   pinyin_full     TEXT NOT NULL DEFAULT '',
+  search_name     TEXT NOT NULL DEFAULT '',  -- name lower-cased and width-folded
   active          INTEGER NOT NULL DEFAULT 1,
   updated_at      TEXT NOT NULL
 );
@@ -93,3 +94,8 @@ CREATE TABLE stock_on_hand (
   qty_milli  INTEGER NOT NULL,
   updated_at TEXT NOT NULL
 );
+
+-- Search by pinyin initials and name prefix uses these; substring search scans.
+CREATE INDEX products_by_initials ON products(pinyin_initials);
+CREATE INDEX products_by_pinyin ON products(pinyin_full);
+CREATE INDEX products_by_search_name ON products(search_name);

@@ -1,0 +1,229 @@
+// linli catalog import|find|export · linli barcode classify
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+#include <fmt/format.h>
+
+#include "cli.h"
+#include "linli/pos/barcode.h"
+#include "linli/pos/catalog.h"
+#include "linli/pos/money.h"
+#include "linli/pos/rounding.h"
+
+namespace linli::cli {
+namespace {
+
+struct ImportOpts {
+  std::string db, file;
+  bool skip_bad = false, json = false;
+};
+struct FindOpts {
+  std::string db, query;
+  int limit = 20;
+  bool json = false;
+};
+struct ExportOpts {
+  std::string db, out;
+};
+struct ClassifyOpts {
+  std::string db, code;
+};
+
+nlohmann::json ProductJson(const Product& p) {
+  nlohmann::json j = {{"sku", p.sku},
+                      {"name", p.name},
+                      {"category", p.category},
+                      {"unit", p.unit},
+                      {"price_fen", p.price_fen},
+                      {"price", FormatYuan(Money::Fen(p.price_fen))},
+                      {"tax_rate_bp", p.tax_rate_bp}};
+  if (p.cost_fen) j["cost_fen"] = *p.cost_fen;
+  if (!p.plu.empty()) j["plu"] = p.plu;
+  if (!p.barcodes.empty()) {
+    nlohmann::json codes = nlohmann::json::array();
+    for (const auto& b : p.barcodes) {
+      nlohmann::json c = {{"code", b.code}};
+      if (b.pack_qty_milli != 1000) c["pack_qty_milli"] = b.pack_qty_milli;
+      codes.push_back(c);
+    }
+    j["barcodes"] = codes;
+  }
+  return j;
+}
+
+}  // namespace
+
+void RegisterCatalogCommands(CLI::App& app) {
+  CLI::App* catalog = app.add_subcommand("catalog", "Import, search and export the product catalog");
+  catalog->require_subcommand(1);
+
+  // ---- import
+  auto imp = std::make_shared<ImportOpts>();
+  CLI::App* ci = catalog->add_subcommand("import", "Import products from a UTF-8 CSV file");
+  ci->add_option("--db", imp->db, "Store database")->required();
+  ci->add_option("csv", imp->file, "CSV file with a header row")->required();
+  ci->add_flag("--skip-bad", imp->skip_bad, "Import the good rows and report the bad ones");
+  ci->add_flag("--json", imp->json, "Print the report as JSON");
+  ci->callback([imp] {
+    std::ifstream f(imp->file, std::ios::binary);
+    if (!f) {
+      ExitCode() = Fail("cannot read " + imp->file + "; check the path");
+      return;
+    }
+    std::stringstream ss;
+    ss << f.rdbuf();
+    auto db = OpenStoreOrFail(imp->db);
+    if (!db) {
+      ExitCode() = 1;
+      return;
+    }
+    auto report = ImportCatalogCsv(*db, ss.str(), {imp->skip_bad}, TheClock());
+    if (!report.ok()) {
+      ExitCode() = Fail(imp->file + ": " + report.status().message());
+      return;
+    }
+    const ImportReport& r = *report;
+    if (imp->json) {
+      nlohmann::json problems = nlohmann::json::array();
+      for (const auto& p : r.problems) {
+        problems.push_back({{"line", p.line}, {"column", p.column}, {"value", p.value}, {"reason", p.reason}});
+      }
+      PrintJson({{"rows", r.rows}, {"inserted", r.inserted}, {"updated", r.updated},
+                 {"rejected", r.rejected}, {"written", r.written}, {"problems", problems},
+                 {"warnings", r.warnings}});
+    }
+    for (const auto& w : r.warnings) std::cerr << "linli: warning: " << imp->file << ": " << w << "\n";
+    for (const auto& p : r.problems) std::cerr << "linli: " << imp->file << ": " << p.ToString() << "\n";
+    if (!r.written) {
+      std::cerr << fmt::format(
+          "linli: {} bad row(s) of {}; nothing was imported. Fix the rows above, or use --skip-bad "
+          "to import the good rows only\n",
+          r.rejected, r.rows);
+      ExitCode() = 1;
+      return;
+    }
+    if (!imp->json) {
+      std::cout << fmt::format("imported {} row(s): {} new, {} updated", r.inserted + r.updated, r.inserted,
+                               r.updated);
+      if (r.rejected) std::cout << fmt::format(", {} bad row(s) skipped", r.rejected);
+      std::cout << "\n";
+    }
+    // With --skip-bad, bad rows still make the exit code say "not everything".
+    if (r.rejected) ExitCode() = 3;
+  });
+
+  // ---- find
+  auto find = std::make_shared<FindOpts>();
+  CLI::App* cf = catalog->add_subcommand("find", "Find products by barcode, SKU, PLU, name or pinyin initials");
+  cf->add_option("--db", find->db, "Store database")->required();
+  cf->add_option("query", find->query, "e.g. 6901234567892, A001, 00123, 可乐, kkkl")->required();
+  cf->add_option("--limit", find->limit, "At most this many results")->capture_default_str();
+  cf->add_flag("--json", find->json, "Print JSON");
+  cf->callback([find] {
+    auto db = OpenStoreOrFail(find->db);
+    if (!db) {
+      ExitCode() = 1;
+      return;
+    }
+    Catalog products(*db);
+    auto hits = products.Search(find->query, find->limit);
+    if (!hits.ok()) {
+      ExitCode() = Fail(hits.status());
+      return;
+    }
+    if (find->json) {
+      nlohmann::json arr = nlohmann::json::array();
+      for (auto& h : *hits) {
+        (void)products.LoadBarcodes(h.product);
+        nlohmann::json j = ProductJson(h.product);
+        j["match"] = MatchKindName(h.match);
+        if (h.match == MatchKind::kBarcode && h.pack_qty_milli != 1000) j["pack_qty_milli"] = h.pack_qty_milli;
+        arr.push_back(j);
+      }
+      PrintJson(arr);
+    } else {
+      for (const auto& h : *hits) {
+        std::cout << fmt::format("{}\t{}\t¥{}{}\t{}\n", h.product.sku, h.product.name,
+                                 FormatYuan(Money::Fen(h.product.price_fen)),
+                                 h.product.unit == "kg" ? "/kg" : "", MatchKindName(h.match));
+      }
+      if (hits->empty()) std::cout << "no product matches \"" << find->query << "\"\n";
+    }
+    if (hits->empty()) ExitCode() = 4;
+  });
+
+  // ---- export
+  auto exp = std::make_shared<ExportOpts>();
+  CLI::App* ce = catalog->add_subcommand("export", "Write the catalog as CSV (stdout or --out)");
+  ce->add_option("--db", exp->db, "Store database")->required();
+  ce->add_option("--out", exp->out, "Write to this file instead of stdout");
+  ce->callback([exp] {
+    auto db = OpenStoreOrFail(exp->db);
+    if (!db) {
+      ExitCode() = 1;
+      return;
+    }
+    auto csv = ExportCatalogCsv(*db);
+    if (!csv.ok()) {
+      ExitCode() = Fail(csv.status());
+      return;
+    }
+    if (exp->out.empty()) {
+      std::cout << *csv;
+      return;
+    }
+    std::ofstream f(exp->out, std::ios::binary);
+    f << *csv;
+    f.close();
+    if (!f) ExitCode() = Fail("could not write " + exp->out + " (disk full or no permission?)");
+  });
+
+  // ---- barcode classify
+  CLI::App* barcode = app.add_subcommand("barcode", "Barcode tools");
+  barcode->require_subcommand(1);
+  auto cls = std::make_shared<ClassifyOpts>();
+  CLI::App* bc = barcode->add_subcommand("classify", "Say what a scanned code is, as one JSON object");
+  bc->add_option("code", cls->code, "The scanned code")->required();
+  bc->add_option("--db", cls->db, "Store database: use its label layouts and report the product");
+  bc->callback([cls] {
+    std::vector<ScaleLayout> layouts = DefaultScaleLayouts();
+    std::unique_ptr<Database> db;
+    if (!cls->db.empty()) {
+      db = OpenStoreOrFail(cls->db);
+      if (!db) {
+        ExitCode() = 1;
+        return;
+      }
+      auto l = LoadScaleLayouts(*db);
+      if (!l.ok()) {
+        ExitCode() = Fail(l.status());
+        return;
+      }
+      layouts = *l;
+    }
+    BarcodeClass c = ClassifyBarcode(cls->code, layouts);
+    nlohmann::json j = c.ToJson();
+    if (db) {
+      Catalog products(*db);
+      if (auto hit = products.FindByBarcode(c.code); hit.ok() && *hit) {
+        (void)products.LoadBarcodes((*hit)->product);
+        j["product"] = ProductJson((*hit)->product);
+        if ((*hit)->pack_qty_milli != 1000) j["pack_qty_milli"] = (*hit)->pack_qty_milli;
+      } else if (c.kind == BarcodeKind::kPriceEmbedded) {
+        if (auto p = products.FindByPlu(c.plu); p.ok() && *p) {
+          j["product"] = ProductJson(**p);
+          // Only the amount printed: the quantity follows from the unit price.
+          if (c.weight_g) {
+            j["qty_milli"] = *c.weight_g;
+          } else if (c.amount_fen && (*p)->price_fen > 0) {
+            j["qty_milli"] = MulDivRound(*c.amount_fen, 1000, (*p)->price_fen);
+          }
+        }
+      }
+    }
+    PrintJson(j, true);
+  });
+}
+
+}  // namespace linli::cli

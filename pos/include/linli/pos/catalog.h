@@ -1,0 +1,113 @@
+// The product catalog: CSV import and export, and the lookups the till makes
+// on every scan and keystroke.
+//
+// CSV columns (English or Chinese header names, any order; see README):
+//   sku 编码 · barcode 条码 · name 品名 · category 分类 · unit 单位 ·
+//   price 售价 · cost 进价 · tax_rate 税率 · plu PLU
+// Required: sku, name, price. `barcode` holds several codes separated by '|';
+// a case code carries its pack quantity after '*' ("06901234567892*24").
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "linli/pos/clock.h"
+#include "linli/pos/db.h"
+#include "linli/pos/status.h"
+
+namespace linli {
+
+struct BarcodeEntry {
+  std::string code;
+  int64_t pack_qty_milli = 1000;  // 24 pieces per case = 24000
+};
+
+struct Product {
+  int64_t id = 0;
+  std::string sku;
+  std::string name;
+  std::string category;            // empty when none
+  std::string unit;                // "pcs" | "kg"
+  int64_t price_fen = 0;           // per piece, or per kg for "kg" items
+  std::optional<int64_t> cost_fen;
+  int64_t tax_rate_bp = 1300;
+  std::string plu;                 // 5 digits, empty when none
+  std::vector<BarcodeEntry> barcodes;
+  std::string pinyin_initials;
+};
+
+// One bad cell of an import, pointing at the line a person sees in an editor.
+struct ImportProblem {
+  int line = 0;            // 1-based; the header is line 1
+  std::string column;      // e.g. "price"; empty for whole-row problems
+  std::string value;       // the offending text
+  std::string reason;      // what is wrong and what to do
+  std::string ToString() const;  // "line 7, price \"3.505\": has more than 2 decimals"
+};
+
+struct ImportOptions {
+  bool skip_bad = false;  // import good rows and report the rest
+};
+
+struct ImportReport {
+  int rows = 0;        // data rows read
+  int inserted = 0;
+  int updated = 0;
+  int rejected = 0;    // rows with problems
+  bool written = false;  // false: nothing from the file was saved
+  std::vector<ImportProblem> problems;
+  std::vector<std::string> warnings;  // e.g. unknown columns that were ignored
+};
+
+// Imports CSV text. All-or-nothing by default: if any row has a problem,
+// nothing is written and every problem is listed. Re-importing updates
+// products by SKU (a row's barcodes replace that product's barcodes). A non-OK
+// Status means the file as a whole cannot be read (no header, missing required
+// column) or the database failed; a full disk leaves the catalog as it was.
+Result<ImportReport> ImportCatalogCsv(Database& db, std::string_view csv, const ImportOptions& opts,
+                                      const Clock& clock);
+
+// The catalog as CSV with English headers, in SKU order; importing it back
+// yields the same catalog.
+Result<std::string> ExportCatalogCsv(Database& db);
+
+// Why a search result matched, best first.
+enum class MatchKind { kBarcode, kSku, kPlu, kInitialsPrefix, kNamePrefix, kPinyinPrefix, kNameContains, kInitialsContains };
+const char* MatchKindName(MatchKind k);
+
+struct ProductHit {
+  Product product;                  // barcodes not filled for search hits
+  MatchKind match = MatchKind::kNameContains;
+  int64_t pack_qty_milli = 1000;    // for a barcode hit: the code's pack size
+};
+
+// Fast lookups over one connection, with prepared statements kept warm.
+// Not thread-safe; one Catalog per connection.
+class Catalog {
+ public:
+  explicit Catalog(Database& db) : db_(db) {}
+
+  // nullopt when no product has that code. Throws nothing; DB errors → Status.
+  Result<std::optional<ProductHit>> FindByBarcode(std::string_view code);
+  Result<std::optional<Product>> FindBySku(std::string_view sku);
+  Result<std::optional<Product>> FindByPlu(std::string_view plu);  // "123" or "00123"
+
+  // Barcode, SKU, PLU, pinyin initials (kkkl → 可口可乐), full pinyin, and name
+  // substring, best matches first, at most `limit`.
+  Result<std::vector<ProductHit>> Search(std::string_view query, int limit = 20);
+
+  // Fills barcodes for a product found by Search.
+  Status LoadBarcodes(Product& p);
+
+ private:
+  Database& db_;
+};
+
+// "123" → "00123"; InvalidArgument unless 1–5 digits.
+Result<std::string> NormalizePlu(std::string_view plu);
+
+}  // namespace linli

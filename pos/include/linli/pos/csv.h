@@ -1,0 +1,29 @@
+// RFC 4180 CSV reading and writing, UTF-8, for catalog import and export.
+//
+// Quoted fields may hold commas, quotes ("") and newlines. A UTF-8 byte-order
+// mark at the start is skipped. Each record carries the 1-based line number
+// where it starts, so errors can point at the line a person sees in an editor.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "linli/pos/status.h"
+
+namespace linli {
+
+struct CsvRecord {
+  int line = 0;
+  std::vector<std::string> fields;
+};
+
+// Parses the whole text. InvalidArgument names the line of an unterminated
+// quote or of stray characters after a closing quote.
+Result<std::vector<CsvRecord>> ParseCsv(std::string_view text);
+
+// Quotes a field when it holds a comma, quote, CR or LF.
+std::string CsvField(std::string_view s);
+std::string CsvRow(const std::vector<std::string>& fields);  // with "\n"
+
+}  // namespace linli

@@ -1,0 +1,558 @@
+#include "linli/pos/catalog.h"
+
+#include <algorithm>
+#include <map>
+#include <set>
+#include <unordered_map>
+
+#include "linli/pos/barcode.h"
+#include "linli/pos/csv.h"
+#include "linli/pos/money.h"
+#include "linli/pos/text.h"
+
+namespace linli {
+namespace {
+
+enum Col { kSku, kBarcode, kName, kCategory, kUnit, kPrice, kCost, kTaxRate, kPlu, kColCount };
+
+struct ColName {
+  Col col;
+  const char* names[5];
+};
+// Header names accepted for each column; English ones compare case-insensitively.
+constexpr ColName kColNames[] = {
+    {kSku, {"sku", "编码", "商品编码", "货号", nullptr}},
+    {kBarcode, {"barcode", "barcodes", "条码", "条形码", nullptr}},
+    {kName, {"name", "品名", "商品名称", "名称", nullptr}},
+    {kCategory, {"category", "分类", "类别", nullptr, nullptr}},
+    {kUnit, {"unit", "单位", nullptr, nullptr, nullptr}},
+    {kPrice, {"price", "售价", "零售价", nullptr, nullptr}},
+    {kCost, {"cost", "进价", nullptr, nullptr, nullptr}},
+    {kTaxRate, {"tax_rate", "税率", nullptr, nullptr, nullptr}},
+    {kPlu, {"plu", nullptr, nullptr, nullptr, nullptr}},
+};
+constexpr const char* kCanonical[kColCount] = {"sku",  "barcode", "name",     "category", "unit",
+                                               "price", "cost",   "tax_rate", "plu"};
+
+std::string Trim(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  return std::string(s);
+}
+
+std::string AsciiLower(std::string s) {
+  for (char& c : s) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c + 32);
+  }
+  return s;
+}
+
+bool AllDigits(std::string_view s) {
+  return !s.empty() && s.find_first_not_of("0123456789") == std::string_view::npos;
+}
+
+std::vector<std::string> Split(std::string_view s, char sep) {
+  std::vector<std::string> out;
+  size_t start = 0;
+  while (true) {
+    size_t p = s.find(sep, start);
+    out.push_back(Trim(s.substr(start, p == std::string_view::npos ? std::string_view::npos : p - start)));
+    if (p == std::string_view::npos) break;
+    start = p + 1;
+  }
+  return out;
+}
+
+struct Row {
+  int line = 0;
+  Product p;
+  bool ok = true;
+};
+
+constexpr const char* kProductCols =
+    "p.id, p.sku, p.name, COALESCE(c.name, ''), p.unit, p.price_fen, p.cost_fen, t.rate_bp, "
+    "COALESCE(p.plu, ''), p.pinyin_initials";
+constexpr int kProductColCount = 10;
+
+Product ReadProduct(const Statement& s) {
+  Product p;
+  p.id = s.Int(0);
+  p.sku = s.Text(1);
+  p.name = s.Text(2);
+  p.category = s.Text(3);
+  p.unit = s.Text(4);
+  p.price_fen = s.Int(5);
+  p.cost_fen = s.OptInt(6);
+  p.tax_rate_bp = s.Int(7);
+  p.plu = s.Text(8);
+  p.pinyin_initials = s.Text(9);
+  return p;
+}
+
+PinyinIndexer& Indexer() {
+  thread_local PinyinIndexer indexer;
+  return indexer;
+}
+
+// Upper bound for a prefix range: no UTF-8 string byte is 0xFF, so every
+// string starting with `prefix` sorts below prefix + "\xFF" under BINARY.
+std::string PrefixEnd(const std::string& prefix) { return prefix + "\xFF"; }
+
+}  // namespace
+
+std::string ImportProblem::ToString() const {
+  std::string s = "line " + std::to_string(line);
+  if (!column.empty()) s += ", " + column;
+  if (!value.empty() || !column.empty()) s += " \"" + value + "\"";
+  return s + ": " + reason;
+}
+
+Result<std::string> NormalizePlu(std::string_view plu) {
+  std::string p = Trim(plu);
+  if (!AllDigits(p) || p.size() > 5) {
+    return Status::InvalidArgument("PLU \"" + p + "\" must be 1–5 digits, as set on the scale");
+  }
+  return std::string(5 - p.size(), '0') + p;
+}
+
+Result<ImportReport> ImportCatalogCsv(Database& db, std::string_view csv, const ImportOptions& opts,
+                                      const Clock& clock) {
+  if (!IsValidUtf8(csv)) {
+    return Status::InvalidArgument(
+        "the file is not UTF-8 text; save it from Excel as \"CSV UTF-8\" and import again");
+  }
+  auto parsed = ParseCsv(csv);
+  if (!parsed.ok()) return parsed.status();
+  std::vector<CsvRecord>& records = *parsed;
+  if (records.empty()) return Status::InvalidArgument("the file is empty; the first line must be a header such as sku,barcode,name,price");
+
+  ImportReport report;
+  // ---- Header.
+  int col_index[kColCount];
+  std::fill(std::begin(col_index), std::end(col_index), -1);
+  const CsvRecord& header = records[0];
+  for (size_t i = 0; i < header.fields.size(); ++i) {
+    const std::string h = AsciiLower(Trim(header.fields[i]));
+    bool known = false;
+    for (const ColName& cn : kColNames) {
+      for (const char* n : cn.names) {
+        if (n && h == n) {
+          if (col_index[cn.col] >= 0) {
+            return Status::InvalidArgument("line 1: column \"" + h + "\" appears twice in the header; keep one");
+          }
+          col_index[cn.col] = static_cast<int>(i);
+          known = true;
+        }
+      }
+    }
+    if (!known && !h.empty()) report.warnings.push_back("line 1: column \"" + h + "\" is not known and was ignored");
+  }
+  for (Col c : {kSku, kName, kPrice}) {
+    if (col_index[c] < 0) {
+      return Status::InvalidArgument(std::string("line 1: the header has no \"") + kCanonical[c] +
+                                     "\" column; required columns are sku (编码), name (品名) and price (售价)");
+    }
+  }
+
+  // ---- Pass 1: each row on its own.
+  std::vector<Row> rows;
+  rows.reserve(records.size());
+  auto problem = [&](Row& r, Col c, const std::string& value, const std::string& why) {
+    report.problems.push_back({r.line, c == kColCount ? "" : kCanonical[c], value, why});
+    r.ok = false;
+  };
+  for (size_t ri = 1; ri < records.size(); ++ri) {
+    const CsvRecord& rec = records[ri];
+    Row r;
+    r.line = rec.line;
+    ++report.rows;
+    if (rec.fields.size() != header.fields.size()) {
+      problem(r, kColCount, "",
+              "has " + std::to_string(rec.fields.size()) + " fields but the header has " +
+                  std::to_string(header.fields.size()) + "; check for a missing or extra comma");
+      rows.push_back(std::move(r));
+      continue;
+    }
+    auto cell = [&](Col c) { return col_index[c] < 0 ? std::string() : Trim(rec.fields[col_index[c]]); };
+    Product& p = r.p;
+    p.sku = cell(kSku);
+    if (p.sku.empty()) {
+      problem(r, kSku, "", "is empty; every product needs an SKU");
+    } else if (p.sku.size() > 64 || p.sku.find_first_of(" \t|*") != std::string::npos) {
+      problem(r, kSku, p.sku, "must be at most 64 characters without spaces, '|' or '*'");
+    }
+    p.name = cell(kName);
+    if (p.name.empty()) problem(r, kName, "", "is empty; give the product's name");
+    else if (DisplayWidth(p.name) > 120) problem(r, kName, p.name, "is too long (over 120 columns)");
+    p.category = cell(kCategory);
+    const std::string unit = cell(kUnit);
+    if (unit.empty() || unit == "pcs" || unit == "件" || unit == "个" || AsciiLower(unit) == "pcs") {
+      p.unit = "pcs";
+    } else if (AsciiLower(unit) == "kg" || unit == "千克" || unit == "公斤") {
+      p.unit = "kg";
+    } else {
+      problem(r, kUnit, unit, "is not a known unit; use pcs (件) or kg (千克)");
+    }
+    const std::string price = cell(kPrice);
+    if (auto m = ParseYuan(price); m.ok()) {
+      p.price_fen = m->fen();
+    } else {
+      problem(r, kPrice, price, m.status().message() + " (yuan with at most 2 decimals, e.g. 3.50)");
+    }
+    if (std::string cost = cell(kCost); !cost.empty()) {
+      if (auto m = ParseYuan(cost); m.ok()) {
+        p.cost_fen = m->fen();
+      } else {
+        problem(r, kCost, cost, m.status().message() + " (yuan with at most 2 decimals)");
+      }
+    }
+    if (std::string tax = cell(kTaxRate); !tax.empty()) {
+      if (auto bp = ParsePercentBp(tax); bp.ok()) {
+        p.tax_rate_bp = *bp;
+      } else {
+        problem(r, kTaxRate, tax, bp.status().message() + " (a percent such as 13, 9, 6 or 0)");
+      }
+    }
+    if (std::string plu = cell(kPlu); !plu.empty()) {
+      if (auto n = NormalizePlu(plu); n.ok()) {
+        p.plu = *n;
+      } else {
+        problem(r, kPlu, plu, "must be 1–5 digits, as set on the scale");
+      }
+    }
+    if (std::string codes = cell(kBarcode); !codes.empty()) {
+      std::set<std::string> in_row;
+      for (const std::string& item : Split(codes, '|')) {
+        if (item.empty()) continue;
+        BarcodeEntry e;
+        e.code = item;
+        if (size_t star = item.find('*'); star != std::string::npos) {
+          e.code = Trim(item.substr(0, star));
+          auto pack = ParseMilli(item.substr(star + 1));
+          if (!pack.ok() || *pack <= 0) {
+            problem(r, kBarcode, item, "has a bad pack quantity after '*'; write e.g. 6901234567892*24");
+            continue;
+          }
+          e.pack_qty_milli = *pack;
+        }
+        auto g = CheckGtin(e.code);
+        if (!g) {
+          problem(r, kBarcode, e.code, "is not a GTIN (8, 12, 13 or 14 digits); check the code");
+          continue;
+        }
+        if (!g->valid) {
+          problem(r, kBarcode, e.code,
+                  std::string("has a bad check digit (expected ") + g->expected +
+                      "); re-scan or re-type the code");
+          continue;
+        }
+        if (!in_row.insert(e.code).second) {
+          problem(r, kBarcode, e.code, "is listed twice in this row");
+          continue;
+        }
+        p.barcodes.push_back(e);
+      }
+    }
+    rows.push_back(std::move(r));
+  }
+
+  // ---- Pass 2: conflicts between rows and with what is already saved.
+  Status st = Guard([&] {
+    std::unordered_map<std::string, std::string> db_barcode_owner, db_plu_owner;
+    {
+      Statement s = db.Prepare("SELECT b.code, p.sku FROM barcodes b JOIN products p ON p.id = b.product_id");
+      while (s.Step()) db_barcode_owner.emplace(s.Text(0), s.Text(1));
+      Statement q = db.Prepare("SELECT plu, sku FROM products WHERE plu IS NOT NULL");
+      while (q.Step()) db_plu_owner.emplace(q.Text(0), q.Text(1));
+    }
+    std::unordered_map<std::string, int> sku_line;
+    for (Row& r : rows) {
+      if (!r.p.sku.empty() && !sku_line.emplace(r.p.sku, r.line).second) {
+        problem(r, kSku, r.p.sku, "is a duplicate SKU (also on line " + std::to_string(sku_line[r.p.sku]) + ")");
+      }
+    }
+    std::unordered_map<std::string, int> code_line, plu_line;
+    for (Row& r : rows) {
+      for (const BarcodeEntry& e : r.p.barcodes) {
+        auto [it, fresh] = code_line.emplace(e.code, r.line);
+        if (!fresh && it->second != r.line) {
+          problem(r, kBarcode, e.code, "is a duplicate barcode (also on line " + std::to_string(it->second) + ")");
+          continue;
+        }
+        auto owner = db_barcode_owner.find(e.code);
+        if (owner != db_barcode_owner.end() && owner->second != r.p.sku && !sku_line.count(owner->second)) {
+          problem(r, kBarcode, e.code,
+                  "is a duplicate barcode: it already belongs to SKU " + owner->second +
+                      "; remove it there first or fix this row");
+        }
+      }
+      if (!r.p.plu.empty()) {
+        auto [it, fresh] = plu_line.emplace(r.p.plu, r.line);
+        if (!fresh) {
+          problem(r, kPlu, r.p.plu, "is a duplicate PLU (also on line " + std::to_string(it->second) + ")");
+        } else if (auto owner = db_plu_owner.find(r.p.plu);
+                   owner != db_plu_owner.end() && owner->second != r.p.sku && !sku_line.count(owner->second)) {
+          problem(r, kPlu, r.p.plu, "is a duplicate PLU: it already belongs to SKU " + owner->second);
+        }
+      }
+    }
+  });
+  if (!st.ok()) return st;
+
+  for (const Row& r : rows) report.rejected += r.ok ? 0 : 1;
+  std::stable_sort(report.problems.begin(), report.problems.end(),
+                   [](const ImportProblem& a, const ImportProblem& b) { return a.line < b.line; });
+  if (!report.problems.empty() && !opts.skip_bad) {
+    report.written = false;
+    return report;
+  }
+
+  // ---- Write: one transaction, so a failure (full disk) leaves nothing half-done.
+  st = Guard([&] {
+    Transaction tx(db);
+    const std::string now = FormatUtc(clock.NowMs());
+    std::map<std::string, int64_t> categories;
+    {
+      Statement s = db.Prepare("SELECT name, id FROM categories");
+      while (s.Step()) categories.emplace(s.Text(0), s.Int(1));
+    }
+    std::map<int64_t, int64_t> tax_classes;
+    {
+      Statement s = db.Prepare("SELECT rate_bp, id FROM tax_classes");
+      while (s.Step()) tax_classes.emplace(s.Int(0), s.Int(1));
+    }
+    // Barcodes of every SKU in the file are replaced, so clear them first: a
+    // code moving from one product to another must not collide with itself.
+    Statement clear = db.Prepare("DELETE FROM barcodes WHERE product_id = (SELECT id FROM products WHERE sku = ?)");
+    Statement clear_plu = db.Prepare("UPDATE products SET plu = NULL WHERE sku = ?");
+    for (const Row& r : rows) {
+      if (!r.ok) continue;
+      clear.Bind(1, r.p.sku).Run();
+      clear_plu.Bind(1, r.p.sku).Run();
+    }
+    Statement existing = db.Prepare("SELECT id, price_fen FROM products WHERE sku = ?");
+    Statement upsert = db.Prepare(
+        "INSERT INTO products (sku, name, category_id, unit, tax_class_id, plu, price_fen, cost_fen, "
+        "pinyin_initials, pinyin_full, search_name, active, updated_at) "
+        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, 1, ?12) "
+        "ON CONFLICT(sku) DO UPDATE SET name = ?2, category_id = ?3, unit = ?4, tax_class_id = ?5, "
+        "plu = ?6, price_fen = ?7, cost_fen = ?8, pinyin_initials = ?9, pinyin_full = ?10, "
+        "search_name = ?11, active = 1, updated_at = ?12 RETURNING id");
+    Statement price = db.Prepare(
+        "INSERT INTO prices (product_id, effective_from, price_fen, source) VALUES (?, ?, ?, 'import') "
+        "ON CONFLICT(product_id, effective_from) DO UPDATE SET price_fen = excluded.price_fen");
+    Statement code = db.Prepare("INSERT INTO barcodes (code, product_id, pack_qty_milli) VALUES (?, ?, ?)");
+    Statement add_cat = db.Prepare("INSERT INTO categories (name) VALUES (?)");
+    Statement add_tax = db.Prepare("INSERT INTO tax_classes (name, rate_bp) VALUES (?, ?)");
+    for (const Row& r : rows) {
+      if (!r.ok) continue;
+      const Product& p = r.p;
+      std::optional<int64_t> category_id;
+      if (!p.category.empty()) {
+        auto it = categories.find(p.category);
+        if (it == categories.end()) {
+          add_cat.Bind(1, p.category).Run();
+          it = categories.emplace(p.category, db.LastInsertRowId()).first;
+        }
+        category_id = it->second;
+      }
+      auto tax = tax_classes.find(p.tax_rate_bp);
+      if (tax == tax_classes.end()) {
+        add_tax.Bind(1, FormatPercentBp(p.tax_rate_bp) + "%").Bind(2, p.tax_rate_bp).Run();
+        tax = tax_classes.emplace(p.tax_rate_bp, db.LastInsertRowId()).first;
+      }
+      std::optional<int64_t> old_price;
+      existing.Bind(1, p.sku);
+      if (existing.Step()) old_price = existing.Int(1);
+      existing.Reset();
+      const Pinyin py = Indexer().Index(p.name);
+      upsert.Bind(1, p.sku).Bind(2, p.name).Bind(3, category_id).Bind(4, p.unit).Bind(5, tax->second);
+      upsert.Bind(6, p.plu.empty() ? std::optional<std::string>() : p.plu);
+      upsert.Bind(7, p.price_fen).Bind(8, p.cost_fen).Bind(9, py.initials).Bind(10, py.full);
+      upsert.Bind(11, NormalizeQuery(p.name)).Bind(12, now);
+      upsert.Step();
+      const int64_t id = upsert.Int(0);
+      upsert.Reset();
+      if (old_price) ++report.updated; else ++report.inserted;
+      if (!old_price || *old_price != p.price_fen) price.Bind(1, id).Bind(2, now).Bind(3, p.price_fen).Run();
+      for (const BarcodeEntry& e : p.barcodes) code.Bind(1, e.code).Bind(2, id).Bind(3, e.pack_qty_milli).Run();
+    }
+    tx.Commit();
+  });
+  if (!st.ok()) return st;
+  report.written = true;
+  return report;
+}
+
+Result<std::string> ExportCatalogCsv(Database& db) {
+  std::string out = CsvRow({"sku", "barcode", "name", "category", "unit", "price", "cost", "tax_rate", "plu"});
+  Status st = Guard([&] {
+    Statement s = db.Prepare(std::string("SELECT ") + kProductCols +
+                             ", (SELECT group_concat(code || CASE WHEN pack_qty_milli = 1000 THEN '' "
+                             "ELSE '*' || pack_qty_milli END, char(1)) FROM "
+                             "(SELECT code, pack_qty_milli FROM barcodes WHERE product_id = p.id ORDER BY code)) "
+                             "FROM products p LEFT JOIN categories c ON c.id = p.category_id "
+                             "JOIN tax_classes t ON t.id = p.tax_class_id WHERE p.active = 1 ORDER BY p.sku");
+    while (s.Step()) {
+      Product p = ReadProduct(s);
+      // Pack sizes are stored in milli-units; write them back as pieces.
+      std::string codes;
+      for (const std::string& c : Split(s.Text(kProductColCount), '\x01')) {
+        if (c.empty()) continue;
+        if (!codes.empty()) codes += '|';
+        size_t star = c.find('*');
+        if (star == std::string::npos) {
+          codes += c;
+        } else {
+          codes += c.substr(0, star) + "*" + FormatMilli(std::stoll(c.substr(star + 1)));
+        }
+      }
+      out += CsvRow({p.sku, codes, p.name, p.category, p.unit, FormatYuan(Money::Fen(p.price_fen)),
+                     p.cost_fen ? FormatYuan(Money::Fen(*p.cost_fen)) : "", FormatPercentBp(p.tax_rate_bp),
+                     p.plu});
+    }
+  });
+  if (!st.ok()) return st;
+  return out;
+}
+
+const char* MatchKindName(MatchKind k) {
+  switch (k) {
+    case MatchKind::kBarcode: return "barcode";
+    case MatchKind::kSku: return "sku";
+    case MatchKind::kPlu: return "plu";
+    case MatchKind::kInitialsPrefix: return "pinyin_initials";
+    case MatchKind::kNamePrefix: return "name_prefix";
+    case MatchKind::kPinyinPrefix: return "pinyin";
+    case MatchKind::kNameContains: return "name";
+    case MatchKind::kInitialsContains: return "pinyin_initials_contains";
+  }
+  return "name";
+}
+
+Result<std::optional<ProductHit>> Catalog::FindByBarcode(std::string_view code) {
+  std::optional<ProductHit> hit;
+  Status st = Guard([&] {
+    static const std::string sql =
+        std::string("SELECT ") + kProductCols +
+        ", b.pack_qty_milli FROM barcodes b JOIN products p ON p.id = b.product_id "
+        "LEFT JOIN categories c ON c.id = p.category_id JOIN tax_classes t ON t.id = p.tax_class_id "
+        "WHERE b.code = ? AND p.active = 1";
+    Statement& s = db_.Cached(sql.c_str());
+    s.Bind(1, code);
+    if (s.Step()) {
+      hit = ProductHit{ReadProduct(s), MatchKind::kBarcode, s.Int(kProductColCount)};
+    }
+    s.Reset();
+  });
+  if (!st.ok()) return st;
+  return hit;
+}
+
+Result<std::optional<Product>> Catalog::FindBySku(std::string_view sku) {
+  std::optional<Product> out;
+  Status st = Guard([&] {
+    static const std::string sql = std::string("SELECT ") + kProductCols +
+                                   " FROM products p LEFT JOIN categories c ON c.id = p.category_id "
+                                   "JOIN tax_classes t ON t.id = p.tax_class_id WHERE p.sku = ?";
+    Statement& s = db_.Cached(sql.c_str());
+    s.Bind(1, sku);
+    if (s.Step()) out = ReadProduct(s);
+    s.Reset();
+  });
+  if (!st.ok()) return st;
+  return out;
+}
+
+Result<std::optional<Product>> Catalog::FindByPlu(std::string_view plu) {
+  auto norm = NormalizePlu(plu);
+  if (!norm.ok()) return std::optional<Product>();
+  std::optional<Product> out;
+  Status st = Guard([&] {
+    static const std::string sql = std::string("SELECT ") + kProductCols +
+                                   " FROM products p LEFT JOIN categories c ON c.id = p.category_id "
+                                   "JOIN tax_classes t ON t.id = p.tax_class_id WHERE p.plu = ?";
+    Statement& s = db_.Cached(sql.c_str());
+    s.Bind(1, *norm);
+    if (s.Step()) out = ReadProduct(s);
+    s.Reset();
+  });
+  if (!st.ok()) return st;
+  return out;
+}
+
+Status Catalog::LoadBarcodes(Product& p) {
+  return Guard([&] {
+    Statement& s = db_.Cached("SELECT code, pack_qty_milli FROM barcodes WHERE product_id = ? ORDER BY code");
+    s.Bind(1, p.id);
+    p.barcodes.clear();
+    while (s.Step()) p.barcodes.push_back({s.Text(0), s.Int(1)});
+    s.Reset();
+  });
+}
+
+Result<std::vector<ProductHit>> Catalog::Search(std::string_view query, int limit) {
+  std::vector<ProductHit> out;
+  const std::string q = NormalizeQuery(query);
+  if (q.empty() || limit <= 0) return out;
+  std::set<int64_t> seen;
+  auto add = [&](Product p, MatchKind k, int64_t pack) {
+    if (static_cast<int>(out.size()) >= limit || !seen.insert(p.id).second) return;
+    out.push_back({std::move(p), k, pack});
+  };
+  if (AllDigits(q)) {
+    auto b = FindByBarcode(q);
+    if (!b.ok()) return b.status();
+    if (*b) add((*b)->product, MatchKind::kBarcode, (*b)->pack_qty_milli);
+    if (q.size() <= 5) {
+      auto p = FindByPlu(q);
+      if (!p.ok()) return p.status();
+      if (*p) add(**p, MatchKind::kPlu, 1000);
+    }
+  }
+  for (const std::string& sku : {std::string(query), q}) {
+    auto p = FindBySku(Trim(sku));
+    if (!p.ok()) return p.status();
+    if (*p) add(**p, MatchKind::kSku, 1000);
+  }
+  const bool ascii = std::all_of(q.begin(), q.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; });
+  Status st = Guard([&] {
+    static const std::string from = std::string(" FROM products p LEFT JOIN categories c ON c.id = p.category_id "
+                                                "JOIN tax_classes t ON t.id = p.tax_class_id ");
+    static const std::string by_initials = std::string("SELECT ") + kProductCols + from +
+        "WHERE p.pinyin_initials >= ?1 AND p.pinyin_initials < ?2 AND p.active = 1 "
+        "ORDER BY p.pinyin_initials LIMIT ?3";
+    static const std::string by_name = std::string("SELECT ") + kProductCols + from +
+        "WHERE p.search_name >= ?1 AND p.search_name < ?2 AND p.active = 1 ORDER BY p.search_name LIMIT ?3";
+    static const std::string by_pinyin = std::string("SELECT ") + kProductCols + from +
+        "WHERE p.pinyin_full >= ?1 AND p.pinyin_full < ?2 AND p.active = 1 ORDER BY p.pinyin_full LIMIT ?3";
+    static const std::string contains = std::string("SELECT ") + kProductCols + from +
+        "WHERE p.active = 1 AND instr(p.search_name, ?1) > 0 LIMIT ?3";
+    static const std::string contains_initials = std::string("SELECT ") + kProductCols + from +
+        "WHERE p.active = 1 AND instr(p.pinyin_initials, ?1) > 0 LIMIT ?3";
+    static const std::string by_sku = std::string("SELECT ") + kProductCols + from +
+        "WHERE p.sku >= ?1 AND p.sku < ?2 AND p.active = 1 ORDER BY p.sku LIMIT ?3";
+    auto run = [&](const std::string& sql, MatchKind kind, const std::string& key) {
+      if (static_cast<int>(out.size()) >= limit) return;
+      Statement& s = db_.Cached(sql.c_str());
+      s.Bind(1, key).Bind(2, PrefixEnd(key)).Bind(3, static_cast<int64_t>(limit + seen.size()));
+      while (s.Step()) add(ReadProduct(s), kind, 1000);
+      s.Reset();
+    };
+    if (ascii) {
+      // SKUs are usually upper case; the query was folded to lower case.
+      std::string upper = Trim(query);
+      for (char& ch : upper) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+      run(by_sku, MatchKind::kSku, upper);
+      run(by_initials, MatchKind::kInitialsPrefix, q);
+    }
+    run(by_name, MatchKind::kNamePrefix, q);
+    if (ascii) run(by_pinyin, MatchKind::kPinyinPrefix, q);
+    run(contains, MatchKind::kNameContains, q);
+    if (ascii) run(contains_initials, MatchKind::kInitialsContains, q);
+  });
+  if (!st.ok()) return st;
+  return out;
+}
+
+}  // namespace linli

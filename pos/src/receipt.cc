@@ -1,0 +1,239 @@
+#include "linli/pos/receipt.h"
+
+#include <algorithm>
+#include <cstdlib>
+
+#include "linli/pos/clock.h"
+#include "linli/pos/money.h"
+#include "linli/pos/text.h"
+
+namespace linli {
+
+namespace {
+
+// Indent for rows that belong to the line or block above them.
+constexpr std::string_view kIndent = "  ";
+
+// Truncation can stop right after a space; receipts carry no trailing spaces.
+std::string TrimRight(std::string s) {
+  while (!s.empty() && s.back() == ' ') s.pop_back();
+  return s;
+}
+
+std::string Spaces(int n) { return std::string(static_cast<size_t>(std::max(n, 0)), ' '); }
+
+std::string Yuan(int64_t fen) { return FormatYuan(Money::Fen(fen)); }
+
+// 1234 → "1.234", 1200 → "1.200", -50 → "-0.050". Weights keep three
+// decimals so a column of weights reads the same way on every line.
+std::string Kilograms(int64_t grams) {
+  const bool negative = grams < 0;
+  // Unsigned so that INT64_MIN does not overflow on negation.
+  const uint64_t g = negative ? 0 - static_cast<uint64_t>(grams) : static_cast<uint64_t>(grams);
+  std::string frac = std::to_string(g % 1000);
+  frac.insert(0, 3 - frac.size(), '0');
+  return (negative ? "-" : "") + std::to_string(g / 1000) + "." + frac;
+}
+
+std::string SignedInt(int64_t v) { return (v > 0 ? "+" : "") + std::to_string(v); }
+
+const char* DefaultTenderLabel(TenderMethod m) {
+  switch (m) {
+    case TenderMethod::kCash: return "现金";
+    case TenderMethod::kPaymentCode: return "付款码";
+    case TenderMethod::kCard: return "刷卡";
+    case TenderMethod::kStoredValue: return "储值";
+    case TenderMethod::kVoucher: return "券";
+    case TenderMethod::kOther: return "其他";
+  }
+  return "其他";
+}
+
+std::string HashPrefix(const std::string& hash) {
+  return hash.substr(0, std::min(hash.size(), kReceiptHashPrefixLen));
+}
+
+// Accumulates lines, each checked against the width.
+class Writer {
+ public:
+  explicit Writer(int columns) : columns_(columns) {}
+
+  void Line(std::string_view text) {
+    out_ += TrimRight(TruncateToWidth(text, columns_));
+    out_ += '\n';
+  }
+  void Rule() { Line(std::string(static_cast<size_t>(columns_), '-')); }
+  void Center(std::string_view text) { Line(CenterText(text, columns_)); }
+
+  // Label left, value right. When both do not fit on one line the label gets
+  // its own line and the value goes right-aligned on the next, so a receipt
+  // number or an amount is cut only if it is wider than the paper itself.
+  void LeftRight(std::string_view left, std::string_view right) {
+    const int wl = DisplayWidth(left);
+    const int wr = DisplayWidth(right);
+    if (wl == 0 || wl + 1 + wr <= columns_) {
+      Line(AlignLeftRight(left, right, columns_));
+    } else {
+      Line(left);
+      Line(AlignLeftRight("", right, columns_));
+    }
+  }
+
+  void Adjustment(const ReceiptAdjustment& a) {
+    const std::string label = std::string(kIndent) + a.label;
+    if (a.amount_fen.has_value()) {
+      LeftRight(label, Yuan(*a.amount_fen));
+    } else {
+      Line(label);
+    }
+  }
+
+  int columns() const { return columns_; }
+  std::string Take() { return std::move(out_); }
+
+ private:
+  const int columns_;
+  std::string out_;
+};
+
+std::string QtyText(const ReceiptLine& line) {
+  std::string s(kIndent);
+  if (line.unit == ReceiptUnit::kKilogram) {
+    s += Kilograms(line.qty_milli) + "kg x " + Yuan(line.unit_price_fen) + "/kg";
+  } else {
+    s += FormatMilli(line.qty_milli) + " x " + Yuan(line.unit_price_fen);
+  }
+  return s;
+}
+
+std::string QrField(std::string_view s) {
+  std::string out(s);
+  std::replace(out.begin(), out.end(), '|', '-');
+  return out;
+}
+
+}  // namespace
+
+std::string PadRight(std::string_view text, int columns) {
+  std::string s = TruncateToWidth(text, columns);
+  return s + Spaces(columns - DisplayWidth(s));
+}
+
+std::string PadLeft(std::string_view text, int columns) {
+  std::string s = TruncateToWidth(text, columns);
+  return Spaces(columns - DisplayWidth(s)) + s;
+}
+
+std::string CenterText(std::string_view text, int columns) {
+  std::string s = TrimRight(TruncateToWidth(text, columns));
+  return Spaces((columns - DisplayWidth(s)) / 2) + s;
+}
+
+std::string AlignLeftRight(std::string_view left, std::string_view right, int columns) {
+  const int wr = DisplayWidth(right);
+  if (wr >= columns) return PadLeft(right, columns);
+  if (left.empty()) return PadLeft(right, columns);
+  const std::string l = TruncateToWidth(left, columns - wr - 1);
+  return l + Spaces(columns - DisplayWidth(l) - wr) + std::string(right);
+}
+
+std::string MaskPhone(std::string_view phone) {
+  std::string kept;
+  for (char c : phone) {
+    if ((c >= '0' && c <= '9') || c == '*') kept += c;
+  }
+  if (kept.size() == 13 && kept.compare(0, 2, "86") == 0) kept.erase(0, 2);
+  if (kept.size() < 7) return std::string(kept.size(), '*');
+  return kept.substr(0, 3) + std::string(kept.size() - 7, '*') + kept.substr(kept.size() - 4);
+}
+
+std::string ReceiptQrPayload(const ReceiptModel& r) {
+  std::string s = "LINLI1|";
+  s += QrField(r.store_code) + "|";
+  s += QrField(r.receipt_no) + "|";
+  s += std::to_string(r.total_fen) + "|";
+  s += FormatUtc(r.time_ms) + "|";
+  s += QrField(HashPrefix(r.journal_hash));
+  return s;
+}
+
+std::string RenderReceiptText(const ReceiptModel& r, int columns) {
+  Writer w(columns);
+  const bool refund = r.kind == ReceiptKind::kRefund;
+
+  // Header.
+  w.Center(r.store_name);
+  for (const std::string& h : r.header_lines) w.Center(h);
+  switch (r.kind) {
+    case ReceiptKind::kSale: break;
+    case ReceiptKind::kRefund: w.Center("退货单"); break;
+    case ReceiptKind::kVoid: w.Center("作废单"); break;
+  }
+  if (r.reprint) w.Center("** 重打印 **");
+  w.Rule();
+
+  // Who, when, which.
+  w.LeftRight("门店", r.store_code);
+  w.LeftRight("单号", r.receipt_no);
+  if (!r.original_receipt_no.empty()) w.LeftRight("原单号", r.original_receipt_no);
+  w.LeftRight("时间", FormatLocal(r.time_ms, r.time_zone, "yyyy-MM-dd HH:mm"));
+  std::string cashier = r.cashier_id;
+  if (!r.cashier_name.empty()) cashier += (cashier.empty() ? "" : " ") + r.cashier_name;
+  w.LeftRight("收银员", cashier);
+  w.Rule();
+
+  // Items.
+  for (const ReceiptLine& line : r.lines) {
+    w.Line(line.name);
+    w.LeftRight(QtyText(line), Yuan(line.gross_fen));
+    for (const ReceiptAdjustment& a : line.adjustments) w.Adjustment(a);
+  }
+  w.Rule();
+
+  // Totals.
+  w.LeftRight("小计", Yuan(r.subtotal_fen));
+  for (const ReceiptAdjustment& a : r.promotions) w.Adjustment(a);
+  if (r.discount_fen != 0) w.LeftRight("优惠", Yuan(-r.discount_fen));
+  if (r.rounding_fen != 0) w.LeftRight("抹零", Yuan(-r.rounding_fen));
+  w.LeftRight(refund ? "应退" : "应收", Yuan(r.total_fen));
+
+  // Payment.
+  if (!r.tenders.empty() || r.change_fen != 0) {
+    w.Rule();
+    int64_t tendered = 0;
+    bool cash = false;
+    for (const ReceiptTender& t : r.tenders) {
+      const std::string label =
+          t.provider.empty() ? std::string(DefaultTenderLabel(t.method)) : t.provider;
+      w.LeftRight(label, Yuan(t.amount_fen));
+      if (!t.reference.empty()) w.Line(std::string(kIndent) + "参考号 " + t.reference);
+      tendered += t.amount_fen;
+      cash = cash || t.method == TenderMethod::kCash;
+    }
+    w.LeftRight(refund ? "实退" : "实收", Yuan(tendered));
+    if (r.change_fen != 0 || (cash && !refund)) w.LeftRight("找零", Yuan(r.change_fen));
+  }
+
+  // Tax contained in the prices. The rate is padded so that the 税额 labels
+  // of all rows line up ("13%", "9%", "6.5%").
+  if (!r.taxes.empty()) {
+    w.Rule();
+    for (const ReceiptTax& t : r.taxes) {
+      w.LeftRight("税率 " + PadRight(FormatPercentBp(t.rate_bp) + "%", 5) + " 税额", Yuan(t.tax_fen));
+    }
+  }
+
+  if (r.member.has_value()) {
+    w.Rule();
+    w.LeftRight("会员", MaskPhone(r.member->phone));
+    w.LeftRight("本次积分", SignedInt(r.member->points_earned));
+    w.LeftRight("积分余额", std::to_string(r.member->points_balance));
+  }
+
+  if (!r.journal_hash.empty() || !r.footer_lines.empty()) w.Rule();
+  if (!r.journal_hash.empty()) w.LeftRight("验证", HashPrefix(r.journal_hash));
+  for (const std::string& f : r.footer_lines) w.Center(f);
+  return w.Take();
+}
+
+}  // namespace linli

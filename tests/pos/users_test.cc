@@ -1,0 +1,55 @@
+#include <doctest/doctest.h>
+
+#include "linli/pos/crypto.h"
+#include "linli/pos/store.h"
+#include "linli/pos/users.h"
+#include "testing.h"
+
+using namespace linli;
+
+TEST_CASE("users: PINs are salted slow hashes and authenticate") {
+  linli::testing::TempDir dir;
+  auto db = OpenStore(linli::testing::MakeStore(dir));
+  SystemClock clock;
+  REQUIRE(AddUser(**db, {"1001", "张三", Role::kCashier}, "1234", clock).ok());
+  REQUIRE(AddUser(**db, {"1002", "李四", Role::kManager}, "1234", clock).ok());
+  Statement s = (*db)->Prepare("SELECT pin_hash FROM users ORDER BY id");
+  REQUIRE(s.Step());
+  const std::string h1 = s.Text(0);
+  REQUIRE(s.Step());
+  const std::string h2 = s.Text(0);
+  CHECK(h1.rfind("scrypt$", 0) == 0);
+  CHECK(h1.find("1234") == std::string::npos);
+  CHECK(h1 != h2);  // same PIN, different salt
+
+  auto ok = Authenticate(**db, "1001", "1234");
+  REQUIRE(ok.ok());
+  CHECK(ok->name == "张三");
+  CHECK(ok->role == Role::kCashier);
+  CHECK(Authenticate(**db, "1001", "4321").status().code() == Status::Code::kPermissionDenied);
+  CHECK(Authenticate(**db, "9999", "1234").status().IsNotFound());
+}
+
+TEST_CASE("users: bad input names the field") {
+  linli::testing::TempDir dir;
+  auto db = OpenStore(linli::testing::MakeStore(dir));
+  SystemClock clock;
+  CHECK(AddUser(**db, {"10a1", "张三", Role::kCashier}, "1234", clock).message().find("user id") != std::string::npos);
+  CHECK(AddUser(**db, {"1001", "张三", Role::kCashier}, "12", clock).message().find("PIN") != std::string::npos);
+  CHECK(AddUser(**db, {"1001", "张三", Role::kCashier}, "12ab", clock).message().find("PIN") != std::string::npos);
+  CHECK(AddUser(**db, {"1001", "", Role::kCashier}, "1234", clock).message().find("name") != std::string::npos);
+  CHECK(ParseRole("boss").status().message().find("boss") != std::string::npos);
+  CHECK(*ParseRole("店长") == Role::kManager);
+}
+
+TEST_CASE("crypto: Ed25519 signs and verifies; tampering is detected") {
+  auto kp = GenerateEd25519();
+  REQUIRE(kp.ok());
+  auto sig = Ed25519Sign(kp->private_key, "sale 1");
+  REQUIRE(sig.ok());
+  CHECK(Ed25519Verify(kp->public_key, "sale 1", *sig));
+  CHECK_FALSE(Ed25519Verify(kp->public_key, "sale 2", *sig));
+  CHECK(HexEncode(Sha256("abc")) == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+  CHECK(*HexDecode("00ff") == std::string("\x00\xff", 2));
+  CHECK_FALSE(HexDecode("0g").ok());
+}
