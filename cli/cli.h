@@ -34,5 +34,7 @@ std::string ReadLineFromStdin();
 
 void RegisterStoreCommands(CLI::App& app);    // init, user, stock
 void RegisterCatalogCommands(CLI::App& app);  // catalog, barcode
+void RegisterCheckoutCommands(CLI::App& app); // sell, sale, refund, void, journal, member, promo
+void RegisterShiftCommands(CLI::App& app);    // shift, report
 
 }  // namespace linli::cli

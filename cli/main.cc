@@ -49,6 +49,7 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", "linli 0.1.0");
   linli::cli::RegisterStoreCommands(app);
   linli::cli::RegisterCatalogCommands(app);
+  linli::cli::RegisterCheckoutCommands(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

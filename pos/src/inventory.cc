@@ -1,5 +1,7 @@
 #include "linli/pos/inventory.h"
 
+#include "linli/pos/journal.h"
+
 namespace linli {
 namespace {
 
@@ -112,6 +114,13 @@ Result<StockLevel> AdjustStock(Database& db, const StockAdjustment& adj, const C
         break;
     }
     RecordMovement(db, product_id, delta, adj.reason, "", adj.user_id, adj.note, FormatUtc(clock.NowMs()));
+    // Manual movements are business facts too: journaled in the same transaction.
+    nlohmann::json payload = {{"sku", adj.sku}, {"qty_milli", delta}, {"reason", MovementReasonName(adj.reason)}};
+    if (!adj.user_id.empty()) payload["user"] = adj.user_id;
+    if (!adj.note.empty()) payload["note"] = adj.note;
+    if (adj.reason == MovementReason::kCount) payload["counted_milli"] = adj.qty_milli;
+    auto entry = AppendJournal(db, "stock_movement", 1, payload, clock);
+    if (!entry.ok()) return entry.status();
     tx.Commit();
     level.movement_milli = delta;
     level.on_hand_milli = on_hand + delta;

@@ -1,0 +1,343 @@
+// linli sell · sale show · refund · void · journal verify · member · promo
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+#include <fmt/format.h>
+
+#include "cli.h"
+#include "linli/pos/checkout.h"
+#include "linli/pos/journal.h"
+#include "linli/pos/money.h"
+#include "linli/pos/receipt.h"
+#include "linli/pos/sales.h"
+#include "linli/pos/till_script.h"
+#include "linli/pos/users.h"
+
+namespace linli::cli {
+namespace {
+
+bool ReadWholeFile(const std::string& path, std::string& out) {
+  std::ifstream f(path, std::ios::binary);
+  if (!f) return false;
+  std::stringstream ss;
+  ss << f.rdbuf();
+  out = ss.str();
+  return true;
+}
+
+// The till's payment gateway. The CLI runs the documented sandbox, so
+// training and scripted sessions never touch real money.
+PaymentGateway& Gateway() {
+  static SandboxGateway sandbox;
+  return sandbox;
+}
+
+struct SellOpts {
+  std::string db, script;
+  bool receipt = false;
+  int width = 32;
+};
+struct ShowOpts {
+  std::string db, receipt_no;
+  bool receipt = false, json = false, reprint = false;
+  int width = 32;
+};
+struct RefundOpts {
+  std::string db, receipt_no, cashier, pin, manager_pin, reason;
+  std::vector<std::string> lines;
+  bool to_cash = false, json = false, receipt = false;
+  int width = 32;
+};
+struct DbOpts {
+  std::string db;
+  bool json = false;
+};
+struct MemberOpts {
+  std::string db, phone, name;
+  bool json = false;
+};
+struct PromoOpts {
+  std::string db, file;
+  bool replace = false, json = false;
+};
+
+// Signs in the cashier named on the command line; PIN from stdin if omitted.
+std::optional<User> SignIn(Database& db, const std::string& id, std::string pin) {
+  if (pin.empty()) pin = ReadLineFromStdin();
+  auto u = Authenticate(db, id, pin);
+  if (!u.ok()) {
+    Fail(u.status());
+    return std::nullopt;
+  }
+  return *u;
+}
+
+}  // namespace
+
+void RegisterCheckoutCommands(CLI::App& app) {
+  // ---- sell
+  auto sell = std::make_shared<SellOpts>();
+  CLI::App* s = app.add_subcommand("sell", "Run a scripted till session (JSON) and print the completed sales");
+  s->add_option("--db", sell->db, "Store database")->required();
+  s->add_option("--script", sell->script, "Script file (JSON); see README")->required();
+  s->add_flag("--receipt", sell->receipt, "Include each receipt's text in the output");
+  s->add_option("--width", sell->width, "Receipt columns: 32 (58 mm) or 48 (80 mm)")->capture_default_str();
+  s->callback([sell] {
+    std::string text;
+    if (!ReadWholeFile(sell->script, text)) {
+      ExitCode() = Fail("cannot read " + sell->script + "; check the path");
+      return;
+    }
+    auto script = ParseTillScript(text);
+    if (!script.ok()) {
+      ExitCode() = Fail(sell->script + ": " + script.status().message());
+      return;
+    }
+    auto db = OpenStoreOrFail(sell->db);
+    if (!db) {
+      ExitCode() = 1;
+      return;
+    }
+    TillScriptOptions opts;
+    opts.receipt_columns = sell->receipt ? sell->width : 0;
+    TillScriptResult r = RunTillScript(*db, TheClock(), &Gateway(), *script, opts);
+    PrintJson(r.completed);
+    if (!r.status.ok()) ExitCode() = Fail(sell->script + ": " + r.status.message());
+  });
+
+  // ---- sale show
+  CLI::App* sale = app.add_subcommand("sale", "Committed sales");
+  sale->require_subcommand(1);
+  auto show = std::make_shared<ShowOpts>();
+  CLI::App* ss = sale->add_subcommand("show", "Show a sale, refund or void by receipt number");
+  ss->add_option("receipt_no", show->receipt_no, "e.g. S001-20261121-0001")->required();
+  ss->add_option("--db", show->db, "Store database")->required();
+  ss->add_flag("--receipt", show->receipt, "Print the receipt text");
+  ss->add_flag("--reprint", show->reprint, "Mark the receipt as a reprint");
+  ss->add_option("--width", show->width, "Receipt columns: 32 or 48")->capture_default_str();
+  ss->add_flag("--json", show->json, "Print JSON");
+  ss->callback([show] {
+    auto db = OpenStoreOrFail(show->db);
+    if (!db) {
+      ExitCode() = 1;
+      return;
+    }
+    auto sale_rec = LoadSale(*db, show->receipt_no);
+    if (!sale_rec.ok()) {
+      ExitCode() = Fail(sale_rec.status());
+      return;
+    }
+    if (show->receipt || !show->json) {
+      auto model = BuildReceipt(*db, show->receipt_no, show->reprint);
+      if (!model.ok()) {
+        ExitCode() = Fail(model.status());
+        return;
+      }
+      std::cout << RenderReceiptText(*model, show->width);
+    }
+    if (show->json) PrintJson(sale_rec->ToJson());
+  });
+
+  // ---- refund
+  auto ref = std::make_shared<RefundOpts>();
+  CLI::App* rf = app.add_subcommand("refund", "Refund a sale by receipt number (whole, or chosen lines)");
+  rf->add_option("--db", ref->db, "Store database")->required();
+  rf->add_option("--receipt-no", ref->receipt_no, "The sale's receipt number")->required();
+  rf->add_option("--cashier", ref->cashier, "Cashier number")->required();
+  rf->add_option("--pin", ref->pin, "Cashier PIN (read from stdin when omitted)");
+  rf->add_option("--line", ref->lines, "LINE:QTY to refund (QTY in pieces, or kg for weighed goods); repeat");
+  rf->add_option("--manager-pin", ref->manager_pin, "Manager PIN (needed by cashiers and for --to-cash)");
+  rf->add_flag("--to-cash", ref->to_cash, "Pay back in cash instead of the original tender");
+  rf->add_option("--reason", ref->reason, "Reason code, e.g. damaged");
+  rf->add_flag("--receipt", ref->receipt, "Print the refund receipt");
+  rf->add_flag("--json", ref->json, "Print JSON");
+  rf->callback([ref] {
+    auto db = OpenStoreOrFail(ref->db);
+    if (!db) {
+      ExitCode() = 1;
+      return;
+    }
+    auto user = SignIn(*db, ref->cashier, ref->pin);
+    if (!user) {
+      ExitCode() = 1;
+      return;
+    }
+    RefundRequest req;
+    req.receipt_no = ref->receipt_no;
+    req.to_cash = ref->to_cash;
+    req.reason = ref->reason;
+    if (!ref->manager_pin.empty()) req.approval = Approval{ref->manager_pin, "", ref->reason};
+    for (const std::string& spec : ref->lines) {
+      const size_t colon = spec.find(':');
+      auto qty = ParseMilli(colon == std::string::npos ? "" : spec.substr(colon + 1));
+      int line = 0;
+      try {
+        line = std::stoi(spec.substr(0, colon));
+      } catch (...) {
+        line = 0;
+      }
+      if (colon == std::string::npos || line <= 0 || !qty.ok()) {
+        ExitCode() = Fail("--line \"" + spec + "\" should be LINE:QTY, e.g. 1:2");
+        return;
+      }
+      req.lines.push_back({line, *qty});
+    }
+    auto done = RefundSale(*db, TheClock(), *user, req, &Gateway());
+    if (!done.ok()) {
+      ExitCode() = Fail(done.status());
+      return;
+    }
+    if (ref->json) PrintJson(done->ToJson());
+    else std::cout << "refund " << done->receipt_no << ": " << FormatYuan(Money::Fen(done->priced.total_fen), true) << "\n";
+    if (ref->receipt) {
+      auto model = BuildReceipt(*db, done->receipt_no);
+      if (model.ok()) std::cout << RenderReceiptText(*model, ref->width);
+    }
+  });
+
+  // ---- void
+  auto vd = std::make_shared<RefundOpts>();
+  CLI::App* v = app.add_subcommand("void", "Post-void the last sale (manager PIN)");
+  v->add_option("--db", vd->db, "Store database")->required();
+  v->add_option("--cashier", vd->cashier, "Cashier number")->required();
+  v->add_option("--pin", vd->pin, "Cashier PIN (read from stdin when omitted)");
+  v->add_option("--manager-pin", vd->manager_pin, "Manager PIN");
+  v->add_option("--reason", vd->reason, "Reason code");
+  v->add_flag("--json", vd->json, "Print JSON");
+  v->callback([vd] {
+    auto db = OpenStoreOrFail(vd->db);
+    if (!db) {
+      ExitCode() = 1;
+      return;
+    }
+    auto user = SignIn(*db, vd->cashier, vd->pin);
+    if (!user) {
+      ExitCode() = 1;
+      return;
+    }
+    auto done = VoidLastSale(*db, TheClock(), *user, Approval{vd->manager_pin, "", vd->reason}, &Gateway());
+    if (!done.ok()) {
+      ExitCode() = Fail(done.status());
+      return;
+    }
+    if (vd->json) PrintJson(done->ToJson());
+    else std::cout << "voided " << done->original_receipt_no << " as " << done->receipt_no << "\n";
+  });
+
+  // ---- journal verify
+  CLI::App* journal = app.add_subcommand("journal", "The store's tamper-evident journal");
+  journal->require_subcommand(1);
+  auto jv = std::make_shared<DbOpts>();
+  CLI::App* jvc = journal->add_subcommand("verify", "Re-check every hash and signature in the journal");
+  jvc->add_option("--db", jv->db, "Store database")->required();
+  jvc->add_flag("--json", jv->json, "Print JSON");
+  jvc->callback([jv] {
+    auto db = OpenStoreOrFail(jv->db);
+    if (!db) {
+      ExitCode() = 1;
+      return;
+    }
+    JournalVerifyReport r = VerifyJournal(*db);
+    if (jv->json) {
+      PrintJson({{"ok", r.ok}, {"count", r.count}, {"head_seq", r.head_seq}, {"head_hash", r.head_hash_hex},
+                 {"first_bad_seq", r.first_bad_seq}, {"reason", r.reason}});
+    } else if (r.ok) {
+      std::cout << fmt::format("journal ok: {} events, head seq {} hash {}\n", r.count, r.head_seq,
+                               r.head_hash_hex.substr(0, 16));
+    }
+    if (!r.ok) {
+      ExitCode() = Fail(fmt::format("journal verification FAILED at seq {}: {}", r.first_bad_seq, r.reason));
+    }
+  });
+
+  // ---- member
+  CLI::App* member = app.add_subcommand("member", "Members (会员)");
+  member->require_subcommand(1);
+  auto madd = std::make_shared<MemberOpts>();
+  CLI::App* ma = member->add_subcommand("add", "Add a member, or rename one");
+  ma->add_option("--db", madd->db, "Store database")->required();
+  ma->add_option("--phone", madd->phone, "11-digit mobile number")->required();
+  ma->add_option("--name", madd->name, "Name")->required();
+  ma->callback([madd] {
+    auto db = OpenStoreOrFail(madd->db);
+    if (!db) {
+      ExitCode() = 1;
+      return;
+    }
+    Status st = AddMember(*db, madd->phone, madd->name, TheClock());
+    if (!st.ok()) {
+      ExitCode() = Fail(st);
+      return;
+    }
+    std::cout << "member " << madd->phone << " " << madd->name << " saved\n";
+  });
+  auto mshow = std::make_shared<MemberOpts>();
+  CLI::App* ms = member->add_subcommand("show", "Show a member by phone");
+  ms->add_option("--db", mshow->db, "Store database")->required();
+  ms->add_option("--phone", mshow->phone, "Mobile number")->required();
+  ms->callback([mshow] {
+    auto db = OpenStoreOrFail(mshow->db);
+    if (!db) {
+      ExitCode() = 1;
+      return;
+    }
+    auto m = FindMember(*db, mshow->phone);
+    if (!m.ok() || !*m) {
+      ExitCode() = Fail(m.ok() ? "no member with phone " + mshow->phone : m.status().message());
+      return;
+    }
+    PrintJson({{"phone", (*m)->phone}, {"name", (*m)->name}, {"points", (*m)->points}});
+  });
+
+  // ---- promo
+  CLI::App* promo = app.add_subcommand("promo", "Store promotions");
+  promo->require_subcommand(1);
+  auto pimp = std::make_shared<PromoOpts>();
+  CLI::App* pi = promo->add_subcommand("import", "Import promotions from JSON (docs/promotions.md)");
+  pi->add_option("--db", pimp->db, "Store database")->required();
+  pi->add_option("file", pimp->file, "PROMOS.json")->required();
+  pi->add_flag("--replace", pimp->replace, "Switch off promotions not in the file");
+  pi->callback([pimp] {
+    std::string text;
+    if (!ReadWholeFile(pimp->file, text)) {
+      ExitCode() = Fail("cannot read " + pimp->file);
+      return;
+    }
+    auto db = OpenStoreOrFail(pimp->db);
+    if (!db) {
+      ExitCode() = 1;
+      return;
+    }
+    auto n = ImportPromotions(*db, text, pimp->replace, TheClock());
+    if (!n.ok()) {
+      ExitCode() = Fail(pimp->file + ": " + n.status().message() + "; nothing was imported");
+      return;
+    }
+    std::cout << "imported " << *n << " promotion(s)\n";
+  });
+  auto plist = std::make_shared<PromoOpts>();
+  CLI::App* pl = promo->add_subcommand("list", "List the store's promotions");
+  pl->add_option("--db", plist->db, "Store database")->required();
+  pl->add_flag("--json", plist->json, "Print JSON");
+  pl->callback([plist] {
+    auto db = OpenStoreOrFail(plist->db);
+    if (!db) {
+      ExitCode() = 1;
+      return;
+    }
+    auto promos = LoadPromotions(*db);
+    if (!promos.ok()) {
+      ExitCode() = Fail(promos.status());
+      return;
+    }
+    nlohmann::json arr = nlohmann::json::array();
+    for (const Promotion& p : *promos) {
+      arr.push_back(PromotionToJson(p));
+      if (!plist->json) std::cout << p.id << "\t" << p.name << "\t" << PromotionTypeName(p.type) << "\n";
+    }
+    if (plist->json) PrintJson(arr);
+  });
+}
+
+}  // namespace linli::cli

@@ -1,0 +1,49 @@
+// Committed sales: looking them up, their receipts, refunds and post-voids.
+//
+// A refund or a void is its own row, journal event and stock movement; the
+// original sale is never edited (DESIGN §6).
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "linli/pos/checkout.h"
+#include "linli/pos/receipt.h"
+
+namespace linli {
+
+// The sale, refund or void with this receipt number. NotFound otherwise.
+Result<CommittedSale> LoadSale(Database& db, const std::string& receipt_no);
+
+// The receipt model for a committed sale, as printed (reprint adds the mark).
+Result<ReceiptModel> BuildReceipt(Database& db, const std::string& receipt_no, bool reprint = false);
+
+struct RefundLineRequest {
+  int line_no = 0;        // the original sale's line number
+  int64_t qty_milli = 0;  // how much of it comes back
+};
+
+struct RefundRequest {
+  std::string receipt_no;                // the original sale
+  std::vector<RefundLineRequest> lines;  // empty: everything not yet refunded
+  bool to_cash = false;                  // pay back in cash instead of the original tender
+  std::optional<Approval> approval;      // a manager PIN (needed by cashiers, and for to_cash)
+  std::string reason;
+};
+
+// Refunds whole or chosen lines. A refund never exceeds what was sold minus
+// what was already refunded (InvalidArgument naming the line and both
+// amounts). Money goes back to the original tenders: card and payment code
+// first, up to what each paid, then cash; payment codes through the gateway
+// (`gateway` may be null only when no payment code is involved).
+Result<CommittedSale> RefundSale(Database& db, const Clock& clock, const User& cashier,
+                                 const RefundRequest& request, PaymentGateway* gateway);
+
+// Post-void of the most recent sale (nothing after it), with a manager PIN.
+// Puts the stock back and returns every tender (payment codes through the
+// gateway).
+Result<CommittedSale> VoidLastSale(Database& db, const Clock& clock, const User& cashier,
+                                   const Approval& approval, PaymentGateway* gateway);
+
+}  // namespace linli

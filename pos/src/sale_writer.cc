@@ -1,0 +1,191 @@
+#include <algorithm>
+#include <cstdio>
+
+#include "checkout_internal.h"
+#include "linli/pos/crypto.h"
+#include "linli/pos/inventory.h"
+#include "linli/pos/journal.h"
+
+namespace linli {
+namespace {
+
+// S001-20261121-0001: store code, business date, daily sequence (4 digits and
+// more after 9999).
+std::string NextReceiptNo(Database& db, const std::string& store_code, const std::string& business_date) {
+  Statement& s = db.Cached(
+      "INSERT INTO receipt_counters (business_date, last_seq) VALUES (?, 1) "
+      "ON CONFLICT(business_date) DO UPDATE SET last_seq = last_seq + 1 RETURNING last_seq");
+  s.Bind(1, business_date);
+  s.Step();
+  const int64_t seq = s.Int(0);
+  s.Reset();
+  std::string date = business_date;
+  date.erase(std::remove(date.begin(), date.end(), '-'), date.end());
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%04lld", static_cast<long long>(seq));
+  return store_code + "-" + date + "-" + buf;
+}
+
+std::optional<int64_t> OpenShiftId(Database& db) {
+  Statement& s = db.Cached("SELECT id FROM shifts WHERE status = 'open'");
+  std::optional<int64_t> id;
+  if (s.Step()) id = s.Int(0);
+  s.Reset();
+  return id;
+}
+
+}  // namespace
+
+Result<CommittedSale> WriteSale(Database& db, const Clock& clock, const CheckoutSettings& settings,
+                                const SaleWrite& w) {
+  CommittedSale out;
+  const int64_t now = clock.NowMs();
+  out.sale_uuid = w.sale_uuid;
+  out.kind = w.kind;
+  out.original_receipt_no = w.original_receipt_no;
+  out.business_date = BusinessDate(now, settings.timezone);
+  out.occurred_at = FormatUtc(now);
+  out.cashier_id = w.cashier_id;
+  out.approved_by = w.approved_by;
+  out.priced = w.priced;
+  out.tenders = w.tenders;
+  out.change_fen = w.change_fen;
+  out.member_phone = w.member_phone;
+  out.points_earned = w.points_earned;
+
+  Status st = Guard([&]() -> Status {
+    Transaction tx(db);
+    out.receipt_no = NextReceiptNo(db, settings.store_code, out.business_date);
+    const std::optional<int64_t> shift_id = OpenShiftId(db);
+
+    // The journal event carries the whole fact, integers and strings only.
+    nlohmann::json lines = nlohmann::json::array();
+    for (const PricedLine& l : w.priced.lines) {
+      nlohmann::json j = {{"line", l.line_no},       {"sku", l.sku},
+                          {"qty_milli", l.qty_milli}, {"unit_price_fen", l.unit_price_fen},
+                          {"gross_fen", l.gross_fen}, {"discount_fen", l.discount_fen},
+                          {"rounding_fen", l.rounding_fen}, {"total_fen", l.total_fen},
+                          {"tax_rate_bp", l.tax_rate_bp},   {"tax_fen", l.tax_fen}};
+      if (auto it = w.original_line_nos.find(l.line_no); it != w.original_line_nos.end()) {
+        j["original_line"] = it->second;
+      }
+      lines.push_back(j);
+    }
+    nlohmann::json tenders = nlohmann::json::array();
+    for (const Tender& t : w.tenders) {
+      nlohmann::json j = {{"method", t.method}, {"amount_fen", t.amount_fen}};
+      if (!t.provider.empty()) j["provider"] = t.provider;
+      if (!t.reference.empty()) j["reference"] = t.reference;
+      tenders.push_back(j);
+    }
+    nlohmann::json payload = {{"sale_uuid", w.sale_uuid},
+                              {"receipt_no", out.receipt_no},
+                              {"business_date", out.business_date},
+                              {"cashier", w.cashier_id},
+                              {"lines", lines},
+                              {"subtotal_fen", w.priced.subtotal_fen},
+                              {"discount_fen", w.priced.discount_fen},
+                              {"rounding_fen", w.priced.rounding_fen},
+                              {"total_fen", w.priced.total_fen},
+                              {"tax_fen", w.priced.tax_fen},
+                              {"tenders", tenders},
+                              {"change_fen", w.change_fen}};
+    if (!w.approved_by.empty()) payload["approved_by"] = w.approved_by;
+    if (!w.original_receipt_no.empty()) payload["original_receipt_no"] = w.original_receipt_no;
+    if (!w.member_phone.empty()) {
+      payload["member"] = w.member_phone;
+      payload["points"] = w.points_earned;
+    }
+    if (shift_id) payload["shift"] = *shift_id;
+    auto entry = AppendJournal(db, w.kind, 1, payload, clock);
+    if (!entry.ok()) return entry.status();
+    out.journal_seq = entry->seq;
+    out.journal_hash_hex = HexEncode(entry->hash);
+
+    Statement& sale = db.Cached(
+        "INSERT INTO sales (sale_uuid, receipt_no, kind, original_sale_id, business_date, occurred_at, "
+        "cashier_id, approved_by, shift_id, member_id, points_earned, subtotal_fen, discount_fen, "
+        "rounding_fen, total_fen, tax_fen, change_fen, journal_seq, journal_hash) "
+        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)");
+    sale.Bind(1, w.sale_uuid).Bind(2, out.receipt_no).Bind(3, w.kind).Bind(4, w.original_sale_id);
+    sale.Bind(5, out.business_date).Bind(6, out.occurred_at).Bind(7, w.cashier_id);
+    sale.Bind(8, w.approved_by.empty() ? std::optional<std::string>() : w.approved_by);
+    sale.Bind(9, shift_id).Bind(10, w.member_id).Bind(11, w.points_earned);
+    sale.Bind(12, w.priced.subtotal_fen).Bind(13, w.priced.discount_fen).Bind(14, w.priced.rounding_fen);
+    sale.Bind(15, w.priced.total_fen).Bind(16, w.priced.tax_fen).Bind(17, w.change_fen);
+    sale.Bind(18, out.journal_seq).Bind(19, out.journal_hash_hex);
+    sale.Run();
+    out.sale_id = db.LastInsertRowId();
+
+    Statement& line = db.Cached(
+        "INSERT INTO sale_lines (sale_id, line_no, original_line_no, product_id, sku, name, unit, qty_milli, "
+        "unit_price_fen, original_unit_price_fen, gross_fen, promo_discount_fen, line_discount_fen, "
+        "order_discount_fen, rounding_fen, discount_fen, total_fen, tax_rate_bp, tax_fen, promo_ids) "
+        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20)");
+    // Sales take stock out; refunds and voids put it back.
+    const bool out_of_stock = w.kind == "sale";
+    for (const PricedLine& l : w.priced.lines) {
+      std::string promo_ids;
+      for (const auto& p : l.promo_ids) promo_ids += (promo_ids.empty() ? "" : ",") + p;
+      auto unit = w.units.find(l.line_no);
+      auto orig = w.original_line_nos.find(l.line_no);
+      line.Bind(1, out.sale_id).Bind(2, l.line_no);
+      line.Bind(3, orig == w.original_line_nos.end() ? std::optional<int64_t>() : orig->second);
+      line.Bind(4, l.product_id).Bind(5, l.sku).Bind(6, l.name);
+      line.Bind(7, unit == w.units.end() ? "pcs" : unit->second).Bind(8, l.qty_milli);
+      line.Bind(9, l.unit_price_fen).Bind(10, l.original_unit_price_fen).Bind(11, l.gross_fen);
+      line.Bind(12, l.promo_discount_fen).Bind(13, l.line_discount_fen).Bind(14, l.order_discount_fen);
+      line.Bind(15, l.rounding_fen).Bind(16, l.discount_fen).Bind(17, l.total_fen);
+      line.Bind(18, l.tax_rate_bp).Bind(19, l.tax_fen).Bind(20, promo_ids);
+      line.Run();
+      RecordMovement(db, l.product_id, out_of_stock ? -l.qty_milli : l.qty_milli,
+                     out_of_stock ? MovementReason::kSale : MovementReason::kRefund, out.receipt_no, w.cashier_id,
+                     "", out.occurred_at);
+    }
+
+    Statement& tender = db.Cached(
+        "INSERT INTO sale_tenders (sale_id, seq, method, provider, amount_fen, tendered_fen, reference, "
+        "payment_attempt_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, "
+        "(SELECT id FROM payment_attempts WHERE attempt_key = ?8))");
+    int seq = 1;
+    for (const Tender& t : w.tenders) {
+      tender.Bind(1, out.sale_id).Bind(2, seq++).Bind(3, t.method);
+      tender.Bind(4, t.provider.empty() ? std::optional<std::string>() : t.provider);
+      tender.Bind(5, t.amount_fen);
+      tender.Bind(6, t.method == "cash" ? std::optional<int64_t>(t.tendered_fen) : std::nullopt);
+      tender.Bind(7, t.reference.empty() ? std::optional<std::string>() : t.reference);
+      tender.Bind(8, t.attempt_key);
+      tender.Run();
+    }
+
+    Statement& promo = db.Cached(
+        "INSERT INTO sale_promotions (sale_id, promo_id, name, discount_fen) VALUES (?, ?, ?, ?)");
+    for (const auto& p : w.priced.promotions) {
+      promo.Bind(1, out.sale_id).Bind(2, p.promo_id).Bind(3, p.name).Bind(4, p.discount_fen).Run();
+    }
+
+    if (w.member_id && w.points_earned != 0) {
+      db.Cached("UPDATE members SET points = points + ? WHERE id = ?").Bind(1, w.points_earned).Bind(2, *w.member_id).Run();
+    }
+
+    Statement& audit = db.Cached(
+        "INSERT INTO audit_log (occurred_at, user_id, approved_by, action, reason, before, after) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?)");
+    for (const AuditRow& a : w.audit) {
+      nlohmann::json after = a.after.is_null() ? nlohmann::json::object() : a.after;
+      after["receipt_no"] = out.receipt_no;
+      audit.Bind(1, FormatUtc(a.at_ms)).Bind(2, w.cashier_id);
+      audit.Bind(3, a.approved_by.empty() ? std::optional<std::string>() : a.approved_by);
+      audit.Bind(4, a.action).Bind(5, a.reason.empty() ? std::optional<std::string>() : a.reason);
+      audit.Bind(6, a.before.is_null() ? std::optional<std::string>() : a.before.dump());
+      audit.Bind(7, after.dump());
+      audit.Run();
+    }
+    tx.Commit();
+    return Status::Ok();
+  });
+  if (!st.ok()) return st;
+  return out;
+}
+
+}  // namespace linli
