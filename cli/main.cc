@@ -50,6 +50,7 @@ int main(int argc, char** argv) {
   linli::cli::RegisterStoreCommands(app);
   linli::cli::RegisterCatalogCommands(app);
   linli::cli::RegisterCheckoutCommands(app);
+  linli::cli::RegisterShiftCommands(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -8,6 +8,7 @@
 #include "linli/pos/barcode.h"
 #include "linli/pos/csv.h"
 #include "linli/pos/money.h"
+#include "linli/pos/store.h"
 #include "linli/pos/text.h"
 
 namespace linli {
@@ -377,6 +378,7 @@ Result<ImportReport> ImportCatalogCsv(Database& db, std::string_view csv, const 
       if (!old_price || *old_price != p.price_fen) price.Bind(1, id).Bind(2, now).Bind(3, p.price_fen).Run();
       for (const BarcodeEntry& e : p.barcodes) code.Bind(1, e.code).Bind(2, id).Bind(3, e.pack_qty_milli).Run();
     }
+    BumpCatalogVersion(db);
     tx.Commit();
   });
   if (!st.ok()) return st;
@@ -416,6 +418,40 @@ Result<std::string> ExportCatalogCsv(Database& db) {
   return out;
 }
 
+void BumpCatalogVersion(Database& db) {
+  db.Cached("INSERT INTO store_config (key, value) VALUES ('catalog_version', '1') "
+            "ON CONFLICT(key) DO UPDATE SET value = CAST(CAST(value AS INTEGER) + 1 AS TEXT)")
+      .Run();
+}
+
+Status Catalog::RefreshSearchKeys() {
+  return Guard([&] {
+    const std::string version = GetConfig(db_, "catalog_version").value_or("0");
+    if (version == keys_version_) return;
+    std::vector<SearchKey> keys;
+    Statement s = db_.Prepare(
+        "SELECT id, search_name, pinyin_initials, pinyin_full FROM products WHERE active = 1 ORDER BY id");
+    while (s.Step()) keys.push_back({s.Int(0), s.Text(1), s.Text(2), s.Text(3)});
+    keys_ = std::move(keys);
+    keys_version_ = version;
+  });
+}
+
+Result<std::optional<Product>> Catalog::FindById(int64_t id) {
+  std::optional<Product> out;
+  Status st = Guard([&] {
+    static const std::string sql = std::string("SELECT ") + kProductCols +
+                                   " FROM products p LEFT JOIN categories c ON c.id = p.category_id "
+                                   "JOIN tax_classes t ON t.id = p.tax_class_id WHERE p.id = ?";
+    Statement& s = db_.Cached(sql.c_str());
+    s.Bind(1, id);
+    if (s.Step()) out = ReadProduct(s);
+    s.Reset();
+  });
+  if (!st.ok()) return st;
+  return out;
+}
+
 const char* MatchKindName(MatchKind k) {
   switch (k) {
     case MatchKind::kBarcode: return "barcode";
@@ -426,6 +462,7 @@ const char* MatchKindName(MatchKind k) {
     case MatchKind::kPinyinPrefix: return "pinyin";
     case MatchKind::kNameContains: return "name";
     case MatchKind::kInitialsContains: return "pinyin_initials_contains";
+    case MatchKind::kPinyinContains: return "pinyin_contains";
   }
   return "name";
 }
@@ -526,10 +563,6 @@ Result<std::vector<ProductHit>> Catalog::Search(std::string_view query, int limi
         "WHERE p.search_name >= ?1 AND p.search_name < ?2 AND p.active = 1 ORDER BY p.search_name LIMIT ?3";
     static const std::string by_pinyin = std::string("SELECT ") + kProductCols + from +
         "WHERE p.pinyin_full >= ?1 AND p.pinyin_full < ?2 AND p.active = 1 ORDER BY p.pinyin_full LIMIT ?3";
-    static const std::string contains = std::string("SELECT ") + kProductCols + from +
-        "WHERE p.active = 1 AND instr(p.search_name, ?1) > 0 LIMIT ?3";
-    static const std::string contains_initials = std::string("SELECT ") + kProductCols + from +
-        "WHERE p.active = 1 AND instr(p.pinyin_initials, ?1) > 0 LIMIT ?3";
     static const std::string by_sku = std::string("SELECT ") + kProductCols + from +
         "WHERE p.sku >= ?1 AND p.sku < ?2 AND p.active = 1 ORDER BY p.sku LIMIT ?3";
     auto run = [&](const std::string& sql, MatchKind kind, const std::string& key) {
@@ -548,10 +581,33 @@ Result<std::vector<ProductHit>> Catalog::Search(std::string_view query, int limi
     }
     run(by_name, MatchKind::kNamePrefix, q);
     if (ascii) run(by_pinyin, MatchKind::kPinyinPrefix, q);
-    run(contains, MatchKind::kNameContains, q);
-    if (ascii) run(contains_initials, MatchKind::kInitialsContains, q);
   });
   if (!st.ok()) return st;
+  if (static_cast<int>(out.size()) >= limit) return out;
+
+  // Substrings, in memory: name, then (for Latin input) initials and full pinyin.
+  LINLI_RETURN_IF_ERROR(RefreshSearchKeys());
+  std::vector<std::pair<int64_t, MatchKind>> found;
+  const size_t want = static_cast<size_t>(limit) - out.size();
+  auto scan = [&](auto member, MatchKind kind) {
+    for (const SearchKey& k : keys_) {
+      if (found.size() >= want) return;
+      if ((k.*member).find(q) != std::string::npos && !seen.count(k.id)) {
+        seen.insert(k.id);
+        found.push_back({k.id, kind});
+      }
+    }
+  };
+  scan(&SearchKey::name, MatchKind::kNameContains);
+  if (ascii) {
+    scan(&SearchKey::initials, MatchKind::kInitialsContains);
+    scan(&SearchKey::full, MatchKind::kPinyinContains);
+  }
+  for (const auto& [id, kind] : found) {
+    auto p = FindById(id);
+    if (!p.ok()) return p.status();
+    if (*p) out.push_back({std::move(**p), kind, 1000});
+  }
   return out;
 }
 

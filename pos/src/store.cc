@@ -21,8 +21,12 @@ bool ValidStoreCode(const std::string& code) {
 std::optional<std::string> GetConfig(Database& db, const std::string& key) {
   Statement& st = db.Cached("SELECT value FROM store_config WHERE key = ?");
   st.Bind(1, key);
-  if (!st.Step()) return std::nullopt;
-  return st.Text(0);
+  std::optional<std::string> value;
+  if (st.Step()) value = st.Text(0);
+  // Reset now: a statement left mid-step holds a read transaction open,
+  // hiding other connections' commits and holding back WAL checkpoints.
+  st.Reset();
+  return value;
 }
 
 void SetConfig(Database& db, const std::string& key, const std::string& value) {

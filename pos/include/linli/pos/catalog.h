@@ -76,7 +76,7 @@ Result<ImportReport> ImportCatalogCsv(Database& db, std::string_view csv, const 
 Result<std::string> ExportCatalogCsv(Database& db);
 
 // Why a search result matched, best first.
-enum class MatchKind { kBarcode, kSku, kPlu, kInitialsPrefix, kNamePrefix, kPinyinPrefix, kNameContains, kInitialsContains };
+enum class MatchKind { kBarcode, kSku, kPlu, kInitialsPrefix, kNamePrefix, kPinyinPrefix, kNameContains, kInitialsContains, kPinyinContains };
 const char* MatchKindName(MatchKind k);
 
 struct ProductHit {
@@ -104,8 +104,26 @@ class Catalog {
   Status LoadBarcodes(Product& p);
 
  private:
+  // Substring search runs over an in-memory copy of the search keys: a SQL
+  // instr() scan of 100,000 rows costs ~14 ms per column, the copy ~1 ms for
+  // all three. It is reloaded when the catalog version in store_config moves.
+  struct SearchKey {
+    int64_t id;
+    std::string name;      // search_name
+    std::string initials;  // pinyin initials
+    std::string full;      // full pinyin
+  };
+  Status RefreshSearchKeys();
+  Result<std::optional<Product>> FindById(int64_t id);
+
   Database& db_;
+  std::vector<SearchKey> keys_;
+  std::string keys_version_ = "-";
 };
+
+// Bumped (inside the caller's transaction) whenever products change, so
+// in-memory search keys know to reload. Throws DbError.
+void BumpCatalogVersion(Database& db);
 
 // "123" → "00123"; InvalidArgument unless 1–5 digits.
 Result<std::string> NormalizePlu(std::string_view plu);
