@@ -1,0 +1,280 @@
+// End-to-end tests of the `linli` binary: every command named in the issues,
+// run as a shopkeeper would, checking output, exit codes and messages.
+#include <doctest/doctest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "linli/pos/db.h"
+#include "testing.h"
+
+using linli::testing::ReadFile;
+using linli::testing::RunLinli;
+using linli::testing::TempDir;
+using linli::testing::WriteFile;
+
+namespace {
+
+std::string Q(const std::string& s) { return "'" + s + "'"; }
+
+// A store with the demo catalog, a cashier (1001/1234), a manager (9001/9999)
+// and a member.
+struct Store {
+  TempDir dir;
+  std::string db = dir.File("store.db");
+  std::string D = " --db " + Q(db) + " ";
+  Store() {
+    REQUIRE(RunLinli("init" + D + "--store-code S001 --name 邻里便利店").exit_code == 0);
+    REQUIRE(RunLinli("catalog import" + D + Q(std::string(LINLI_SOURCE_DIR) + "/packaging/demo/catalog.csv"))
+                .exit_code == 0);
+    REQUIRE(RunLinli("user add" + D + "--id 1001 --name 张三 --role cashier", "1234\n").exit_code == 0);
+    REQUIRE(RunLinli("user add" + D + "--id 9001 --name 李店长 --role manager --pin 9999").exit_code == 0);
+    REQUIRE(RunLinli("member add" + D + "--phone 13800138000 --name 王阿姨").exit_code == 0);
+  }
+  linli::testing::RunResult Run(const std::string& cmd, const std::string& in = "") {
+    // Subcommand first, then the db option, then the rest.
+    const size_t sp = cmd.find(" -- ");
+    return RunLinli(cmd.substr(0, sp) + D + (sp == std::string::npos ? "" : cmd.substr(sp + 4)), in);
+  }
+  linli::testing::RunResult Sell(const std::string& script) {
+    const std::string path = dir.File("script.json");
+    WriteFile(path, script);
+    return Run("sell -- --script " + Q(path));
+  }
+};
+
+nlohmann::json Json(const std::string& s) { return nlohmann::json::parse(s); }
+
+}  // namespace
+
+TEST_CASE("cli: init refuses to overwrite and names bad input") {
+  TempDir dir;
+  const std::string db = dir.File("s.db");
+  CHECK(RunLinli("init --db " + Q(db) + " --store-code S001 --name 店").exit_code == 0);
+  auto again = RunLinli("init --db " + Q(db) + " --store-code S001 --name 店");
+  CHECK(again.exit_code != 0);
+  CHECK(again.err.find("already exists") != std::string::npos);
+  auto bad = RunLinli("init --db " + Q(dir.File("t.db")) + " --store-code 'S 1' --name 店");
+  CHECK(bad.exit_code != 0);
+  CHECK(bad.err.find("S 1") != std::string::npos);
+  auto missing = RunLinli("stock show --db " + Q(dir.File("nope.db")));
+  CHECK(missing.exit_code != 0);
+  CHECK(missing.err.find("linli init") != std::string::npos);
+}
+
+TEST_CASE("cli: catalog import reports every bad row and writes nothing") {
+  Store s;
+  const std::string csv = s.dir.File("bad.csv");
+  WriteFile(csv,
+            "sku,barcode,name,unit,price\n"
+            "N1,6901234567893,坏条码,pcs,1\n"
+            "N2,,好商品,pcs,2.50\n"
+            "N3,,坏价格,pcs,3.505\n"
+            "N4,,坏单位,box,1\n"
+            "N5,6920202888883,重复条码,pcs,1\n");
+  auto r = s.Run("catalog import -- " + Q(csv));
+  CHECK(r.exit_code == 1);
+  CHECK(r.err.find("line 2, barcode \"6901234567893\": has a bad check digit (expected 2)") != std::string::npos);
+  CHECK(r.err.find("line 4, price \"3.505\"") != std::string::npos);
+  CHECK(r.err.find("line 5, unit \"box\"") != std::string::npos);
+  CHECK(r.err.find("line 6, barcode \"6920202888883\"") != std::string::npos);
+  CHECK(r.err.find("nothing was imported") != std::string::npos);
+  CHECK(s.Run("catalog find -- 好商品").exit_code == 4);  // not written
+
+  auto skip = s.Run("catalog import -- --skip-bad --json " + Q(csv));
+  CHECK(skip.exit_code == 3);
+  auto j = Json(skip.out);
+  CHECK(j["inserted"] == 1);
+  CHECK(j["rejected"] == 4);
+  CHECK(j["problems"].size() == 4);
+  CHECK(s.Run("catalog find -- 好商品").exit_code == 0);
+}
+
+TEST_CASE("cli: catalog find by barcode, pinyin initials and name; export round-trips") {
+  Store s;
+  auto by_code = Json(s.Run("catalog find -- 6901234567892 --json").out);
+  CHECK(by_code[0]["sku"] == "YL0001");
+  CHECK(by_code[0]["match"] == "barcode");
+  auto by_initials = Json(s.Run("catalog find -- kkkl --json").out);
+  REQUIRE(by_initials.size() >= 1);
+  CHECK(by_initials[0]["name"].get<std::string>().find("可口可乐") == 0);
+  auto by_name = Json(s.Run("catalog find -- 牛奶 --json --limit 3").out);
+  CHECK(by_name.size() == 3);
+  for (const auto& p : by_name) CHECK(p["name"].get<std::string>().find("牛奶") != std::string::npos);
+
+  auto exported = s.Run("catalog export");
+  REQUIRE(exported.exit_code == 0);
+  TempDir other;
+  const std::string db2 = other.File("b.db");
+  const std::string csv = other.File("c.csv");
+  WriteFile(csv, exported.out);
+  REQUIRE(RunLinli("init --db " + Q(db2) + " --store-code S002 --name 二店").exit_code == 0);
+  REQUIRE(RunLinli("catalog import --db " + Q(db2) + " " + Q(csv)).exit_code == 0);
+  CHECK(RunLinli("catalog export --db " + Q(db2)).out == exported.out);
+}
+
+TEST_CASE("cli: barcode classify prints one JSON object per kind") {
+  Store s;
+  CHECK(Json(RunLinli("barcode classify 6901234567892").out) ==
+        Json(R"({"code":"6901234567892","kind":"gtin","format":"ean13","valid":true})"));
+  auto bad = Json(RunLinli("barcode classify 6901234567893").out);
+  CHECK(bad["valid"] == false);
+  CHECK(bad["expected_check_digit"] == "2");
+  auto label = Json(s.Run("barcode classify -- 2100123015368").out);
+  CHECK(label["kind"] == "price_embedded");
+  CHECK(label["plu"] == "00123");
+  CHECK(label["amount_fen"] == 1536);
+  CHECK(label["product"]["sku"] == "SG0001");
+  CHECK(label["qty_milli"] == 1200);  // ¥15.36 at ¥12.80/kg
+  CHECK(Json(RunLinli("barcode classify 134567890123456780").out)["provider"] == "wechat");
+  CHECK(Json(RunLinli("barcode classify 2812345678901234").out)["provider"] == "alipay");
+  CHECK(Json(RunLinli("barcode classify 6212345678901234567").out)["provider"] == "unionpay");
+  CHECK(Json(RunLinli("barcode classify SF1234567890123").out)["candidates"][0] == "sf");
+  CHECK(Json(RunLinli("barcode classify hello").out)["kind"] == "unknown");
+  auto product = Json(s.Run("barcode classify -- 6901234567892").out);
+  CHECK(product["product"]["name"] == "可口可乐 330ml");
+}
+
+TEST_CASE("cli: stock adjust and show") {
+  Store s;
+  auto r = Json(s.Run("stock adjust -- --sku YL0001 --qty 24 --reason receive --json").out);
+  CHECK(r["on_hand_milli"] == 24000);
+  r = Json(s.Run("stock adjust -- --sku YL0001 --qty 20 --reason count --json").out);
+  CHECK(r["movement_milli"] == -4000);
+  r = Json(s.Run("stock adjust -- --sku SG0001 --qty-milli 1500 --reason receive --json").out);
+  CHECK(r["on_hand_milli"] == 1500);
+  auto show = Json(s.Run("stock show -- --sku YL0001 --json").out);
+  CHECK(show["on_hand_milli"] == 20000);
+  auto bad = s.Run("stock adjust -- --sku NOPE --qty 1 --reason receive");
+  CHECK(bad.exit_code != 0);
+  CHECK(bad.err.find("NOPE") != std::string::npos);
+  auto reason = s.Run("stock adjust -- --sku YL0001 --qty 1 --reason gift");
+  CHECK(reason.exit_code != 0);
+  CHECK(reason.err.find("gift") != std::string::npos);
+}
+
+TEST_CASE("cli: the README's scripted till runs and prints the documented fields") {
+  Store s;
+  REQUIRE(s.Run("promo import -- " + Q(std::string(LINLI_SOURCE_DIR) + "/packaging/demo/promotions.json")).exit_code == 0);
+  auto r = s.Sell(R"({"cashier": "1001", "pin": "1234",
+ "sales": [
+  {"actions": [
+    {"scan": "6901234567892"}, {"scan": "6901234567892", "qty": 2}, {"scan": "2100123015368"},
+    {"sku": "SG0002", "qty_milli": 850}, {"set_qty": {"line": 1, "qty": 3}}, {"void_line": 2},
+    {"member": "13800138000"}, {"discount_line": {"line": 1, "percent": 10}},
+    {"discount_order": {"amount_fen": 100}},
+    {"override_price": {"line": 1, "price_fen": 300, "manager_pin": "9999", "reason": "damaged"}},
+    {"round": "jiao_down"},
+    {"pay": {"method": "card", "amount_fen": 500, "reference": "T123"}},
+    {"pay": {"method": "payment_code", "code": "134567890123456780", "amount_fen": 1000}},
+    {"pay": {"method": "cash", "amount_fen": 10000}}]},
+  {"refund": {"receipt_no": "$1", "lines": [{"line": 1, "qty": 1}], "manager_pin": "9999"}},
+  {"actions": [{"scan": "6920202888883"}, {"pay": {"method": "cash", "amount_fen": 200}}]},
+  {"void_last": {"manager_pin": "9999"}}]})");
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  auto j = Json(r.out);
+  REQUIRE(j.size() == 4);
+  const auto& sale = j[0];
+  CHECK(sale["status"] == "completed");
+  CHECK(sale["receipt_no"].get<std::string>().rfind("S001-", 0) == 0);
+  int64_t sum = 0;
+  for (const auto& l : sale["lines"]) {
+    for (const char* k : {"line", "sku", "name", "qty_milli", "unit_price_fen", "discount_fen", "total_fen", "tax_fen"}) {
+      CHECK(l.contains(k));
+    }
+    sum += l["total_fen"].get<int64_t>();
+  }
+  CHECK(sale["lines"].size() == 3);  // line 2 voided
+  CHECK(sale["lines"][0]["qty_milli"] == 3000);
+  CHECK(sale["lines"][0]["unit_price_fen"] == 300);
+  CHECK(sum == sale["total_fen"].get<int64_t>());
+  CHECK(sale["total_fen"].get<int64_t>() % 10 == 0);  // 抹零 to the jiao
+  int64_t applied = 0;
+  for (const auto& t : sale["tenders"]) applied += t.contains("applied_fen") ? t["applied_fen"].get<int64_t>() : t["amount_fen"].get<int64_t>();
+  CHECK(applied == sale["total_fen"].get<int64_t>());
+  CHECK(sale["change_fen"] == 10000 - (sale["total_fen"].get<int64_t>() - 1500));
+  CHECK(j[1]["kind"] == "refund");
+  CHECK(j[3]["kind"] == "void");
+  CHECK(j[3]["original_receipt_no"] == j[2]["receipt_no"]);
+  CHECK(s.Run("journal verify").exit_code == 0);
+}
+
+TEST_CASE("cli: a bad action stops the run, names it, and commits nothing of that sale") {
+  Store s;
+  auto r = s.Sell(R"({"cashier":"1001","pin":"1234","sales":[
+    {"actions":[{"scan":"6901234567892"},{"pay":{"method":"cash","amount_fen":500}}]},
+    {"actions":[{"scan":"6901234567892"},{"scan":"6999999999997"},{"pay":{"method":"cash","amount_fen":500}}]}]})");
+  CHECK(r.exit_code != 0);
+  CHECK(r.err.find("sale 2, action 2") != std::string::npos);
+  CHECK(r.err.find("6999999999997") != std::string::npos);
+  CHECK(r.err.find("unknown barcode") != std::string::npos);
+  auto done = Json(r.out);
+  REQUIRE(done.size() == 1);  // the first sale stands
+  auto z = Json(s.Run("report z -- --json").out);
+  CHECK(z.dump().find("\"count\":1") != std::string::npos);
+
+  auto pin = s.Sell(R"({"cashier":"1001","pin":"0000","sales":[]})");
+  CHECK(pin.exit_code != 0);
+  CHECK(pin.err.find("PIN") != std::string::npos);
+  auto short_tender = s.Sell(R"({"cashier":"1001","pin":"1234","sales":[
+    {"actions":[{"scan":"6901234567892"},{"pay":{"method":"cash","amount_fen":100}}]}]})");
+  CHECK(short_tender.exit_code != 0);
+  CHECK(short_tender.err.find("tender short") != std::string::npos);
+}
+
+TEST_CASE("cli: refunds cannot exceed what was sold; sale show prints the receipt") {
+  Store s;
+  auto r = s.Sell(R"({"cashier":"1001","pin":"1234","sales":[
+    {"actions":[{"scan":"6901234567892","qty":2},{"pay":{"method":"cash","amount_fen":1000}}]}]})");
+  REQUIRE(r.exit_code == 0);
+  const std::string no = Json(r.out)[0]["receipt_no"];
+  auto shown = s.Run("sale show -- " + no);
+  CHECK(shown.out.find("可口可乐 330ml") != std::string::npos);
+  CHECK(shown.out.find(no) != std::string::npos);
+  auto one = s.Run("refund -- --receipt-no " + no + " --cashier 1001 --pin 1234 --line 1:1 --manager-pin 9999 --json");
+  INFO(one.err);
+  REQUIRE(one.exit_code == 0);
+  auto too_many = s.Run("refund -- --receipt-no " + no + " --cashier 1001 --pin 1234 --line 1:2 --manager-pin 9999");
+  CHECK(too_many.exit_code != 0);
+  CHECK(too_many.err.find("already refunded 1") != std::string::npos);
+  auto no_pin = s.Run("refund -- --receipt-no " + no + " --cashier 1001 --pin 1234 --line 1:1");
+  CHECK(no_pin.exit_code != 0);
+  CHECK(no_pin.err.find("manager PIN") != std::string::npos);
+}
+
+TEST_CASE("cli: journal verify names the first bad seq after tampering") {
+  Store s;
+  REQUIRE(s.Sell(R"({"cashier":"1001","pin":"1234","sales":[
+    {"actions":[{"scan":"6901234567892"},{"pay":{"method":"cash","amount_fen":500}}]},
+    {"actions":[{"scan":"6920202888883"},{"pay":{"method":"cash","amount_fen":500}}]}]})").exit_code == 0);
+  CHECK(s.Run("journal verify").exit_code == 0);
+  {
+    auto db = linli::Database::Open(s.db, {});
+    REQUIRE(db.ok());
+    (*db)->Exec("DROP TRIGGER journal_no_update");
+    (*db)->Exec("UPDATE journal SET payload = replace(payload, '\"total_fen\":200', '\"total_fen\":1') WHERE seq = 2");
+  }
+  auto r = s.Run("journal verify");
+  CHECK(r.exit_code != 0);
+  CHECK(r.err.find("seq 2") != std::string::npos);
+}
+
+TEST_CASE("cli: shift open, pay-out, close with variance, X and Z reports") {
+  Store s;
+  CHECK(s.Run("shift open -- --user 1001 --pin 1234 --float 200").exit_code == 0);
+  auto second = s.Run("shift open -- --user 1001 --pin 1234 --float 200");
+  CHECK(second.exit_code != 0);
+  REQUIRE(s.Sell(R"({"cashier":"1001","pin":"1234","sales":[
+    {"actions":[{"scan":"6901234567892"},{"pay":{"method":"cash","amount_fen":1000}}]}]})").exit_code == 0);
+  CHECK(s.Run("shift pay-out -- --user 1001 --pin 1234 --amount 10 --reason 买菜").exit_code == 0);
+  auto x = Json(s.Run("report x -- --json").out);
+  CHECK(x.dump().find("350") != std::string::npos);
+  auto close = s.Run("shift close -- --user 1001 --pin 1234 --counted 193.50 --json");
+  INFO(close.err);
+  REQUIRE(close.exit_code == 0);
+  auto c = Json(close.out);
+  CHECK(c["expected_cash_fen"] == 20000 + 350 - 1000);
+  CHECK(c["variance_fen"] == 19350 - 19350);
+  auto ztext = s.Run("report z");
+  CHECK(ztext.out.find("Z报表") != std::string::npos);
+}
