@@ -7,6 +7,7 @@
 #include "linli/pos/inventory.h"
 #include "linli/pos/journal.h"
 #include "linli/pos/money.h"
+#include "linli/pos/price_schedule.h"
 #include "linli/pos/rounding.h"
 #include "linli/pos/store.h"
 #include "checkout_internal.h"
@@ -29,6 +30,23 @@ std::map<Role, int64_t> ParseRoleLimits(const std::optional<std::string>& text,
 SaleUnit UnitOf(const Product& p) { return p.unit == "kg" ? SaleUnit::kKg : SaleUnit::kPiece; }
 
 std::string MoneyText(int64_t fen) { return FormatYuan(Money::Fen(fen), true); }
+
+// The share of `base` that `amount` is, in basis points, rounded UP so that a
+// discount even a little over a limit counts as over it (half-up rounding let
+// 24.97 off 239.60, 10.004%, pass a 10% limit). Over 100% when base is 0.
+int64_t NeededBp(int64_t amount, int64_t base) {
+  if (base <= 0) return 10001;
+  return static_cast<int64_t>((static_cast<__int128>(amount) * 10000 + base - 1) / base);
+}
+
+nlohmann::json DiscountJson(const Discount& d) {
+  return {{"kind", d.kind == Discount::Kind::kPercent ? "percent_bp" : "amount_fen"}, {"value", d.value}};
+}
+
+Discount DiscountFromJson(const nlohmann::json& d) {
+  const int64_t v = d.value("value", int64_t{0});
+  return d.value("kind", "") == "percent_bp" ? Discount::PercentBp(v) : Discount::AmountFen(v);
+}
 
 }  // namespace
 
@@ -191,6 +209,9 @@ void Checkout::Reset() {
   audit_.clear();
   approved_by_.clear();
   sale_uuid_ = NewUuidV7(clock_.NowMs());
+  // A new sale starts: prices HQ scheduled for today take effect, offline too.
+  // One index probe when nothing is due; a failure keeps yesterday's price.
+  (void)ApplyDuePrices(db_, clock_);
 }
 
 bool Checkout::empty() const {
@@ -362,19 +383,46 @@ Status Checkout::DiscountLine(int line_no, Discount d, const std::optional<Appro
   CartLine* l = FindLine(line_no);
   if (!l) return Status::NotFound("there is no line " + std::to_string(line_no));
   if (d.value <= 0) return Status::InvalidArgument("a discount must be more than zero");
-  const int64_t gross = l->label_amount_fen ? *l->label_amount_fen
-                                            : LineTotalFen(l->override_price_fen.value_or(l->unit_price_fen), l->qty_milli);
-  int64_t bp = d.kind == Discount::Kind::kPercent ? d.value : (gross > 0 ? MulDivRound(d.value, 10000, gross) : 10001);
   if (d.kind == Discount::Kind::kPercent && d.value > 10000) {
     return Status::InvalidArgument("a percent discount cannot be over 100%");
   }
-  if (d.kind == Discount::Kind::kAmount && d.value > gross) {
+  // A line discount applies to the line's net after promotions (pricing.h),
+  // so that is what an amount is checked and measured against. Measuring it
+  // against the gross let a cashier give 50% of a promoted line alone, and
+  // accepted amounts that then made the whole cart unpriceable.
+  Cart probe = cart_;
+  probe.cash_rounding = CashRounding::kNone;
+  probe.order_discount.reset();
+  probe.sale_time_ms = clock_.NowMs();
+  for (CartLine& pl : probe.lines) {
+    if (pl.line_no == line_no) pl.line_discount.reset();
+  }
+  auto base = PriceCart(probe, promotions_);
+  if (!base.ok()) return base.status();
+  int64_t net = 0;
+  for (const PricedLine& pl : base->lines) {
+    if (pl.line_no == line_no) net = pl.gross_fen - pl.promo_discount_fen;
+  }
+  if (d.kind == Discount::Kind::kAmount && d.value > net) {
     return Status::InvalidArgument("the discount " + MoneyText(d.value) + " is more than line " +
-                                   std::to_string(line_no) + " (" + MoneyText(gross) + ")");
+                                   std::to_string(line_no) + " (" + MoneyText(net) + ")");
+  }
+  const int64_t bp = d.kind == Discount::Kind::kPercent ? d.value : NeededBp(d.value, net);
+  {
+    // The whole cart must still price with it (e.g. an order discount amount
+    // must still fit under the new total).
+    Cart after = cart_;
+    after.cash_rounding = CashRounding::kNone;
+    after.sale_time_ms = clock_.NowMs();
+    for (CartLine& pl : after.lines) {
+      if (pl.line_no == line_no) pl.line_discount = d;
+    }
+    auto priced = PriceCart(after, promotions_);
+    if (!priced.ok()) return priced.status();
   }
   auto who = Authorise(bp, settings_.discount_limit_bp, approval, "this discount");
   if (!who.ok()) return who.status();
-  nlohmann::json before = l->line_discount ? nlohmann::json{{"kind", l->line_discount->kind == Discount::Kind::kPercent ? "percent_bp" : "amount_fen"}, {"value", l->line_discount->value}} : nlohmann::json(nullptr);
+  nlohmann::json before = l->line_discount ? DiscountJson(*l->line_discount) : nlohmann::json(nullptr);
   l->line_discount = d;
   audit_.push_back({"line_discount", *who, approval ? approval->reason : "", before,
                     {{"line", line_no}, {"sku", l->sku}, {d.kind == Discount::Kind::kPercent ? "percent_bp" : "amount_fen", d.value}},
@@ -399,11 +447,13 @@ Status Checkout::DiscountOrder(Discount d, const std::optional<Approval>& approv
     return Status::InvalidArgument("the order discount " + MoneyText(d.value) + " is more than the total " +
                                    MoneyText(base));
   }
-  const int64_t bp = d.kind == Discount::Kind::kPercent ? d.value : (base > 0 ? MulDivRound(d.value, 10000, base) : 10001);
+  const int64_t bp = d.kind == Discount::Kind::kPercent ? d.value : NeededBp(d.value, base);
   auto who = Authorise(bp, settings_.discount_limit_bp, approval, "this order discount");
   if (!who.ok()) return who.status();
+  nlohmann::json before = {{"total_fen", base}};
+  if (cart_.order_discount) before["discount"] = DiscountJson(*cart_.order_discount);
   cart_.order_discount = d;
-  audit_.push_back({"order_discount", *who, approval ? approval->reason : "", nullptr,
+  audit_.push_back({"order_discount", *who, approval ? approval->reason : "", before,
                     {{d.kind == Discount::Kind::kPercent ? "percent_bp" : "amount_fen", d.value}}, clock_.NowMs()});
   return Status::Ok();
 }
@@ -652,20 +702,23 @@ Result<int64_t> Checkout::Suspend(const std::string& label) {
     nlohmann::json j = {{"sku", l.sku}, {"qty_milli", l.qty_milli}, {"line", l.line_no}};
     if (l.label_amount_fen) j["label_amount_fen"] = *l.label_amount_fen;
     if (l.override_price_fen) j["override_price_fen"] = *l.override_price_fen;
-    if (l.line_discount) {
-      j["discount"] = {{"kind", l.line_discount->kind == Discount::Kind::kPercent ? "percent_bp" : "amount_fen"},
-                       {"value", l.line_discount->value}};
-    }
+    if (l.line_discount) j["discount"] = DiscountJson(*l.line_discount);
     lines.push_back(j);
   }
   nlohmann::json cart = {{"lines", lines}, {"cash_rounding", CashRoundingName(cart_.cash_rounding)}};
-  if (cart_.order_discount) {
-    cart["order_discount"] = {{"kind", cart_.order_discount->kind == Discount::Kind::kPercent ? "percent_bp" : "amount_fen"},
-                              {"value", cart_.order_discount->value}};
-  }
+  if (cart_.order_discount) cart["order_discount"] = DiscountJson(*cart_.order_discount);
   if (!member_phone_.empty()) cart["member"] = member_phone_;
   if (!approved_by_.empty()) cart["approved_by"] = approved_by_;
   cart["rounding_cap_fen"] = rounding_cap_fen_;
+  // Line numbers and the audit trail (who approved what) survive the
+  // suspension: the audit rows are written when the sale commits.
+  cart["next_line"] = next_line_;
+  nlohmann::json audit = nlohmann::json::array();
+  for (const AuditEntry& a : audit_) {
+    audit.push_back({{"action", a.action}, {"approved_by", a.approved_by}, {"reason", a.reason},
+                     {"before", a.before}, {"after", a.after}, {"at_ms", a.at_ms}});
+  }
+  cart["audit"] = audit;
   int64_t id = 0;
   Status st = Guard([&] {
     Transaction tx(db_);
@@ -697,36 +750,57 @@ Status Checkout::Resume(int64_t suspended_id) {
   auto cart = nlohmann::json::parse(body, nullptr, false);
   if (!cart.is_object()) return Status::Corruption("suspended sale " + std::to_string(suspended_id) + " is unreadable");
   Reset();
-  for (const auto& j : cart.value("lines", nlohmann::json::array())) {
-    auto p = catalog_.FindBySku(j.value("sku", ""));
-    if (!p.ok()) return p.status();
-    if (!*p) return Status::NotFound("product " + j.value("sku", "") + " of the suspended sale is gone from the catalog");
-    std::optional<int64_t> label;
-    if (j.contains("label_amount_fen")) label = j["label_amount_fen"].get<int64_t>();
-    auto line = AddProduct(**p, j.value("qty_milli", int64_t{1000}), label);
-    if (!line.ok()) return line.status();
-    CartLine* l = FindLine(*line);
-    if (j.contains("override_price_fen")) l->override_price_fen = j["override_price_fen"].get<int64_t>();
-    if (j.contains("discount")) {
-      const auto& d = j["discount"];
-      l->line_discount = d.value("kind", "") == "percent_bp" ? Discount::PercentBp(d.value("value", int64_t{0}))
-                                                             : Discount::AmountFen(d.value("value", int64_t{0}));
+  // All or nothing: a suspended cart that cannot be restored leaves the till
+  // with an empty cart, not half of it.
+  Status restored = [&]() -> Status {
+    try {
+      int max_line = 0;
+      for (const auto& j : cart.value("lines", nlohmann::json::array())) {
+        auto p = catalog_.FindBySku(j.value("sku", ""));
+        if (!p.ok()) return p.status();
+        if (!*p) {
+          return Status::NotFound("product " + j.value("sku", "") + " of the suspended sale is gone from the catalog");
+        }
+        std::optional<int64_t> label;
+        if (j.contains("label_amount_fen")) label = j["label_amount_fen"].get<int64_t>();
+        auto line = AddProduct(**p, j.value("qty_milli", int64_t{1000}), label);
+        if (!line.ok()) return line.status();
+        CartLine* l = FindLine(*line);
+        // Keep the number the cashier saw (lines voided before suspending
+        // leave gaps, as they do in a live cart).
+        if (j.contains("line") && j["line"].is_number_integer()) l->line_no = j["line"].get<int>();
+        max_line = std::max(max_line, l->line_no);
+        if (j.contains("override_price_fen")) l->override_price_fen = j["override_price_fen"].get<int64_t>();
+        if (j.contains("discount")) l->line_discount = DiscountFromJson(j["discount"]);
+      }
+      next_line_ = std::max(max_line + 1, cart.value("next_line", 1));
+      if (cart.contains("order_discount")) cart_.order_discount = DiscountFromJson(cart["order_discount"]);
+      if (auto r = ParseCashRounding(cart.value("cash_rounding", "none")); r.ok()) cart_.cash_rounding = *r;
+      rounding_cap_fen_ = cart.value("rounding_cap_fen", rounding_cap_fen_);
+      approved_by_ = cart.value("approved_by", "");
+      for (const auto& a : cart.value("audit", nlohmann::json::array())) {
+        audit_.push_back({a.value("action", ""), a.value("approved_by", ""), a.value("reason", ""),
+                          a.value("before", nlohmann::json()), a.value("after", nlohmann::json()),
+                          a.value("at_ms", int64_t{0})});
+      }
+      if (cart.contains("member")) LINLI_RETURN_IF_ERROR(AttachMember(cart["member"].get<std::string>()));
+      return Status::Ok();
+    } catch (const nlohmann::json::exception& e) {
+      return Status::Corruption("suspended sale " + std::to_string(suspended_id) + " is unreadable: " + e.what());
     }
+  }();
+  if (!restored.ok()) {
+    Reset();
+    return restored;
   }
-  if (cart.contains("order_discount")) {
-    const auto& d = cart["order_discount"];
-    cart_.order_discount = d.value("kind", "") == "percent_bp" ? Discount::PercentBp(d.value("value", int64_t{0}))
-                                                               : Discount::AmountFen(d.value("value", int64_t{0}));
-  }
-  if (auto r = ParseCashRounding(cart.value("cash_rounding", "none")); r.ok()) cart_.cash_rounding = *r;
-  rounding_cap_fen_ = cart.value("rounding_cap_fen", rounding_cap_fen_);
-  approved_by_ = cart.value("approved_by", "");
-  if (cart.contains("member")) LINLI_RETURN_IF_ERROR(AttachMember(cart["member"].get<std::string>()));
-  return Guard([&] {
+  Status taken = Guard([&] {
     Transaction tx(db_);
     db_.Prepare("DELETE FROM suspended_carts WHERE id = ?").Bind(1, suspended_id).Run();
     tx.Commit();
   });
+  // Still suspended: do not also hold it in the cart, or it could be sold twice.
+  if (!taken.ok()) Reset();
+  return taken;
 }
 
 Result<std::vector<SuspendedCart>> ListSuspended(Database& db) {

@@ -6,6 +6,8 @@
 #include <unicode/timezone.h>
 
 #include <chrono>
+#include <map>
+#include <memory>
 #include <cstdio>
 #include <ctime>
 
@@ -49,12 +51,21 @@ int64_t ParseUtc(const std::string& s) {
 }
 
 std::string FormatLocal(int64_t unix_ms, const std::string& tz, const char* pattern) {
-  UErrorCode err = U_ZERO_ERROR;
-  icu::SimpleDateFormat fmt(icu::UnicodeString::fromUTF8(pattern), icu::Locale::getRoot(), err);
-  if (U_FAILURE(err)) return FormatUtc(unix_ms);
-  fmt.adoptTimeZone(icu::TimeZone::createTimeZone(icu::UnicodeString::fromUTF8(tz)));
+  // Building an ICU formatter and zone costs tens of microseconds, more than
+  // the rest of a sale commit's CPU work, so keep one per thread, zone and
+  // pattern.
+  thread_local std::map<std::pair<std::string, std::string>, std::unique_ptr<icu::SimpleDateFormat>> cache;
+  auto& fmt = cache[{tz, pattern}];
+  if (!fmt) {
+    UErrorCode err = U_ZERO_ERROR;
+    auto made = std::make_unique<icu::SimpleDateFormat>(icu::UnicodeString::fromUTF8(pattern),
+                                                        icu::Locale::getRoot(), err);
+    if (U_FAILURE(err)) return FormatUtc(unix_ms);
+    made->adoptTimeZone(icu::TimeZone::createTimeZone(icu::UnicodeString::fromUTF8(tz)));
+    fmt = std::move(made);
+  }
   icu::UnicodeString out;
-  fmt.format(static_cast<UDate>(unix_ms), out);
+  fmt->format(static_cast<UDate>(unix_ms), out);
   std::string s;
   out.toUTF8String(s);
   return s;

@@ -159,7 +159,7 @@ Statement& Database::Cached(const char* sql) {
 int64_t Database::LastInsertRowId() const { return sqlite3_last_insert_rowid(db_); }
 int Database::Changes() const { return sqlite3_changes(db_); }
 
-Transaction::Transaction(Database& db) : db_(db) { db_.Exec("BEGIN IMMEDIATE"); }
+Transaction::Transaction(Database& db) : db_(db) { db_.Cached("BEGIN IMMEDIATE").Run(); }
 
 Transaction::~Transaction() {
   if (!done_) {
@@ -169,7 +169,7 @@ Transaction::~Transaction() {
 }
 
 void Transaction::Commit() {
-  db_.Exec("COMMIT");
+  db_.Cached("COMMIT").Run();
   done_ = true;
 }
 

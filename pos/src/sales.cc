@@ -23,8 +23,6 @@ struct StoredSale {
   std::vector<StoredLine> lines;
 };
 
-std::string MoneyText(int64_t fen) { return FormatYuan(Money::Fen(fen), true); }
-
 // Reads a sale with its lines, tenders and promotions. Throws DbError.
 std::optional<StoredSale> ReadSale(Database& db, const std::string& where, const std::string& key) {
   Statement s = db.Prepare(
@@ -274,6 +272,8 @@ Result<CommittedSale> RefundSale(Database& db, const Clock& clock, const User& c
   std::map<int, std::pair<int64_t, PricedLine>> done;  // original line → (qty, amounts) refunded so far
   std::map<std::string, int64_t> tender_refunded;      // method|provider|reference → refunded
   bool voided = false;
+  int64_t refunded_before_fen = 0;  // totals of earlier refunds of this sale
+  int64_t points_back_before = 0;   // points those refunds took back
   Status st = Guard([&]() -> Status {
     orig = ReadSale(db, "s.receipt_no = ?1", req.receipt_no);
     if (!orig) return Status::NotFound("there is no receipt " + req.receipt_no + "; check the number");
@@ -308,6 +308,13 @@ Result<CommittedSale> RefundSale(Database& db, const Clock& clock, const User& c
         "GROUP BY 1, 2, 3");
     t.Bind(1, orig->sale.sale_id);
     while (t.Step()) tender_refunded[t.Text(0) + "|" + t.Text(1) + "|" + t.Text(2)] = t.Int(3);
+    Statement before = db.Prepare(
+        "SELECT COALESCE(SUM(total_fen), 0), COALESCE(SUM(-points_earned), 0) FROM sales "
+        "WHERE original_sale_id = ? AND kind = 'refund'");
+    before.Bind(1, orig->sale.sale_id);
+    before.Step();
+    refunded_before_fen = before.Int(0);
+    points_back_before = before.Int(1);
     return Status::Ok();
   });
   if (!st.ok()) return st;
@@ -347,21 +354,26 @@ Result<CommittedSale> RefundSale(Database& db, const Clock& clock, const User& c
                                      FormatMilli(qty) + "; sold " + FormatMilli(o.qty_milli) + ", already refunded " +
                                      FormatMilli(done_qty) + ", so at most " + FormatMilli(left) + " can come back");
     }
-    // The last refund of a line takes exactly what is left, so repeated
-    // partial refunds add up to the sale to the fen.
+    // Each amount is shared cumulatively: after this refund, round(amount ×
+    // refunded qty / sold qty) has gone back in all. So no partial refund
+    // takes more than its share or goes negative (a per-refund rounding would:
+    // 0.03 over five pieces refunded one by one gave 1+1+1+1-1 fen), and the
+    // last one takes exactly what is left. The gross follows from the parts,
+    // so gross - discount - rounding = total holds on every refund line.
     auto share = [&](int64_t sold_amount, int64_t refunded_amount) {
-      return qty == left ? sold_amount - refunded_amount : MulDivRound(sold_amount, qty, o.qty_milli);
+      if (qty == left) return sold_amount - refunded_amount;
+      return MulDivRound(sold_amount, done_qty + qty, o.qty_milli) - refunded_amount;
     };
     PricedLine p = o;
     p.line_no = next;
     p.qty_milli = qty;
-    p.gross_fen = share(o.gross_fen, d.gross_fen);
+    p.total_fen = share(o.total_fen, d.total_fen);
     p.promo_discount_fen = share(o.promo_discount_fen, d.promo_discount_fen);
     p.line_discount_fen = share(o.line_discount_fen, d.line_discount_fen);
     p.order_discount_fen = share(o.order_discount_fen, d.order_discount_fen);
     p.rounding_fen = share(o.rounding_fen, d.rounding_fen);
     p.discount_fen = p.promo_discount_fen + p.line_discount_fen + p.order_discount_fen;
-    p.total_fen = share(o.total_fen, d.total_fen);
+    p.gross_fen = p.total_fen + p.discount_fen + p.rounding_fen;
     p.tax_fen = share(o.tax_fen, d.tax_fen);
     w.units[next] = it->unit;
     w.original_line_nos[next] = line_no;
@@ -423,10 +435,17 @@ Result<CommittedSale> RefundSale(Database& db, const Clock& clock, const User& c
   w.member_id = orig->member_id;
   w.member_phone = orig->sale.member_phone;
   if (orig->member_id && orig->sale.priced.total_fen > 0) {
-    w.points_earned = -MulDivRound(orig->sale.points_earned, w.priced.total_fen, orig->sale.priced.total_fen,
-                                   RoundingMode::kDown);
+    // Cumulative, like the amounts: after this refund the points taken back
+    // are points × refunded / total (rounded down), so partial refunds that
+    // add up to the whole sale take back exactly the points it earned.
+    const int64_t refunded_total = std::min(orig->sale.priced.total_fen, refunded_before_fen + w.priced.total_fen);
+    w.points_earned = -(MulDivRound(orig->sale.points_earned, refunded_total, orig->sale.priced.total_fen,
+                                    RoundingMode::kDown) -
+                        points_back_before);
   }
-  w.audit.push_back({req.to_cash && !original_all_cash ? "refund_to_cash" : "refund", w.approved_by, req.reason,
+  // The reason: the request's, else the one given with the manager's PIN.
+  const std::string reason = !req.reason.empty() ? req.reason : req.approval ? req.approval->reason : "";
+  w.audit.push_back({req.to_cash && !original_all_cash ? "refund_to_cash" : "refund", w.approved_by, reason,
                      {{"receipt_no", req.receipt_no}}, {{"total_fen", w.priced.total_fen}}, clock.NowMs()});
   return WriteSale(db, clock, *settings, w);
 }

@@ -63,7 +63,13 @@ class Runner {
 
   TillScriptResult Run(const nlohmann::json& script) {
     TillScriptResult out;
-    out.status = RunAll(script, out);
+    try {
+      out.status = RunAll(script, out);
+    } catch (const nlohmann::json::exception& e) {
+      // A field of an unexpected JSON type that slipped past the checks must
+      // stop the run with a message, not take the till down.
+      out.status = Status::InvalidArgument(std::string("the script has a field of the wrong type: ") + e.what());
+    }
     return out;
   }
 
@@ -150,7 +156,13 @@ class Runner {
         req.lines.push_back({static_cast<int>(*line), *qty});
       }
     }
-    req.to_cash = r.value("to_cash", false);
+    if (r.contains("to_cash")) {
+      // r.value() would throw on a non-boolean and end the whole run.
+      if (!r["to_cash"].is_boolean()) {
+        return Status::InvalidArgument("\"to_cash\" must be true or false, got " + r["to_cash"].dump());
+      }
+      req.to_cash = r["to_cash"].get<bool>();
+    }
     req.approval = ApprovalOf(r);
     req.reason = StrField(r, "reason");
     return RefundSale(db_, clock_, user_, req, gateway_);
@@ -317,7 +329,9 @@ Result<nlohmann::json> ParseTillScript(std::string_view text) {
   try {
     return nlohmann::json::parse(text);
   } catch (const nlohmann::json::parse_error& e) {
-    return Status::InvalidArgument(std::string("the script is not valid JSON: ") + e.what());
+    // e.byte is where the parser stopped, as the header promises.
+    return Status::InvalidArgument("the script is not valid JSON at byte " + std::to_string(e.byte) + ": " +
+                                   e.what());
   }
 }
 
