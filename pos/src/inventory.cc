@@ -20,6 +20,7 @@ constexpr ReasonName kReasons[] = {
     {MovementReason::kCorrection, "correction", "更正"},
     {MovementReason::kSale, "sale", "销售"},
     {MovementReason::kRefund, "refund", "退货"},
+    {MovementReason::kVoid, "void", "作废"},
     {MovementReason::kTransferIn, "transfer_in", "调入"},
     {MovementReason::kTransferOut, "transfer_out", "调出"},
 };
@@ -102,6 +103,7 @@ Result<StockLevel> AdjustStock(Database& db, const StockAdjustment& adj, const C
       case MovementReason::kReceive:
       case MovementReason::kTransferIn:
       case MovementReason::kRefund:
+      case MovementReason::kVoid:
         if (adj.qty_milli <= 0) {
           return Status::InvalidArgument(std::string("quantity for ") + MovementReasonName(adj.reason) +
                                          " must be positive");

@@ -139,7 +139,7 @@ Result<CommittedSale> WriteSale(Database& db, const Clock& clock, const Checkout
       line.Bind(18, l.tax_rate_bp).Bind(19, l.tax_fen).Bind(20, promo_ids);
       line.Run();
       RecordMovement(db, l.product_id, out_of_stock ? -l.qty_milli : l.qty_milli,
-                     out_of_stock ? MovementReason::kSale : MovementReason::kRefund, out.receipt_no, w.cashier_id,
+                     out_of_stock ? MovementReason::kSale : w.kind == "void" ? MovementReason::kVoid : MovementReason::kRefund, out.receipt_no, w.cashier_id,
                      "", out.occurred_at);
     }
 

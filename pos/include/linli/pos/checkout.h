@@ -136,10 +136,13 @@ class Checkout {
   Result<int64_t> RemainingFen() const;
   Status PayCash(int64_t tendered_fen);
   // Charges a customer payment code for `amount_fen` (default: what remains).
-  // Approved: the tender is added. Declined/offline: an error saying so, and
-  // the cashier can take another tender. Timeout: resolved by status inquiry
-  // at once; if still unknown, FailedPrecondition and the attempt stays
-  // pending until ResolvePendingPayments() settles it.
+  // The result's outcome says what happened: approved (the tender is added),
+  // declined or offline (nothing taken; its message tells the cashier, who
+  // can take another tender), or unknown after a timeout that one status
+  // inquiry could not settle (the attempt stays pending and the sale cannot
+  // commit until ResolvePendingPayments() settles it; never charged again).
+  // A non-OK Status means the request was refused before reaching the
+  // gateway (not a payment code, amount over what is due, no gateway).
   Result<PaymentResult> PayByCode(std::string_view code, std::optional<int64_t> amount_fen);
   Status ResolvePendingPayments();
   Status PayCard(int64_t amount_fen, std::string reference);

@@ -19,7 +19,7 @@ namespace linli {
 // signed.
 enum class MovementReason {
   kReceive, kCount, kDamage, kExpired, kLoss, kReturnToSupplier, kCorrection,
-  kSale, kRefund, kTransferIn, kTransferOut,
+  kSale, kRefund, kVoid, kTransferIn, kTransferOut,
 };
 Result<MovementReason> ParseMovementReason(std::string_view s);
 const char* MovementReasonName(MovementReason r);
