@@ -36,5 +36,9 @@ void RegisterStoreCommands(CLI::App& app);    // init, user, stock
 void RegisterCatalogCommands(CLI::App& app);  // catalog, barcode
 void RegisterCheckoutCommands(CLI::App& app); // sell, sale, refund, void, journal, member, promo
 void RegisterShiftCommands(CLI::App& app);    // shift, report
+void RegisterPrintCommands(CLI::App& app);    // print, drawer
+void RegisterEscposCommands(CLI::App& app);   // escpos render, decode
+void RegisterDeviceCommands(CLI::App& app);   // scale, scanner, display
+void RegisterSyncCommands(CLI::App& app);     // enroll, sync, sync status
 
 }  // namespace linli::cli

@@ -51,6 +51,10 @@ int main(int argc, char** argv) {
   linli::cli::RegisterCatalogCommands(app);
   linli::cli::RegisterCheckoutCommands(app);
   linli::cli::RegisterShiftCommands(app);
+  linli::cli::RegisterPrintCommands(app);
+  linli::cli::RegisterEscposCommands(app);
+  linli::cli::RegisterDeviceCommands(app);
+  linli::cli::RegisterSyncCommands(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

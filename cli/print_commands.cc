@@ -1,0 +1,232 @@
+// linli print (receipts, X/Z reports, the print queue, retry) · linli drawer open
+#include <iostream>
+
+#include <fmt/format.h>
+
+#include "cli.h"
+#include "linli/drivers/image.h"
+#include "linli/drivers/printer.h"
+#include "linli/pos/reports.h"
+#include "linli/pos/store.h"
+#include "linli/pos/users.h"
+
+namespace linli::cli {
+namespace {
+
+struct PrinterOpts {
+  std::string db, printer, profile = "generic58", logo;
+  int timeout_ms = 5000;
+};
+
+struct PrintOpts : PrinterOpts {
+  std::string receipt_no, report, date;
+  bool reprint = false, drawer = false;
+};
+
+struct QueueOpts {
+  std::string db;
+  bool all = false, json = false;
+};
+
+struct RetryOpts : PrinterOpts {
+  int64_t job = 0;
+};
+
+struct DrawerOpts : PrinterOpts {
+  std::string user, pin, reason;
+};
+
+void AddPrinterOptions(CLI::App* c, PrinterOpts& o, bool db_required) {
+  auto* db = c->add_option("--db", o.db, "Store database");
+  if (db_required) db->required();
+  c->add_option("--printer", o.printer, "tcp://HOST[:9100], file:/dev/usb/lp0 (or any path), spool:/DIR");
+  c->add_option("--profile", o.profile, "Printer profile: generic58 or generic80")->capture_default_str();
+  c->add_option("--logo", o.logo, "Store logo (PNG or JPEG) printed above receipts");
+  c->add_option("--timeout-ms", o.timeout_ms, "Connect/write/status timeout")->capture_default_str();
+}
+
+// The transport and config the options name, or a printed error.
+struct Setup {
+  std::unique_ptr<PrinterTransport> transport;
+  PrinterConfig config;
+};
+std::optional<Setup> MakeSetup(const PrinterOpts& o) {
+  if (o.printer.empty()) {
+    ExitCode() = Fail("--printer is required (e.g. tcp://192.168.1.50:9100 or file:/dev/usb/lp0)");
+    return std::nullopt;
+  }
+  auto profile = FindProfile(o.profile);
+  if (!profile.ok()) {
+    ExitCode() = Fail(profile.status());
+    return std::nullopt;
+  }
+  auto transport = OpenTransport(o.printer);
+  if (!transport.ok()) {
+    ExitCode() = Fail(transport.status());
+    return std::nullopt;
+  }
+  Setup s;
+  s.transport = std::move(transport).value();
+  s.config.profile = *profile;
+  s.config.timeout_ms = o.timeout_ms;
+  if (!o.logo.empty()) {
+    auto logo = LoadImageFile(o.logo);
+    if (!logo.ok()) {
+      ExitCode() = Fail(logo.status());
+      return std::nullopt;
+    }
+    s.config.logo = std::move(logo).value();
+  }
+  return s;
+}
+
+// Reports one job's outcome: JSON on stdout; on failure the error and how
+// to try again on stderr, with a non-zero exit code.
+void ShowOutcome(const char* what, const PrintOutcome& out, nlohmann::json extra = nlohmann::json::object()) {
+  extra["what"] = what;
+  extra["job_id"] = out.job_id;
+  extra["state"] = out.status.ok() ? "printed" : "failed";
+  if (!out.status.ok()) extra["error"] = out.status.message();
+  PrintJson(extra, true);
+  if (out.status.ok()) return;
+  std::string msg = out.status.message();
+  if (out.job_id != 0) {
+    msg += fmt::format(" (print job {} is kept in the queue: linli print retry --job {})", out.job_id, out.job_id);
+  }
+  ExitCode() = Fail(msg);
+}
+
+nlohmann::json JobJson(const PrintJob& j) {
+  return {{"id", j.id},
+          {"receipt_no", j.receipt_no.empty() ? nlohmann::json(nullptr) : nlohmann::json(j.receipt_no)},
+          {"kind", PrintJobKindName(j.kind)},
+          {"state", PrintJobStateName(j.state)},
+          {"attempts", j.attempts},
+          {"last_error", j.last_error.empty() ? nlohmann::json(nullptr) : nlohmann::json(j.last_error)},
+          {"printer", j.printer},
+          {"created_at", j.created_at},
+          {"printed_at", j.printed_at ? nlohmann::json(*j.printed_at) : nlohmann::json(nullptr)}};
+}
+
+}  // namespace
+
+void RegisterPrintCommands(CLI::App& app) {
+  // ---- print --receipt NO | --report x|z
+  auto po = std::make_shared<PrintOpts>();
+  CLI::App* print = app.add_subcommand(
+      "print", "Print a receipt or an X/Z report on the receipt printer; the print queue");
+  AddPrinterOptions(print, *po, /*db_required=*/false);
+  print->add_option("--receipt", po->receipt_no, "Receipt number of a committed sale, refund or void");
+  print->add_option("--report", po->report, "x or z")->check(CLI::IsMember({"x", "z"}));
+  print->add_option("--date", po->date, "Z report business day YYYY-MM-DD (default today)");
+  print->add_flag("--reprint", po->reprint, "Mark the receipt as a reprint");
+  print->add_flag("--drawer", po->drawer,
+                  "Also open the cash drawer if the sale took cash and its drawer has not opened yet");
+  print->callback([print, po] {
+    if (!print->get_subcommands().empty()) return;  // print queue / print retry
+    if (po->db.empty()) return void(ExitCode() = Fail("--db is required"));
+    if (po->receipt_no.empty() == po->report.empty()) {
+      return void(ExitCode() = Fail("give one of --receipt NO or --report x|z"));
+    }
+    auto db = OpenStoreOrFail(po->db);
+    if (!db) return void(ExitCode() = 1);
+    auto setup = MakeSetup(*po);
+    if (!setup) return;
+    Printer printer(*db, *setup->transport, TheClock(), setup->config);
+
+    if (!po->receipt_no.empty()) {
+      if (po->drawer && !po->reprint) {
+        SalePrintOutcome out = printer.PrintSale(po->receipt_no);
+        if (out.drawer.job_id != 0 && !out.drawer.status.ok()) {
+          std::cerr << "linli: the cash drawer did not open: " << out.drawer.status.message() << "\n";
+          ExitCode() = 1;
+        }
+        ShowOutcome("receipt", out.receipt, {{"receipt_no", po->receipt_no}, {"drawer_kicked", out.drawer_kicked}});
+      } else {
+        ShowOutcome("receipt", printer.PrintReceipt(po->receipt_no, po->reprint), {{"receipt_no", po->receipt_no}});
+      }
+      return;
+    }
+
+    Result<linli::Report> r = Status::InvalidArgument("");
+    if (po->report == "z") {
+      std::string date = po->date;
+      if (date.empty()) {
+        auto info = LoadStoreInfo(*db);
+        date = FormatLocal(TheClock().NowMs(), info.ok() ? info->timezone : "Asia/Shanghai", "yyyy-MM-dd");
+      }
+      r = BuildZReport(*db, date, TheClock());
+    } else {
+      r = BuildXReport(*db, TheClock());
+    }
+    if (!r.ok()) return void(ExitCode() = Fail(r.status()));
+    ShowOutcome("report", printer.PrintReport(r->RenderText(setup->config.profile.columns)),
+           {{"report", po->report}, {"business_date", r->business_date}});
+  });
+
+  // ---- print queue
+  auto qo = std::make_shared<QueueOpts>();
+  CLI::App* queue = print->add_subcommand("queue", "List receipts and reports waiting to be printed again");
+  queue->add_option("--db", qo->db, "Store database")->required();
+  queue->add_flag("--all", qo->all, "Every print job, printed ones and drawer opens included");
+  queue->add_flag("--json", qo->json, "Print JSON");
+  queue->callback([qo] {
+    auto db = OpenStoreOrFail(qo->db);
+    if (!db) return void(ExitCode() = 1);
+    auto jobs = ListPrintJobs(*db, !qo->all);
+    if (!jobs.ok()) return void(ExitCode() = Fail(jobs.status()));
+    if (qo->json) {
+      nlohmann::json arr = nlohmann::json::array();
+      for (const PrintJob& j : *jobs) arr.push_back(JobJson(j));
+      return PrintJson(arr);
+    }
+    if (jobs->empty()) {
+      std::cout << (qo->all ? "no print jobs\n" : "nothing waiting to print\n");
+      return;
+    }
+    for (const PrintJob& j : *jobs) {
+      std::cout << fmt::format("{:>5}  {:<7}  {:<7}  {:<20}  tries {}  {}  {}\n", j.id, PrintJobKindName(j.kind),
+                               PrintJobStateName(j.state), j.receipt_no.empty() ? "-" : j.receipt_no, j.attempts,
+                               j.created_at, j.last_error);
+    }
+  });
+
+  // ---- print retry
+  auto ro = std::make_shared<RetryOpts>();
+  CLI::App* retry = print->add_subcommand("retry", "Print a failed receipt or report job again");
+  AddPrinterOptions(retry, *ro, /*db_required=*/true);
+  retry->add_option("--job", ro->job, "Print job id (see linli print queue)")->required();
+  retry->callback([ro] {
+    auto db = OpenStoreOrFail(ro->db);
+    if (!db) return void(ExitCode() = 1);
+    auto setup = MakeSetup(*ro);
+    if (!setup) return;
+    Printer printer(*db, *setup->transport, TheClock(), setup->config);
+    ShowOutcome("retry", printer.Retry(ro->job));
+  });
+
+  // ---- drawer open (no sale)
+  CLI::App* drawer = app.add_subcommand("drawer", "The cash drawer");
+  drawer->require_subcommand(1);
+  auto d = std::make_shared<DrawerOpts>();
+  CLI::App* open = drawer->add_subcommand("open", "Open the drawer without a sale (开钱箱; audited)");
+  AddPrinterOptions(open, *d, /*db_required=*/true);
+  open->add_option("--user", d->user, "User id")->required();
+  open->add_option("--pin", d->pin, "PIN (read from stdin when omitted)");
+  open->add_option("--reason", d->reason, "Why the drawer is opened")->required();
+  open->callback([d] {
+    auto db = OpenStoreOrFail(d->db);
+    if (!db) return void(ExitCode() = 1);
+    std::string pin = d->pin.empty() ? ReadLineFromStdin() : d->pin;
+    auto user = Authenticate(*db, d->user, pin);
+    if (!user.ok()) return void(ExitCode() = Fail(user.status()));
+    auto setup = MakeSetup(*d);
+    if (!setup) return;
+    Printer printer(*db, *setup->transport, TheClock(), setup->config);
+    Status st = OpenDrawerNoSale(*db, printer, *user, d->reason);
+    if (!st.ok()) return void(ExitCode() = Fail(st));
+    std::cout << "drawer opened; no-sale recorded\n";
+  });
+}
+
+}  // namespace linli::cli

@@ -1,0 +1,479 @@
+// The sync agent: enrolment, push, checkpoints, pull (PROTOCOL.md §5–7).
+//
+// Why the push starts from the hub's high-water mark and not from a local
+// "pushed up to" counter: the local counter is in the same file as the
+// journal, so a restored backup rolls it back too. Asking the hub is the only
+// way to notice that it holds events this database no longer has (§6.4).
+#include "linli/sync/agent.h"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdlib>
+
+#include "linli/pos/crypto.h"
+#include "linli/pos/journal.h"
+#include "linli/pos/price_schedule.h"
+#include "linli/pos/store.h"
+
+namespace linli::sync {
+
+namespace {
+
+// Bounds on the rare restarts inside one round.
+constexpr int kMaxGapRestarts = 3;
+
+std::string TrimSlash(std::string url) {
+  while (!url.empty() && url.back() == '/') url.pop_back();
+  return url;
+}
+
+std::optional<nlohmann::json> ParseJson(const std::string& body) {
+  auto j = nlohmann::json::parse(body, nullptr, false);
+  if (j.is_discarded()) return std::nullopt;
+  return j;
+}
+
+// Retry-After in delta-seconds (the hub's form). -1 when absent or a date.
+int64_t RetryAfterMs(const HttpResponse& r) {
+  const std::string v = r.Header(kHeaderRetryAfter);
+  if (v.empty() || v.size() > 9) return -1;
+  for (char c : v) {
+    if (c < '0' || c > '9') return -1;
+  }
+  return std::stoll(v) * 1000;
+}
+
+Checkpoint ReadCheckpoint(Statement& s, int col, const std::string& device_id,
+                          const std::string& hub_key) {
+  Checkpoint c;
+  c.device_id = device_id;
+  c.epoch = s.Int(col);
+  c.seq = s.Int(col + 1);
+  c.hash_hex = HexEncode(s.Blob(col + 2));
+  c.signature_hex = HexEncode(s.Blob(col + 3));
+  c.signed_at = s.Text(col + 4);
+  c.hub_key_hex = HexEncode(hub_key);
+  return c;
+}
+
+}  // namespace
+
+// ---------------------------------------------------------------------------
+// State
+// ---------------------------------------------------------------------------
+
+Result<SyncState> LoadSyncState(Database& db) {
+  SyncState st;
+  Status s = Guard([&]() -> Status {
+    Statement probe = db.Prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'sync_state'");
+    if (!probe.Step()) {
+      return Status::FailedPrecondition("this store database has no sync tables; open it once with this Linli to upgrade it");
+    }
+    std::string device_id;
+    {
+      Statement d = db.Prepare("SELECT device_id FROM device WHERE id = 1");
+      if (d.Step()) device_id = d.Text(0);
+    }
+    Statement q = db.Prepare(
+        "SELECT enrolled, hub_url, ca_pem, org_code, store_code, hub_public_key, pushed_epoch, "
+        "pushed_seq, pull_cursor, checkpoint_epoch, checkpoint_seq, checkpoint_hash, checkpoint_sig, "
+        "checkpoint_at, last_attempt_at, last_success_at, last_error_at, last_error, "
+        "update_required, update_message FROM sync_state WHERE id = 1");
+    if (!q.Step()) return Status::Corruption("the sync_state row is missing");
+    st.enrolled = q.Int(0) != 0;
+    st.hub_url = q.Text(1);
+    st.ca_pem = q.Text(2);
+    st.org_code = q.Text(3);
+    st.store_code = q.Text(4);
+    st.hub_public_key = q.IsNull(5) ? "" : q.Blob(5);
+    st.pushed_epoch = q.Int(6);
+    st.pushed_seq = q.Int(7);
+    const std::string cursor = q.Text(8);
+    st.pull_cursor = cursor.empty() ? 0 : std::strtoll(cursor.c_str(), nullptr, 10);
+    if (!q.IsNull(11) && !q.IsNull(12)) st.checkpoint = ReadCheckpoint(q, 9, device_id, st.hub_public_key);
+    st.last_attempt_at = q.Text(14);
+    st.last_success_at = q.Text(15);
+    st.last_error_at = q.Text(16);
+    st.last_error = q.Text(17);
+    st.update_required = q.Int(18) != 0;
+    st.update_message = q.Text(19);
+    return Status::Ok();
+  });
+  if (!s.ok()) return s;
+  return st;
+}
+
+// ---------------------------------------------------------------------------
+// Agent
+// ---------------------------------------------------------------------------
+
+SyncAgent::SyncAgent(Database& db, HttpTransport& transport, const Clock& clock, AgentOptions options)
+    : db_(db), transport_(transport), clock_(clock), options_(options) {
+  options_.max_batch_events = std::clamp(options_.max_batch_events, 1, kMaxBatchEvents);
+  options_.max_batch_bytes = std::clamp<size_t>(options_.max_batch_bytes, 1024, kMaxBatchBytes);
+  options_.changes_page = std::clamp(options_.changes_page, 1, kMaxChangesPage);
+}
+
+Status SyncAgent::HttpError(const HttpResponse& r, SyncReport& report) {
+  report.http_status = r.status;
+  const ErrorBody e = ErrorBody::Parse(r.body);
+  const std::string said = e.message.empty() ? ("HTTP " + std::to_string(r.status)) : e.message;
+  switch (r.status) {
+    case 426:
+      report.update_required = true;
+      return Status::FailedPrecondition("update required: " + said +
+                                        ". Sales are kept on this till and will be sent after the update");
+    case 429:
+      report.retry_after_ms = RetryAfterMs(r);
+      return Status::Unavailable("the hub is busy and asked us to wait" +
+                                 (report.retry_after_ms >= 0
+                                      ? " " + std::to_string(report.retry_after_ms / 1000) + " s"
+                                      : std::string()) +
+                                 "; will retry");
+    case 401:
+      return Status::PermissionDenied("the hub refused this till's signature (" + said +
+                                      "); check the till's clock, or enrol again");
+    case 403:
+      return Status::PermissionDenied("the hub refused this till (" + said + "); ask HQ to re-enable the store");
+    default:
+      break;
+  }
+  if (r.status >= 500) {
+    report.retry_after_ms = RetryAfterMs(r);
+    return Status::Unavailable("the hub had a problem (" + said + "); will retry");
+  }
+  return Status::FailedPrecondition("the hub answered " + std::to_string(r.status) + ": " + said);
+}
+
+Result<HttpResponse> SyncAgent::Signed(const std::string& method, const std::string& path_and_query,
+                                       const std::string& body, bool gzip) {
+  auto dev = LoadDevice(db_);
+  if (!dev.ok()) return dev.status();
+  std::string wire = body;
+  if (gzip && !body.empty()) {
+    auto z = Gzip(body);
+    if (!z.ok()) return z.status();
+    wire = std::move(*z);
+  }
+  auto h = SignRequest(dev->private_key, dev->device_id, method, path_and_query, wire, clock_.NowMs());
+  if (!h.ok()) return h.status();
+  HttpRequest req;
+  req.method = method;
+  req.url = state_.hub_url + path_and_query;
+  req.headers = {{kHeaderProtocol, h->protocol},   {kHeaderDevice, h->device},
+                 {kHeaderTimestamp, h->timestamp}, {kHeaderNonce, h->nonce},
+                 {kHeaderSignature, h->signature}};
+  if (!wire.empty()) req.headers.emplace_back("Content-Type", kContentTypeJson);
+  if (gzip && !body.empty()) req.headers.emplace_back(kHeaderEncoding, "gzip");
+  req.body = std::move(wire);
+  return transport_.Send(req);
+}
+
+Status SyncAgent::Enroll(const std::string& hub_url_in, const std::string& token, const std::string& ca_pem) {
+  const std::string hub_url = TrimSlash(hub_url_in);
+  if (hub_url.rfind("https://", 0) != 0 && !IsLoopbackUrl(hub_url)) {
+    return Status::InvalidArgument("the hub address must start with https:// (got \"" + hub_url + "\")");
+  }
+  if (hub_url.rfind("https://", 0) == 0 && ca_pem.empty()) {
+    return Status::InvalidArgument("give the hub's CA certificate with --ca FILE; it is pinned for every later sync");
+  }
+  if (token.empty()) return Status::InvalidArgument("give the one-time enrolment token from HQ with --token");
+  auto dev = LoadDevice(db_);
+  if (!dev.ok()) return dev.status();
+  EnrollRequest er;
+  er.token = token;
+  er.device_id = dev->device_id;
+  er.public_key_hex = HexEncode(dev->public_key);
+  char host[256] = {0};
+  if (gethostname(host, sizeof(host) - 1) == 0) er.hostname = host;
+  HttpRequest req;
+  req.method = "POST";
+  req.url = hub_url + kPathEnroll;
+  req.headers = {{kHeaderProtocol, std::to_string(kProtocolVersion)}, {"Content-Type", kContentTypeJson}};
+  req.body = er.ToJson().dump();
+  auto r = transport_.Send(req);
+  if (!r.ok()) return r.status();
+  SyncReport report;
+  if (r->status != 200) {
+    if (r->status == 401) {
+      return Status::PermissionDenied("the hub did not accept the token (" + ErrorBody::Parse(r->body).message +
+                                      "); ask HQ for a new one");
+    }
+    Status st = HttpError(*r, report);
+    if (report.update_required) {
+      (void)Guard([&] {
+        db_.Prepare("UPDATE sync_state SET update_required = 1, update_message = ? WHERE id = 1")
+            .Bind(1, st.message())
+            .Run();
+      });
+    }
+    return st;
+  }
+  auto j = ParseJson(r->body);
+  if (!j) return Status::Unavailable("the hub's enrolment answer is not JSON");
+  auto resp = EnrollResponse::FromJson(*j);
+  if (!resp.ok()) return Status::Unavailable("the hub's enrolment answer is malformed: " + resp.status().message());
+  if (resp->device_id != dev->device_id) {
+    return Status::Corruption("the hub enrolled another device id (" + resp->device_id + "); nothing was saved");
+  }
+  auto hub_key = HexDecode(resp->hub_key_hex);
+  if (!hub_key.ok() || hub_key->size() != 32) {
+    return Status::Unavailable("the hub's key in the enrolment answer is not 64 hex digits");
+  }
+  return Guard([&] {
+    Transaction tx(db_);
+    db_.Prepare(
+           "UPDATE sync_state SET enrolled = 1, hub_url = ?, ca_pem = ?, org_code = ?, store_code = ?, "
+           "hub_public_key = ?, pull_cursor = '', pushed_epoch = 0, pushed_seq = 0, checkpoint_epoch = 0, "
+           "checkpoint_seq = 0, checkpoint_hash = NULL, checkpoint_sig = NULL, checkpoint_at = '', "
+           "update_required = 0, update_message = '', last_error = '' WHERE id = 1")
+        .Bind(1, hub_url)
+        .Bind(2, ca_pem)
+        .Bind(3, resp->org_code)
+        .Bind(4, resp->store_code)
+        .BindBlob(5, hub_key->data(), hub_key->size())
+        .Run();
+    tx.Commit();
+  });
+}
+
+Status SyncAgent::StoreCheckpoint(const Checkpoint& c) {
+  auto dev = LoadDevice(db_);
+  if (!dev.ok()) return dev.status();
+  if (c.device_id != dev->device_id) {
+    return Status::Corruption("the hub's checkpoint names another device (" + c.device_id + ")");
+  }
+  if (c.hub_key_hex != HexEncode(state_.hub_public_key) || !VerifyCheckpoint(c, state_.hub_public_key)) {
+    return Status::Corruption(
+        "the hub's checkpoint is not signed by the hub key pinned at enrolment; not kept. Tell HQ");
+  }
+  auto hash = HexDecode(c.hash_hex);
+  auto sig = HexDecode(c.signature_hex);
+  if (!hash.ok() || !sig.ok()) return Status::Corruption("the hub's checkpoint has malformed hex");
+  Status st = Guard([&] {
+    db_.Prepare(
+           "UPDATE sync_state SET checkpoint_epoch = ?, checkpoint_seq = ?, checkpoint_hash = ?, "
+           "checkpoint_sig = ?, checkpoint_at = ?, pushed_epoch = ?, pushed_seq = ? WHERE id = 1")
+        .Bind(1, c.epoch)
+        .Bind(2, c.seq)
+        .BindBlob(3, hash->data(), hash->size())
+        .BindBlob(4, sig->data(), sig->size())
+        .Bind(5, c.signed_at)
+        .Bind(6, c.epoch)
+        .Bind(7, c.seq)
+        .Run();
+  });
+  if (st.ok()) state_.checkpoint = c;
+  return st;
+}
+
+Status SyncAgent::Push(SyncReport& report) {
+  for (int restart = 0; restart <= kMaxGapRestarts; ++restart) {
+    // 1. What does the hub hold?
+    auto r = Signed("GET", kPathHwm, "", false);
+    if (!r.ok()) return r.status();
+    if (r->status != 200) return HttpError(*r, report);
+    auto j = ParseJson(r->body);
+    if (!j) return Status::Unavailable("the hub's high-water mark is not JSON; will retry");
+    auto hwm = HwmResponse::FromJson(*j);
+    if (!hwm.ok()) return Status::Unavailable("the hub's high-water mark is malformed: " + hwm.status().message());
+
+    auto dev = LoadDevice(db_);
+    if (!dev.ok()) return dev.status();
+    auto head = JournalHead(db_);
+    if (!head.ok()) return head.status();
+
+    // 2. A restored database: the hub holds more of our chain than we do
+    // (or a later epoch). Take a new epoch so new events never reuse a
+    // (epoch, seq) the hub already holds with another hash (§6.4).
+    int64_t hub_max_epoch = 0;
+    for (const EpochHead& e : hwm->epochs) hub_max_epoch = std::max(hub_max_epoch, e.epoch);
+    if (hub_max_epoch > dev->epoch || hwm->HeadSeq(dev->epoch) > head->seq) {
+      const int64_t new_epoch = std::max(dev->epoch, hub_max_epoch) + 1;
+      LINLI_RETURN_IF_ERROR(Guard([&] {
+        Transaction tx(db_);
+        db_.Prepare("UPDATE device SET epoch = ? WHERE id = 1").Bind(1, new_epoch).Run();
+        tx.Commit();
+      }));
+      report.restored = true;
+    }
+
+    // 3. The hub holds a prefix of our journal (we push in order): find
+    // its end by bisection over seq; each probe is one primary-key lookup.
+    auto held = [&](int64_t seq) -> bool {
+      Statement& s = db_.Cached("SELECT epoch FROM journal WHERE seq = ?");
+      s.Bind(1, seq);
+      const bool found = s.Step();
+      const int64_t epoch = found ? s.Int(0) : -1;
+      s.Reset();
+      if (!found) return false;
+      for (const EpochHead& e : hwm->epochs) {
+        if (e.epoch == epoch && e.first_seq <= seq && seq <= e.head_seq) return true;
+      }
+      return false;
+    };
+    int64_t after = 0;
+    Status bisect = Guard([&] {
+      int64_t lo = 0, hi = head->seq;
+      while (lo < hi) {
+        const int64_t mid = lo + (hi - lo + 1) / 2;
+        if (held(mid)) lo = mid; else hi = mid - 1;
+      }
+      after = lo;
+    });
+    LINLI_RETURN_IF_ERROR(bisect);
+    if (hwm->checkpoint && hwm->checkpoint->seq > 0) {
+      Status cs = StoreCheckpoint(*hwm->checkpoint);
+      if (!cs.ok() && cs.code() == Status::Code::kCorruption) return cs;
+    }
+
+    // 4. Batches, one in flight.
+    bool gap = false;
+    for (int batch = 0; batch < options_.max_push_batches; ++batch) {
+      auto rows = ReadJournal(db_, after, options_.max_batch_events);
+      if (!rows.ok()) return rows.status();
+      if (rows->empty()) return Status::Ok();
+      PushRequest push;
+      push.device_id = dev->device_id;
+      const size_t envelope = PushRequest{dev->device_id, {}}.ToJson().dump().size();
+      size_t bytes = envelope;
+      for (const JournalEntry& e : *rows) {
+        WireEvent w = WireEvent::FromJournal(e);
+        const size_t size = w.ToJson().dump().size() + 1;
+        if (bytes + size > options_.max_batch_bytes) {
+          if (push.events.empty()) {
+            return Status::FailedPrecondition("journal event " + std::to_string(e.seq) + " is larger than " +
+                                              std::to_string(options_.max_batch_bytes) +
+                                              " bytes and cannot be sent; call support");
+          }
+          break;
+        }
+        bytes += size;
+        push.events.push_back(std::move(w));
+      }
+      const int64_t last_seq = push.events.back().seq;
+      auto pr = Signed("POST", kPathPush, push.ToJson().dump(), options_.gzip);
+      ++report.push_requests;
+      if (!pr.ok()) return pr.status();
+      if (pr->status == 409) {
+        const ErrorBody e = ErrorBody::Parse(pr->body);
+        if (e.error == kErrGap) {
+          gap = true;
+          break;  // re-read the hwm
+        }
+        if (e.error == kErrBusy) {
+          report.http_status = 409;
+          return Status::Unavailable("the hub is still busy with this till's previous batch; will retry");
+        }
+        if (e.extra.contains("checkpoint")) {
+          auto c = Checkpoint::FromJson(e.extra["checkpoint"]);
+          if (c.ok()) (void)StoreCheckpoint(*c);
+        }
+        report.http_status = 409;
+        return Status::Corruption("the hub refused event " + std::to_string(e.extra.value("seq", int64_t{0})) +
+                                  ": " + e.message + ". Sync is stopped for this till; call support");
+      }
+      if (pr->status == 422) {
+        report.http_status = 422;
+        const ErrorBody e = ErrorBody::Parse(pr->body);
+        return Status::Corruption("the hub refused an event as invalid: " + e.message +
+                                  ". Sync is stopped for this till; call support");
+      }
+      if (pr->status != 200) return HttpError(*pr, report);
+      auto pj = ParseJson(pr->body);
+      if (!pj) return Status::Unavailable("the hub's push answer is not JSON; will retry");
+      auto resp = PushResponse::FromJson(*pj);
+      if (!resp.ok()) return Status::Unavailable("the hub's push answer is malformed: " + resp.status().message());
+      report.pushed += resp->accepted;
+      report.duplicates += resp->duplicates;
+      LINLI_RETURN_IF_ERROR(StoreCheckpoint(resp->checkpoint));
+      after = last_seq;
+    }
+    if (!gap) return Status::Ok();  // batch bound reached; the next round goes on
+  }
+  return Status::Unavailable("the hub keeps reporting a gap in this till's events; will retry");
+}
+
+Status SyncAgent::Pull(SyncReport& report) {
+  int64_t cursor = state_.pull_cursor;
+  bool last_was_snapshot = false;
+  for (int page = 0; page < options_.max_pull_pages; ++page) {
+    const std::string path = std::string(kPathChanges) + "?cursor=" + std::to_string(cursor) +
+                             "&limit=" + std::to_string(options_.changes_page);
+    auto r = Signed("GET", path, "", false);
+    if (!r.ok()) return r.status();
+    if (r->status != 200) return HttpError(*r, report);
+    auto j = ParseJson(r->body);
+    if (!j) return Status::Unavailable("the hub's change page is not JSON; will retry");
+    auto resp = ChangesResponse::FromJson(*j);
+    if (!resp.ok()) return Status::Unavailable("the hub's change page is malformed: " + resp.status().message());
+    if (resp->snapshot && last_was_snapshot) {
+      return Status::FailedPrecondition("the hub answered a snapshot twice in a row; stopped to avoid a loop");
+    }
+    auto applied = ApplyChangesPage(db_, *resp, clock_);
+    if (!applied.ok()) return applied.status();
+    ++report.pull_pages;
+    report.pulled_changes += applied->applied;
+    report.snapshot = report.snapshot || resp->snapshot;
+    last_was_snapshot = resp->snapshot;
+    const int64_t previous = cursor;
+    cursor = resp->cursor;
+    state_.pull_cursor = cursor;
+    if (!resp->more) return Status::Ok();
+    if (!resp->snapshot && cursor <= previous) {
+      return Status::FailedPrecondition("the hub's change feed did not advance past cursor " +
+                                        std::to_string(previous) + "; stopped to avoid a loop");
+    }
+  }
+  return Status::Ok();  // page bound reached; the next round goes on
+}
+
+void SyncAgent::Record(const SyncReport& report) {
+  const std::string now = FormatUtc(clock_.NowMs());
+  (void)Guard([&] {
+    Transaction tx(db_);
+    if (report.status.ok()) {
+      db_.Prepare(
+             "UPDATE sync_state SET last_attempt_at = ?1, last_success_at = ?1, last_error = '', "
+             "update_required = 0, update_message = '' WHERE id = 1")
+          .Bind(1, now)
+          .Run();
+    } else {
+      db_.Prepare("UPDATE sync_state SET last_attempt_at = ?1, last_error_at = ?1, last_error = ?2 WHERE id = 1")
+          .Bind(1, now)
+          .Bind(2, report.status.message())
+          .Run();
+      if (report.update_required) {
+        db_.Prepare("UPDATE sync_state SET update_required = 1, update_message = ? WHERE id = 1")
+            .Bind(1, report.status.message())
+            .Run();
+      }
+    }
+    tx.Commit();
+  });
+}
+
+SyncReport SyncAgent::SyncOnce() {
+  SyncReport report;
+  auto st = LoadSyncState(db_);
+  if (!st.ok()) {
+    report.status = st.status();
+    return report;
+  }
+  state_ = std::move(*st);
+  if (!state_.enrolled) {
+    report.status = Status::FailedPrecondition("this till is not enrolled; run linli enroll --hub URL --token T first");
+  } else {
+    report.status = Push(report);
+    if (report.status.ok()) report.status = Pull(report);
+  }
+  // Scheduled prices take effect whether or not the hub answered.
+  auto due = ApplyDuePrices(db_, clock_);
+  if (due.ok()) report.prices_applied = *due;
+  if (report.status.ok() && !due.ok()) report.status = due.status();
+  Record(report);
+  return report;
+}
+
+}  // namespace linli::sync

@@ -1,0 +1,273 @@
+// Applying the hub's change feed to the store database (PROTOCOL.md §7).
+//
+// Each page is applied together with its cursor in one transaction, so a
+// crash between pages re-asks for the page after the last committed cursor
+// and every change is idempotent (upserts keyed as the hub keys them), so a
+// page applied twice changes nothing.
+#include <map>
+
+#include "linli/pos/catalog.h"
+#include "linli/pos/price_schedule.h"
+#include "linli/pos/promotions.h"
+#include "linli/pos/store.h"
+#include "linli/pos/text.h"
+#include "linli/sync/agent.h"
+
+namespace linli::sync {
+
+namespace {
+
+PinyinIndexer& Indexer() {
+  thread_local PinyinIndexer indexer;
+  return indexer;
+}
+
+// store_config keys the hub may not set: they describe this database itself.
+bool ProtectedConfigKey(const std::string& key) {
+  return key == "store_code" || key == "catalog_version" || key.rfind("sync", 0) == 0 ||
+         key.rfind("device", 0) == 0 || key.rfind("schema", 0) == 0;
+}
+
+std::optional<int64_t> ProductId(Database& db, const std::string& sku) {
+  Statement& s = db.Cached("SELECT id FROM products WHERE sku = ?");
+  s.Bind(1, sku);
+  std::optional<int64_t> id;
+  if (s.Step()) id = s.Int(0);
+  s.Reset();
+  return id;
+}
+
+int64_t CategoryId(Database& db, const std::string& name) {
+  db.Cached("INSERT INTO categories (name) VALUES (?) ON CONFLICT(name) DO NOTHING").Bind(1, name).Run();
+  Statement& s = db.Cached("SELECT id FROM categories WHERE name = ?");
+  s.Bind(1, name);
+  s.Step();
+  const int64_t id = s.Int(0);
+  s.Reset();
+  return id;
+}
+
+int64_t TaxClassId(Database& db, int64_t rate_bp, const std::string& name) {
+  db.Cached("INSERT INTO tax_classes (name, rate_bp) VALUES (?, ?) ON CONFLICT(rate_bp) DO NOTHING")
+      .Bind(1, name)
+      .Bind(2, rate_bp)
+      .Run();
+  Statement& s = db.Cached("SELECT id FROM tax_classes WHERE rate_bp = ?");
+  s.Bind(1, rate_bp);
+  s.Step();
+  const int64_t id = s.Int(0);
+  s.Reset();
+  return id;
+}
+
+// Sets products.price_fen to the newest started price in the history.
+void RefreshPriceInForce(Database& db, int64_t product_id, const Clock& clock) {
+  Statement& s = db.Cached(
+      "SELECT price_fen FROM prices WHERE product_id = ? AND effective_from <= ? "
+      "ORDER BY effective_from DESC LIMIT 1");
+  s.Bind(1, product_id).Bind(2, FormatUtc(clock.NowMs()));
+  if (s.Step()) {
+    const int64_t price = s.Int(0);
+    s.Reset();
+    db.Cached("UPDATE products SET price_fen = ? WHERE id = ?").Bind(1, price).Bind(2, product_id).Run();
+  } else {
+    s.Reset();
+  }
+}
+
+// Applies one change; returns "" or why it was skipped. Throws DbError.
+std::string ApplyOne(Database& db, const Change& c, const Clock& clock, bool& catalog_changed) {
+  const nlohmann::json& d = c.data;
+  const bool del = c.op == "delete";
+  if (c.op != "upsert" && !del) return "unknown op \"" + c.op + "\"";
+  const std::string now = FormatUtc(clock.NowMs());
+  auto str = [&](const char* k) { return d.contains(k) && d[k].is_string() ? d[k].get<std::string>() : std::string(); };
+  auto num = [&](const char* k, int64_t dflt) {
+    return d.contains(k) && d[k].is_number_integer() ? d[k].get<int64_t>() : dflt;
+  };
+
+  if (c.kind == "category") {
+    const std::string name = del ? c.key : str("name");
+    if (name.empty()) return "category without a name";
+    if (del) {
+      db.Cached("UPDATE products SET category_id = NULL WHERE category_id = (SELECT id FROM categories WHERE name = ?)")
+          .Bind(1, name)
+          .Run();
+      db.Cached("DELETE FROM categories WHERE name = ?").Bind(1, name).Run();
+    } else {
+      CategoryId(db, name);
+    }
+    catalog_changed = true;
+    return "";
+  }
+  if (c.kind == "tax_class") {
+    if (del) return "";  // products may still use it; kept
+    const int64_t rate = num("rate_bp", -1);
+    if (rate < 0 || rate > 10000) return "tax class " + c.key + " has no valid rate_bp";
+    const std::string name = str("name").empty() ? c.key : str("name");
+    TaxClassId(db, rate, name);
+    db.Cached("UPDATE tax_classes SET name = ? WHERE rate_bp = ?").Bind(1, name).Bind(2, rate).Run();
+    return "";
+  }
+  if (c.kind == "product") {
+    const std::string sku = del ? c.key : str("sku");
+    if (sku.empty()) return "product without a sku";
+    catalog_changed = true;
+    if (del) {
+      db.Cached("UPDATE products SET active = 0, updated_at = ? WHERE sku = ?").Bind(1, now).Bind(2, sku).Run();
+      return "";
+    }
+    const std::string name = str("name");
+    if (name.empty()) return "product " + sku + " has no name";
+    std::string unit = str("unit");
+    if (unit.empty()) unit = "pcs";
+    if (unit != "pcs" && unit != "kg") return "product " + sku + " has unit \"" + unit + "\" (pcs or kg)";
+    const int64_t rate = num("tax_rate_bp", 1300);
+    if (rate < 0 || rate > 10000) return "product " + sku + " has tax_rate_bp out of range";
+    std::optional<int64_t> category;
+    if (!str("category").empty()) category = CategoryId(db, str("category"));
+    const int64_t tax = TaxClassId(db, rate, std::to_string(rate / 100) + "%");
+    const bool active = !d.contains("active") || !d["active"].is_boolean() || d["active"].get<bool>();
+    const Pinyin py = Indexer().Index(name);
+    // A new product has no price until its price change arrives (0 fen:
+    // the till asks for a price override rather than selling it free — the
+    // feed sends the price right after the product, in the same page).
+    db.Cached(
+          "INSERT INTO products (sku, name, category_id, unit, tax_class_id, price_fen, pinyin_initials, "
+          "pinyin_full, search_name, active, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, 0, ?6, ?7, ?8, ?9, ?10) "
+          "ON CONFLICT(sku) DO UPDATE SET name = ?2, category_id = ?3, unit = ?4, tax_class_id = ?5, "
+          "pinyin_initials = ?6, pinyin_full = ?7, search_name = ?8, active = ?9, updated_at = ?10")
+        .Bind(1, sku)
+        .Bind(2, name)
+        .Bind(3, category)
+        .Bind(4, unit)
+        .Bind(5, tax)
+        .Bind(6, py.initials)
+        .Bind(7, py.full)
+        .Bind(8, NormalizeQuery(name))
+        .Bind(9, active ? 1 : 0)
+        .Bind(10, now)
+        .Run();
+    return "";
+  }
+  if (c.kind == "barcode") {
+    const std::string code = del ? c.key : str("code");
+    if (code.empty()) return "barcode without a code";
+    catalog_changed = true;
+    if (del) {
+      db.Cached("DELETE FROM barcodes WHERE code = ?").Bind(1, code).Run();
+      return "";
+    }
+    auto pid = ProductId(db, str("sku"));
+    if (!pid) return "barcode " + code + " names unknown SKU \"" + str("sku") + "\"";
+    const int64_t pack = num("pack_qty_milli", 1000);
+    if (pack <= 0) return "barcode " + code + " has pack_qty_milli <= 0";
+    db.Cached(
+          "INSERT INTO barcodes (code, product_id, pack_qty_milli) VALUES (?, ?, ?) "
+          "ON CONFLICT(code) DO UPDATE SET product_id = excluded.product_id, "
+          "pack_qty_milli = excluded.pack_qty_milli")
+        .Bind(1, code)
+        .Bind(2, *pid)
+        .Bind(3, pack)
+        .Run();
+    return "";
+  }
+  if (c.kind == "price") {
+    std::string sku = str("sku"), from = str("effective_from");
+    if (del && (sku.empty() || from.empty())) {
+      const size_t at = c.key.find('@');
+      if (at == std::string::npos) return "price delete with key \"" + c.key + "\"";
+      sku = c.key.substr(0, at);
+      from = c.key.substr(at + 1);
+      const size_t at2 = from.find('@');
+      if (at2 != std::string::npos) from = from.substr(0, at2);
+    }
+    auto pid = ProductId(db, sku);
+    if (!pid) return "price for unknown SKU \"" + sku + "\"";
+    const int64_t ms = ParseUtc(from);
+    if (ms < 0) return "price for " + sku + " has effective_from \"" + from + "\"";
+    if (del) {
+      db.Cached("DELETE FROM prices WHERE product_id = ? AND effective_from = ?").Bind(1, *pid).Bind(2, FormatUtc(ms)).Run();
+      db.Cached("DELETE FROM scheduled_prices WHERE product_id = ? AND effective_ms = ?").Bind(1, *pid).Bind(2, ms).Run();
+      RefreshPriceInForce(db, *pid, clock);
+      catalog_changed = true;
+      return "";
+    }
+    const int64_t price = num("price_fen", -1);
+    if (price < 0) return "price for " + sku + " has no valid price_fen";
+    RecordPrice(db, *pid, ms, price, "hub", clock);
+    return "";
+  }
+  if (c.kind == "promotion") {
+    const std::string id = del ? c.key : (str("id").empty() ? (str("code").empty() ? c.key : str("code")) : str("id"));
+    if (id.empty()) return "promotion without a code";
+    if (del) {
+      db.Cached("UPDATE promotions SET active = 0, updated_at = ? WHERE id = ?").Bind(1, now).Bind(2, id).Run();
+      return "";
+    }
+    nlohmann::json body = d;
+    body.erase("code");
+    body["id"] = id;
+    auto p = ParsePromotion(body, 1);
+    if (!p.ok()) return "promotion " + id + ": " + p.status().message();
+    const bool active = !d.contains("active") || !d["active"].is_boolean() || d["active"].get<bool>();
+    db.Cached(
+          "INSERT INTO promotions (id, body, active, updated_at) VALUES (?, ?, ?, ?) "
+          "ON CONFLICT(id) DO UPDATE SET body = excluded.body, active = excluded.active, "
+          "updated_at = excluded.updated_at")
+        .Bind(1, id)
+        .Bind(2, PromotionToJson(*p).dump())
+        .Bind(3, active ? 1 : 0)
+        .Bind(4, now)
+        .Run();
+    return "";
+  }
+  if (c.kind == "store_config") {
+    const std::string key = del ? c.key : str("key");
+    if (key.empty()) return "store_config without a key";
+    if (ProtectedConfigKey(key)) return "store_config key \"" + key + "\" is not set from the hub";
+    if (del) {
+      db.Cached("DELETE FROM store_config WHERE key = ?").Bind(1, key).Run();
+      return "";
+    }
+    if (!d.contains("value")) return "store_config " + key + " has no value";
+    const nlohmann::json& v = d["value"];
+    SetConfig(db, key, v.is_string() ? v.get<std::string>() : v.dump());
+    return "";
+  }
+  return "unknown kind \"" + c.kind + "\"";
+}
+
+}  // namespace
+
+Result<ApplyResult> ApplyChangesPage(Database& db, const ChangesResponse& page, const Clock& clock) {
+  ApplyResult out;
+  Status st = Guard([&] {
+    Transaction tx(db);
+    bool catalog_changed = false;
+    if (page.snapshot) {
+      // The snapshot is the whole synced catalogue: what it leaves out is gone.
+      db.Exec("UPDATE products SET active = 0");
+      db.Exec("DELETE FROM barcodes");
+      db.Exec("DELETE FROM scheduled_prices");
+      db.Exec("UPDATE promotions SET active = 0");
+      catalog_changed = true;
+    }
+    for (const Change& c : page.changes) {
+      std::string why = ApplyOne(db, c, clock, catalog_changed);
+      if (why.empty()) {
+        ++out.applied;
+      } else {
+        ++out.skipped;
+        out.problems.push_back("change " + std::to_string(c.seq) + " (" + c.kind + " " + c.key + "): " + why);
+      }
+    }
+    if (catalog_changed) BumpCatalogVersion(db);
+    db.Cached("UPDATE sync_state SET pull_cursor = ? WHERE id = 1").Bind(1, std::to_string(page.cursor)).Run();
+    tx.Commit();
+  });
+  if (!st.ok()) return st;
+  return out;
+}
+
+}  // namespace linli::sync

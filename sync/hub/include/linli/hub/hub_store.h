@@ -1,0 +1,164 @@
+// HubStore: everything the hub keeps, behind one interface (DESIGN §7).
+//
+// All SQL lives in implementations of this class; the HTTP service, the
+// admin CLI and the tests talk only to it. SqliteHubStore (below) is the
+// embedded default; a PostgreSQL store comes next and must give the same
+// answers to the same calls. The chain rules (PROTOCOL.md §6) and the
+// projection rules (projection.h) are dialect-neutral code an implementation
+// calls inside its own transaction.
+//
+// Organisation scoping: every HQ query takes the caller's org_id, and every
+// device call is answered from the device's own store, which the store
+// derives from the device id; no call takes another store's id from a
+// request.
+//
+// Thread safety: implementations are safe to call from many threads (the
+// HTTP server's pool); SqliteHubStore serialises calls on one connection.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "linli/pos/journal.h"
+#include "linli/pos/status.h"
+#include "linli/sync/protocol.h"
+
+namespace linli::hub {
+
+struct HubKey {
+  std::string public_key;   // 32 raw bytes
+  std::string private_key;  // 32 raw bytes (seed)
+};
+
+struct Device {
+  std::string device_id;
+  int64_t store_id = 0;
+  std::string store_code;
+  int64_t org_id = 0;
+  std::string org_code;
+  std::string public_key;  // 32 raw bytes
+  bool revoked = false;    // the device or its store is revoked
+};
+
+struct User {
+  int64_t id = 0;
+  int64_t org_id = 0;
+  std::string org_code;
+  std::string name;
+  std::string role;  // admin | buyer | viewer
+  std::string password_hash;
+};
+
+// What Ingest did with a batch. When error is empty every event was stored
+// or skipped. Otherwise the events before the refused one were committed
+// (accepted/duplicates/flagged count them) and error names why
+// (sync::kErrGap, kErrFork, kErrBadEvent) with the details in `extra`.
+struct IngestResult {
+  int accepted = 0;
+  int duplicates = 0;
+  int flagged = 0;
+  std::string error;
+  std::string message;
+  nlohmann::json extra = nlohmann::json::object();
+  // Head of the epoch last written to (or of the device's latest epoch).
+  int64_t head_epoch = 0;
+  int64_t head_seq = 0;
+  std::string head_hash;  // 32 raw bytes; zeros when nothing held
+};
+
+class HubStore {
+ public:
+  virtual ~HubStore() = default;
+
+  // ---- hub key -------------------------------------------------------------
+  // The hub's checkpoint-signing key pair; made on first call and kept.
+  virtual Result<HubKey> Key() = 0;
+
+  // ---- admin ---------------------------------------------------------------
+  // AlreadyExists when the code is taken. Codes: 1..32 of A-Z a-z 0-9 _ -.
+  virtual Status AddOrg(const std::string& code, const std::string& name, int64_t now_ms) = 0;
+  // Adds a store and returns a fresh one-time enrolment token (plain text;
+  // only its hash is kept), valid for sync::kEnrolTokenTtlMs.
+  // NotFound for an unknown org; AlreadyExists for a duplicate store code.
+  virtual Result<std::string> AddStore(const std::string& org, const std::string& code,
+                                       const std::string& name, int64_t now_ms) = 0;
+  // Another token for an existing store (NotFound when unknown).
+  virtual Result<std::string> NewEnrolToken(const std::string& org, const std::string& code,
+                                            int64_t now_ms) = 0;
+  // Marks the store and all its devices revoked. NotFound when unknown.
+  virtual Status RevokeStore(const std::string& org, const std::string& code, int64_t now_ms) = 0;
+  // `password_hash` is already scrypt'd. AlreadyExists, NotFound (org).
+  virtual Status AddUser(const std::string& org, const std::string& name, const std::string& role,
+                         const std::string& password_hash, int64_t now_ms) = 0;
+  virtual Result<int64_t> OrgId(const std::string& org_code) = 0;  // NotFound
+
+  // ---- devices ---------------------------------------------------------------
+  // Consumes the token and registers the device, in one transaction.
+  // PermissionDenied for an unknown, used or expired token, or a revoked
+  // store; AlreadyExists when device_id is enrolled with another key.
+  virtual Result<sync::EnrollResponse> Enroll(const sync::EnrollRequest& req, int64_t now_ms) = 0;
+  // NotFound when the device is unknown.
+  virtual Result<Device> FindDevice(const std::string& device_id) = 0;
+  // Records a request nonce; false when this device used it within
+  // sync::kNonceTtlMs (a replay). Forgets expired nonces as it goes, and
+  // stamps the device's last_seen.
+  virtual Result<bool> UseNonce(const std::string& device_id, const std::string& nonce,
+                                int64_t now_ms) = 0;
+
+  // ---- push ------------------------------------------------------------------
+  virtual Result<std::vector<sync::EpochHead>> Heads(const std::string& device_id) = 0;
+  // Verifies (hashes, signatures, chain: PROTOCOL.md §6.2) and stores one
+  // batch in one transaction, applying each event to the projections. Event
+  // types must have been checked by the caller. An error Status only for
+  // database failures; protocol refusals come back in IngestResult.
+  virtual Result<IngestResult> Ingest(const Device& device,
+                                      const std::vector<JournalEntry>& events,
+                                      int64_t now_ms) = 0;
+
+  // ---- pull ------------------------------------------------------------------
+  // PROTOCOL.md §7. InvalidArgument for a cursor beyond the head.
+  virtual Result<sync::ChangesResponse> Changes(const Device& device, int64_t cursor,
+                                                int limit) = 0;
+  // Writes one catalogue edit and appends it to the org's change log, in one
+  // transaction; returns its seq. store_code empty: every store. NotFound
+  // for an unknown store code in the org.
+  virtual Result<int64_t> Edit(int64_t org_id, const std::string& kind, const std::string& key,
+                               const std::string& op, const nlohmann::json& data,
+                               const std::string& store_code) = 0;
+  // TEST/maintenance: drops change log entries with seq <= upto.
+  virtual Status CompactChanges(int64_t org_id, int64_t upto) = 0;
+
+  // ---- HQ --------------------------------------------------------------------
+  // NotFound when there is no such user in that org.
+  virtual Result<User> FindUser(const std::string& org, const std::string& name) = 0;
+  virtual Status AddSession(const std::string& token_hash, int64_t user_id, int64_t expires_ms) = 0;
+  // NotFound for an unknown or expired session.
+  virtual Result<User> FindSession(const std::string& token_hash, int64_t now_ms) = 0;
+
+  // The JSON documents of PROTOCOL.md §8, scoped to org_id. store_code empty:
+  // all stores. NotFound for a store not in the org.
+  virtual Result<nlohmann::json> Stock(int64_t org_id, const std::string& sku,
+                                       const std::string& store_code) = 0;
+  // from/to: business dates YYYY-MM-DD, inclusive; group store|day|category|sku.
+  virtual Result<nlohmann::json> Sales(int64_t org_id, const std::string& from,
+                                       const std::string& to, const std::string& group) = 0;
+  // lag_seconds and similar are measured against now_ms.
+  virtual Result<nlohmann::json> Stores(int64_t org_id, int64_t now_ms) = 0;
+
+  // ---- projections ---------------------------------------------------------
+  // Recomputes every projection from the stored events, in one transaction.
+  virtual Status Rebuild() = 0;
+  // TEST: every projection row, in key order, for comparing live and rebuilt.
+  virtual Result<nlohmann::json> DumpProjections() = 0;
+};
+
+// Opens (creating when asked) and migrates an SQLite hub database.
+// FailedPrecondition when the file is newer than this binary.
+Result<std::unique_ptr<HubStore>> OpenSqliteHubStore(const std::string& path, bool create);
+
+}  // namespace linli::hub

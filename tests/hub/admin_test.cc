@@ -1,0 +1,62 @@
+// linli-hub's admin CLI, driven through RunHubCli (the same code main() runs).
+#include <sstream>
+
+#include "linli/hub/admin.h"
+#include "linli/hub/hub_store.h"
+#include "testing.h"
+
+namespace linli::hub {
+namespace {
+
+struct Cli {
+  int code = -1;
+  std::string out, err;
+};
+
+Cli Run(std::vector<std::string> args, const std::string& input = "") {
+  args.insert(args.begin(), "linli-hub");
+  std::vector<char*> argv;
+  for (auto& a : args) argv.push_back(a.data());
+  std::ostringstream out, err;
+  std::istringstream in(input);
+  Cli c;
+  c.code = RunHubCli(static_cast<int>(argv.size()), argv.data(), out, err, in);
+  c.out = out.str();
+  c.err = err.str();
+  return c;
+}
+
+TEST_CASE("linli-hub admin: init, org, store (token alone on the last line), user, stock and stores mirrors") {
+  linli::testing::TempDir dir;
+  const std::string db = dir.File("hub.db");
+  CHECK(Run({"stock", "--db", db, "--org", "LL", "--sku", "H001"}).code == 1);  // no database yet
+  REQUIRE(Run({"init", "--db", db}).code == 0);
+  REQUIRE(Run({"org", "add", "--db", db, "--code", "LL", "--name", "邻里连锁"}).code == 0);
+  CHECK(Run({"org", "add", "--db", db, "--code", "LL", "--name", "again"}).code == 1);
+  Cli store = Run({"store", "add", "--db", db, "--org", "LL", "--code", "S001", "--name", "幸福路店"});
+  REQUIRE(store.code == 0);
+  std::string last = store.out.substr(0, store.out.size() - 1);
+  last = last.substr(last.rfind('\n') + 1);
+  CHECK(last.rfind("lle_", 0) == 0);
+  CHECK(last.size() == 4 + 64);
+  CHECK(Run({"user", "add", "--db", db, "--org", "LL", "--name", "alice", "--role", "admin"}, "short\n").code == 1);
+  CHECK(Run({"user", "add", "--db", db, "--org", "LL", "--name", "alice", "--role", "admin"}, "long-enough\n").code == 0);
+  CHECK(Run({"user", "add", "--db", db, "--org", "LL", "--name", "eve", "--role", "god"}, "long-enough\n").code == 2);
+
+  Cli stock = Run({"stock", "--db", db, "--org", "LL", "--sku", "H001"});
+  REQUIRE(stock.code == 0);
+  auto j = nlohmann::json::parse(stock.out);
+  CHECK(j["sku"] == "H001");
+  CHECK(j["total_milli"] == 0);
+  CHECK(j["stores"][0]["code"] == "S001");
+  Cli stores = Run({"stores", "--db", db, "--org", "LL"});
+  REQUIRE(stores.code == 0);
+  CHECK(nlohmann::json::parse(stores.out)["stores"][0]["forks"] == 0);
+  CHECK(Run({"sales", "--db", db, "--org", "LL", "--from", "2026-11-01", "--to", "2026-11-30", "--group", "day"}).code == 0);
+  CHECK(Run({"store", "revoke", "--db", db, "--org", "LL", "--code", "S001"}).code == 0);
+  CHECK(Run({"rebuild", "--db", db}).code == 0);
+  CHECK(Run({"serve", "--db", db, "--listen", "0.0.0.0:0", "--insecure-http"}).code == 1);
+}
+
+}  // namespace
+}  // namespace linli::hub

@@ -1,0 +1,481 @@
+// The counter's view model against a real store database, the sandbox
+// gateway, a fake printer and a fake scale: the cashier's day without a
+// window.
+#include <doctest/doctest.h>
+
+#include "linli/pos/sales.h"
+#include "linli/pos/shifts.h"
+#include "linli/pos/store.h"
+#include "linli/ui/counter_model.h"
+#include "testing.h"
+
+namespace linli::ui {
+namespace {
+
+const char kCatalog[] =
+    "sku,barcode,name,category,unit,price,cost,tax_rate,plu\n"
+    "YL0001,6901234567892,可口可乐 330ml,饮料,pcs,3.50,2.10,13,\n"
+    "YL0002,6920202888883,农夫山泉 550ml,饮料,pcs,2.00,1.20,13,\n"
+    "SG0001,,富士苹果,水果,kg,12.80,8.00,9,123\n";
+const char kApple15_36[] = "2100123015368";  // PLU 00123, 15.36 yuan
+
+// A gateway whose Pay times out and whose status inquiry says "pending"
+// until told otherwise: the "unknown" path.
+class SlowGateway final : public PaymentGateway {
+ public:
+  explicit SlowGateway(PaymentGateway& inner) : inner_(inner) {}
+  GatewayReply Pay(const PayRequest& r) override {
+    GatewayReply reply = inner_.Pay(r);
+    if (slow && reply.outcome == PayOutcome::kApproved) reply.outcome = PayOutcome::kTimeout;
+    return reply;
+  }
+  QueryReply Query(const std::string& key) override {
+    if (slow && pending_queries-- > 0) return {QueryOutcome::kPending, "", "customer entering PIN"};
+    return inner_.Query(key);
+  }
+  UndoReply Cancel(const std::string& key) override { return inner_.Cancel(key); }
+  UndoReply Reverse(const std::string& key) override { return inner_.Reverse(key); }
+  UndoReply Refund(const std::string& key, const std::string& rk, int64_t fen) override {
+    return inner_.Refund(key, rk, fen);
+  }
+  bool slow = false;
+  int pending_queries = 1;
+
+ private:
+  PaymentGateway& inner_;
+};
+
+struct Till {
+  testing::TempDir dir;
+  std::string path = testing::MakeStore(dir);
+  std::unique_ptr<Database> db;
+  FakeClock clock{1795246200000};  // 2026-11-21 15:30 Shanghai
+  SandboxGateway sandbox;
+  SlowGateway gateway{sandbox};
+  FakeCounterPrinter printer;
+  FakeScale scale;
+  InlineTaskRunner tasks;
+  std::unique_ptr<CounterModel> model;
+
+  Till() {
+    auto opened = OpenStore(path);
+    REQUIRE(opened.ok());
+    db = std::move(opened.value());
+    REQUIRE(ImportCatalogCsv(*db, kCatalog, {}, clock).ok());
+    REQUIRE(AddUser(*db, {"1001", "张三", Role::kCashier}, "1234", clock).ok());
+    REQUIRE(AddUser(*db, {"9001", "李店长", Role::kManager}, "9999", clock).ok());
+    REQUIRE(AddUser(*db, {"9999", "王老板", Role::kOwner}, "8888", clock).ok());
+    CounterServices s;
+    s.db = db.get();
+    s.db_path = path;
+    s.clock = &clock;
+    s.gateway = &gateway;
+    s.printer = &printer;
+    s.scale = &scale;
+    s.tasks = &tasks;
+    model = std::make_unique<CounterModel>(s);
+    REQUIRE(model->Start().ok());
+    Lang().SetLanguage(Language::kEn);
+  }
+
+  // Runs task continuations, as the frame loop does.
+  void Frame() {
+    tasks.RunPending();
+    model->Tick();
+  }
+
+  void SignIn(const std::string& id, const std::string& pin) {
+    model->signin().user_id = id;
+    model->signin().pin = pin;
+    model->SubmitSignIn();
+  }
+
+  void SignInAndOpen() {
+    SignIn("1001", "1234");
+    REQUIRE(model->screen() == Screen::kShift);
+    model->shift().float_entry = "200";
+    model->OpenShiftWithFloat();
+    REQUIRE(model->screen() == Screen::kCheckout);
+  }
+
+  std::string LastError() const {
+    for (auto it = model->notices().rbegin(); it != model->notices().rend(); ++it) {
+      if (it->level == Notice::Level::kError) return it->text;
+    }
+    return {};
+  }
+};
+
+TEST_CASE("sign-in: wrong PIN stays, right PIN goes to the shift screen when none is open") {
+  Till t;
+  CHECK(t.model->screen() == Screen::kSignIn);
+  t.SignIn("1001", "0000");
+  CHECK(t.model->screen() == Screen::kSignIn);
+  CHECK(t.model->signin().error == "Wrong PIN. Please try again");
+  CHECK(t.model->signin().pin.empty());
+  t.SignIn("4242", "1234");
+  CHECK(t.model->signin().error.find("No such cashier") != std::string::npos);
+  t.SignIn("1001", "1234");
+  CHECK(t.model->screen() == Screen::kShift);
+  REQUIRE(t.model->user());
+  CHECK(t.model->user()->name == "张三");
+}
+
+TEST_CASE("scans land in the cart: a product, a count, a weighed label; the last item is the one shown big") {
+  Till t;
+  t.SignInAndOpen();
+  t.model->OnScan("6901234567892");
+  t.model->OnScan("6920202888883");
+  t.model->OnScan(kApple15_36);
+  REQUIRE(t.model->rows().size() == 3);
+  CHECK(t.model->last_row()->name == "富士苹果");
+  CHECK(t.model->last_row()->total_fen == 1536);
+  CHECK(t.model->last_row()->from_label);
+  CHECK(t.model->priced().total_fen == 350 + 200 + 1536);
+  // Typed at the field with a count.
+  t.model->entry() = "3*6920202888883";
+  t.model->SubmitEntry();
+  CHECK(t.model->rows().back().qty_milli == 3000);
+  CHECK(t.model->entry().empty());
+}
+
+TEST_CASE("a scan lands in the cart wherever the cashier was (search, help), not in a field") {
+  Till t;
+  t.SignInAndOpen();
+  t.model->Show(Screen::kSearch);
+  t.model->search().query = "可乐";
+  t.model->OnScan("6901234567892");
+  CHECK(t.model->screen() == Screen::kCheckout);
+  CHECK(t.model->rows().size() == 1);
+  t.model->OnKey(Key::kF1);
+  CHECK(t.model->screen() == Screen::kHelp);
+  t.model->OnScan("6901234567892");
+  CHECK(t.model->screen() == Screen::kCheckout);
+  CHECK(t.model->rows().size() == 2);
+}
+
+TEST_CASE("an unknown barcode says so in plain words and offers 'add product' to a manager") {
+  Till t;
+  t.SignInAndOpen();
+  t.model->OnScan("6900000000007");
+  REQUIRE(!t.model->notices().empty());
+  const Notice& n = t.model->notices().back();
+  CHECK(n.level == Notice::Level::kError);
+  CHECK(n.unknown_code == "6900000000007");
+  CHECK(n.text.find("not in the catalog") != std::string::npos);
+  t.model->AskAddProduct(n.unknown_code);
+  CHECK(t.model->prompt().kind == PromptKind::kAddProduct);
+  t.model->prompt().input = "桂花糕";
+  t.model->prompt().input2 = "8.80";
+  t.model->SubmitPrompt();
+  // A cashier: the manager's PIN is asked for.
+  REQUIRE(t.model->prompt().kind == PromptKind::kManagerPin);
+  t.model->prompt().input = "1111";
+  t.model->SubmitPrompt();
+  CHECK(t.model->prompt().kind == PromptKind::kManagerPin);
+  CHECK(!t.model->prompt().error.empty());
+  t.model->prompt().input = "9999";
+  t.model->SubmitPrompt();
+  CHECK(t.model->prompt().kind == PromptKind::kNone);
+  REQUIRE(t.model->rows().size() == 1);
+  CHECK(t.model->rows()[0].name == "桂花糕");
+  CHECK(t.model->rows()[0].unit_price_fen == 880);
+}
+
+TEST_CASE("cash payment: quick cash, change, then the receipt prints and the drawer opens after commit") {
+  Till t;
+  t.SignInAndOpen();
+  t.model->OnScan("6901234567892");
+  t.model->OnScan(kApple15_36);
+  CHECK(t.model->OnKey(Key::kF4));
+  REQUIRE(t.model->screen() == Screen::kPayment);
+  CHECK(t.model->remaining_fen() == 1886);
+  auto quick = t.model->quick_cash();
+  REQUIRE(quick.size() >= 3);
+  CHECK(quick[0] == 1886);
+  // Split: 10 yuan first, then 20 on the keypad.
+  t.model->PayCashAmount(1000);
+  CHECK(!t.model->payment().done);
+  CHECK(t.model->remaining_fen() == 886);
+  for (char c : std::string("20")) t.model->KeypadPress(c);
+  CHECK(t.model->payment().cash_entry == "20");
+  t.model->PayCashEntry();
+  t.Frame();
+  REQUIRE(t.model->payment().done);
+  CHECK(t.model->payment().sale.change_fen == 3000 - 1886);
+  CHECK(t.printer.sales() == std::vector<std::string>{t.model->payment().sale.receipt_no});
+  CHECK(t.printer.drawer_kicks() == 1);
+  CHECK(t.model->payment().print_status == "Printed");
+  auto sale = LoadSale(*t.db, t.model->payment().sale.receipt_no);
+  REQUIRE(sale.ok());
+  CHECK(sale->priced.total_fen == 1886);
+  // The next scan starts the next customer.
+  t.model->OnScan("6920202888883");
+  CHECK(t.model->screen() == Screen::kCheckout);
+  CHECK(!t.model->payment().done);
+  CHECK(t.model->rows().size() == 1);
+}
+
+TEST_CASE("payment codes: approved commits; declined says why; unknown keeps checking until settled") {
+  Till t;
+  t.SignInAndOpen();
+  SUBCASE("approved") {
+    t.model->OnScan("6901234567892");
+    t.model->OnScan("134567890123456780");  // WeChat, sandbox: approved
+    CHECK(t.model->screen() == Screen::kPayment);
+    t.Frame();
+    CHECK(t.model->payment().done);
+    CHECK(t.model->payment().sale.tenders.at(0).method == "payment_code");
+  }
+  SUBCASE("declined, then cash") {
+    t.model->OnScan("6901234567892");
+    t.model->Show(Screen::kPayment);
+    t.model->OnScan("134567890123456786");  // insufficient funds
+    t.Frame();
+    CHECK(t.model->payment().gateway == GatewayState::kDeclined);
+    CHECK(!t.model->payment().gateway_message.empty());
+    t.model->PayCashEntry();  // exact cash
+    t.Frame();
+    CHECK(t.model->payment().done);
+  }
+  SUBCASE("unknown (timeout, no answer yet): the till keeps the customer and checks again by itself") {
+    t.gateway.slow = true;
+    t.model->OnScan("6901234567892");
+    t.model->OnScan("134567890123456780");
+    t.Frame();
+    CHECK(t.model->payment().gateway == GatewayState::kChecking);
+    CHECK(!t.model->payment().done);
+    t.clock.Advance(3500);
+    t.Frame();  // Tick starts the re-check
+    t.Frame();  // its continuation
+    CHECK(t.model->payment().done);
+    CHECK(t.model->payment().gateway == GatewayState::kApproved);
+  }
+  SUBCASE("a payment code with an empty cart is refused") {
+    t.model->OnScan("134567890123456780");
+    CHECK(t.model->screen() == Screen::kCheckout);
+    CHECK(t.LastError().find("payment code") != std::string::npos);
+  }
+}
+
+TEST_CASE("keys: quantity (F2), void (F7), price override needs a manager, discount within limits") {
+  Till t;
+  t.SignInAndOpen();
+  t.model->OnScan("6901234567892");
+  t.model->OnScan("6920202888883");
+  CHECK(t.model->selected_line() == 2);
+  t.model->OnKey(Key::kUp);
+  CHECK(t.model->selected_line() == 1);
+  t.model->OnKey(Key::kF2);
+  REQUIRE(t.model->prompt().kind == PromptKind::kQuantity);
+  t.model->prompt().input = "x";
+  t.model->SubmitPrompt();
+  CHECK(t.model->prompt().kind == PromptKind::kQuantity);  // stays, with the error
+  CHECK(!t.model->prompt().error.empty());
+  t.model->prompt().input = "4";
+  t.model->SubmitPrompt();
+  CHECK(t.model->rows()[0].qty_milli == 4000);
+  t.model->OnKey(Key::kF6);
+  REQUIRE(t.model->prompt().kind == PromptKind::kPriceOverride);
+  t.model->prompt().input = "3.00";
+  t.model->SubmitPrompt();
+  REQUIRE(t.model->prompt().kind == PromptKind::kManagerPin);
+  t.model->OnKey(Key::kEscape);  // the manager is not here
+  CHECK(t.model->prompt().kind == PromptKind::kNone);
+  CHECK(t.model->rows()[0].unit_price_fen == 350);
+  t.model->OnKey(Key::kF6);
+  t.model->prompt().input = "3.00";
+  t.model->SubmitPrompt();
+  t.model->prompt().input = "9999";
+  t.model->SubmitPrompt();
+  CHECK(t.model->rows()[0].unit_price_fen == 300);
+  CHECK(t.model->rows()[0].overridden);
+  t.model->OnKey(Key::kDown);
+  t.model->OnKey(Key::kF7);
+  CHECK(t.model->rows().size() == 1);
+}
+
+TEST_CASE("suspend (F8) and resume (F9) a sale") {
+  Till t;
+  t.SignInAndOpen();
+  t.model->OnScan("6901234567892");
+  t.model->OnKey(Key::kF8);
+  REQUIRE(t.model->prompt().kind == PromptKind::kSuspendLabel);
+  t.model->prompt().input = "红衣服阿姨";
+  t.model->SubmitPrompt();
+  CHECK(t.model->rows().empty());
+  t.model->OnScan("6920202888883");  // the next customer meanwhile
+  t.model->Show(Screen::kPayment);
+  t.model->PayCashEntry();
+  t.Frame();
+  REQUIRE(t.model->payment().done);
+  t.model->FinishSale();
+  t.model->OnKey(Key::kF9);
+  REQUIRE(t.model->screen() == Screen::kSuspended);
+  REQUIRE(t.model->suspended().size() == 1);
+  CHECK(t.model->suspended()[0].label == "红衣服阿姨");
+  t.model->ResumeSuspended(t.model->suspended()[0].id);
+  CHECK(t.model->screen() == Screen::kCheckout);
+  REQUIRE(t.model->rows().size() == 1);
+  CHECK(t.model->rows()[0].name == "可口可乐 330ml");
+}
+
+TEST_CASE("weighed items from search: the scale's stable weight, or typed grams") {
+  Till t;
+  t.SignInAndOpen();
+  ScaleReading r;
+  r.grams = 850;
+  r.stable = true;
+  t.scale.Push(r);
+  t.model->entry() = "pgpg";  // 苹果 by pinyin initials? fall back to the name
+  t.model->SubmitEntry();
+  REQUIRE(t.model->screen() == Screen::kSearch);
+  t.model->search().query = "苹果";
+  t.model->RunSearch();
+  REQUIRE(!t.model->search().hits.empty());
+  t.model->PickSearchHit(0);
+  t.Frame();
+  REQUIRE(t.model->rows().size() == 1);
+  CHECK(t.model->rows()[0].qty_milli == 850);
+  CHECK(t.model->rows()[0].total_fen == 1088);  // 0.85 kg × 12.80
+  CHECK(t.model->status().weight_g == 850);
+  // PLU typed, weight typed when the scale fails.
+  t.scale.Fail(Status::Unavailable("scale on /dev/ttyUSB0 sent nothing"));
+  t.model->entry() = "123";
+  t.model->SubmitEntry();
+  t.Frame();
+  REQUIRE(t.model->prompt().kind == PromptKind::kWeight);
+  CHECK(t.model->prompt().error.find("sent nothing") != std::string::npos);
+  t.model->prompt().input = "0.5kg";
+  t.model->SubmitPrompt();
+  REQUIRE(t.model->rows().size() == 2);
+  CHECK(t.model->rows()[1].qty_milli == 500);
+}
+
+TEST_CASE("refund by scanning the receipt's QR, with a manager's PIN; void of the last sale") {
+  Till t;
+  t.SignInAndOpen();
+  t.model->OnScan("6901234567892");
+  t.model->OnScan("6920202888883");
+  t.model->Show(Screen::kPayment);
+  t.model->PayCashAmount(1000);
+  t.Frame();
+  REQUIRE(t.model->payment().done);
+  const std::string no = t.model->payment().sale.receipt_no;
+  t.model->FinishSale();
+  t.model->OnKey(Key::kF11);
+  REQUIRE(t.model->screen() == Screen::kRefund);
+  t.model->OnScan("LINLI1|S001|" + no + "|550|2026-11-21T07:30:00.000Z|abc");
+  REQUIRE(t.model->refund().sale);
+  CHECK(t.model->refund().picked.size() == 2);
+  t.model->ToggleRefundLine(2);  // keep the water
+  t.model->SubmitRefund();
+  REQUIRE(t.model->prompt().kind == PromptKind::kManagerPin);
+  t.model->prompt().input = "9999";
+  t.model->SubmitPrompt();
+  t.Frame();
+  REQUIRE(t.model->refund().done);
+  CHECK(t.model->refund().done->priced.total_fen == 350);
+  CHECK(t.printer.sales().size() == 2);
+  // Post-void of the last sale (a refund cannot be voided: it says so).
+  t.model->VoidLast();
+  t.model->prompt().input = "9999";
+  t.model->SubmitPrompt();
+  CHECK(t.LastError().find("refund") != std::string::npos);
+  t.model->OnKey(Key::kEscape);
+  t.model->OnScan("6920202888883");
+  t.model->Show(Screen::kPayment);
+  t.model->PayCashEntry();
+  t.Frame();
+  REQUIRE(t.model->payment().done);
+  t.model->FinishSale();
+  t.model->Show(Screen::kRefund);
+  t.model->VoidLast();
+  REQUIRE(t.model->prompt().kind == PromptKind::kManagerPin);
+  t.model->prompt().input = "9999";
+  t.model->SubmitPrompt();
+  t.Frame();
+  CHECK(t.model->refund().done->kind == "void");
+}
+
+TEST_CASE("shift: pay-in, X report, close with a count and the Z report printed") {
+  Till t;
+  t.SignInAndOpen();
+  t.model->OnScan("6901234567892");
+  t.model->Show(Screen::kPayment);
+  t.model->PayCashAmount(350);
+  t.Frame();
+  t.model->FinishSale();
+  t.model->OnKey(Key::kF12);
+  REQUIRE(t.model->screen() == Screen::kShift);
+  REQUIRE(t.model->shift().current);
+  t.model->AskPayIn();
+  t.model->prompt().input = "50";
+  t.model->prompt().input2 = "零钱";
+  t.model->SubmitPrompt();
+  REQUIRE(t.model->shift().drawer);
+  CHECK(t.model->shift().drawer->expected_cash_fen == 20000 + 350 + 5000);
+  t.model->ShowXReport(true);
+  t.Frame();
+  CHECK(t.model->shift().report_text.find("X") != std::string::npos);
+  // Count: 2 × 100, 1 × 50, 3 × 1, 5 × 0.1 = 253.50
+  t.model->shift().counts[10000] = "2";
+  t.model->shift().counts[5000] = "1";
+  t.model->shift().counts[100] = "3";
+  t.model->shift().counts[10] = "5";
+  CHECK(t.model->counted_fen() == 25350);
+  t.model->CloseShiftWithCount();
+  t.Frame();
+  REQUIRE(t.model->shift().closed);
+  CHECK(t.model->shift().closed->variance_fen == 0);
+  CHECK(!t.model->shift().current);
+  CHECK(t.model->shift().report_text.find("Z") != std::string::npos);
+  REQUIRE(t.printer.reports().size() == 2);  // X, then close slip + Z
+  CHECK(t.printer.reports()[1] == t.model->shift().report_text);
+}
+
+TEST_CASE("idle lock keeps the sale; only that cashier or a manager unlocks") {
+  Till t;
+  t.SignInAndOpen();
+  t.model->OnScan("6901234567892");
+  t.clock.Advance(301 * 1000);
+  t.Frame();
+  CHECK(t.model->screen() == Screen::kSignIn);
+  CHECK(t.model->signin().locked);
+  REQUIRE(AddUser(*t.db, {"1002", "赵四", Role::kCashier}, "2222", t.clock).ok());
+  t.SignIn("1002", "2222");
+  CHECK(t.model->screen() == Screen::kSignIn);
+  t.SignIn("1001", "1234");
+  CHECK(t.model->screen() == Screen::kCheckout);
+  CHECK(t.model->rows().size() == 1);
+  // Signing out with a cart is refused.
+  t.model->SignOut();
+  CHECK(t.model->user());
+}
+
+TEST_CASE("settings are the owner's; saving switches the language") {
+  Till t;
+  t.SignInAndOpen();
+  t.model->Show(Screen::kSettings);
+  CHECK(t.model->screen() == Screen::kCheckout);
+  t.model->Lock();
+  t.SignIn("9999", "8888");  // the owner unlocks; the cashier's session stays
+  t.model->SignOut();
+  t.SignIn("9999", "8888");
+  t.model->Show(Screen::kSettings);
+  REQUIRE(t.model->screen() == Screen::kSettings);
+  t.model->settings().language = "zh_CN";
+  t.model->settings().cash_rounding = "jiao_down";
+  t.model->settings().printer_uri = "spool:/tmp/linli-spool";
+  t.model->SaveSettings();
+  CHECK(Lang().language() == Language::kZhCn);
+  CHECK(GetConfig(*t.db, "cash_rounding").value_or("") == "jiao_down");
+  CHECK(GetConfig(*t.db, "counter.printer_uri").value_or("") == "spool:/tmp/linli-spool");
+  t.model->settings().cash_rounding = "bogus";
+  t.model->SaveSettings();
+  CHECK(GetConfig(*t.db, "cash_rounding").value_or("") == "jiao_down");
+  Lang().SetLanguage(Language::kEn);
+}
+
+}  // namespace
+}  // namespace linli::ui

@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# Makes the demo store the counter's end-to-end tests run on:
+#   make_store.sh LINLI_BIN DB SOURCE_DIR
+set -euo pipefail
+L=$1 DB=$2 SRC=$3
+rm -f "$DB" "$DB-wal" "$DB-shm"
+$L init --db "$DB" --store-code S001 --name "邻里便利店" >/dev/null
+$L user add --db "$DB" --id 1001 --name 张三 --role cashier --pin 1234 >/dev/null
+$L user add --db "$DB" --id 9001 --name 李店长 --role manager --pin 9999 >/dev/null
+$L user add --db "$DB" --id 9999 --name 王老板 --role owner --pin 8888 >/dev/null
+$L catalog import --db "$DB" "$SRC/packaging/demo/catalog.csv" >/dev/null
+$L promo import --db "$DB" "$SRC/packaging/demo/promotions.json" >/dev/null

@@ -1,0 +1,110 @@
+#!/usr/bin/env bash
+# End-to-end tests of linli-counter: the real window, under Xvfb with Mesa's
+# software OpenGL, driven by a replay script (tests/ui/replays/*.replay).
+#
+#   run_e2e.sh SCENARIO COUNTER_BIN LINLI_BIN WORK_DIR
+#
+# Scenarios:
+#   checkout  sign in, open the shift, three items (one a weighed label), cash;
+#             checks the committed sale in the database, the printed receipt
+#             and the screenshots
+#   cjk       Chinese product names drawn glyph for glyph as the font renders
+#             them (the counter compares the screen with the font atlas)
+#   day       a whole day: sell, suspend/resume, payment code, refund with a
+#             manager PIN, pay-in, X report, close with a count, Z report
+set -euo pipefail
+SCENARIO=$1 COUNTER=$2 L=$3 WORK=$4/$1
+HERE=$(cd "$(dirname "$0")" && pwd)
+SRC=$(cd "$HERE/../.." && pwd)
+
+fail() { echo "e2e $SCENARIO: FAIL: $*" >&2; exit 1; }
+command -v xvfb-run >/dev/null || fail "xvfb-run is missing (apt-get install xvfb xauth)"
+
+rm -rf "$WORK"
+mkdir -p "$WORK/shots" "$WORK/spool"
+DB=$WORK/store.db
+"$HERE/make_store.sh" "$L" "$DB" "$SRC"
+
+# Receipt numbers carry the store-local business date.
+TODAY=$(TZ=Asia/Shanghai date +%Y%m%d)
+sed "s/@DATE@/$TODAY/g" "$HERE/replays/$SCENARIO.replay" > "$WORK/script.replay"
+
+export LIBGL_ALWAYS_SOFTWARE=1
+rc=0
+xvfb-run -a -s "-screen 0 1280x800x24" \
+  "$COUNTER" --db "$DB" --replay "$WORK/script.replay" --screenshots "$WORK/shots" \
+  --report "$WORK/report.jsonl" --printer "spool:$WORK/spool" --scale fake --lang zh_CN \
+  --width 1280 --height 800 --ui-scale 1 > "$WORK/counter.log" 2>&1 || rc=$?
+cat "$WORK/counter.log"
+[[ $rc -eq 0 ]] || fail "linli-counter exited $rc (report: $WORK/report.jsonl)"
+grep -q '"check":"failure"' "$WORK/report.jsonl" && fail "replay checks failed"
+
+# Every screenshot is a real picture, and no two screens look the same.
+check_shots() {
+  local n=0
+  for f in "$WORK"/shots/*.png; do
+    [[ $(head -c 8 "$f" | od -An -tx1 | tr -d ' \n') == 89504e470d0a1a0a ]] || fail "$f is not a PNG"
+    [[ $(stat -c %s "$f") -gt 15000 ]] || fail "$f looks blank ($(stat -c %s "$f") bytes)"
+    n=$((n + 1))
+  done
+  local distinct
+  distinct=$(md5sum "$WORK"/shots/*.png | cut -d' ' -f1 | sort -u | wc -l)
+  [[ $distinct -eq $n ]] || fail "only $distinct distinct screenshots of $n"
+  echo "screenshots: $n, all distinct"
+}
+
+# The text checks passed: glyphs present, screen matches the font rendering.
+check_text() {
+  local want=$1 got
+  got=$(grep -c '"check":"text".*"pass":true' "$WORK/report.jsonl" || true)
+  [[ $got -eq $want ]] || fail "expected $want passing text checks, got $got"
+  grep '"check":"text"' "$WORK/report.jsonl" | grep -q '"missing_glyphs":0' || fail "missing glyphs"
+  grep '"check":"text"' "$WORK/report.jsonl" | sed 's/.*"correlation":\([0-9.]*\).*"text":"\([^"]*\)".*/  text check "\2": correlation \1/'
+}
+
+q() { sqlite3 -batch -noheader "$DB" "$1"; }
+
+case $SCENARIO in
+  checkout)
+    check_shots
+    check_text 1
+    receipt=$(grep '"file":"04-change.png"' "$WORK/report.jsonl" | sed 's/.*"last_receipt":"\([^"]*\)".*/\1/')
+    [[ $receipt == S001-$TODAY-0001 ]] || fail "unexpected receipt number '$receipt'"
+    show=$("$L" sale show --db "$DB" "$receipt" --json)
+    echo "$show" | grep -q '"kind": "sale"' || fail "sale not committed"
+    echo "$show" | grep -q '"sku": "YL0001"' || fail "cola missing"
+    echo "$show" | grep -q '"sku": "YL0002"' || fail "water missing"
+    echo "$show" | grep -q '"sku": "SG0001"' || fail "weighed apples missing"
+    echo "$show" | grep -q '"qty_milli": 1200' || fail "apples should weigh 1.200 kg"
+    echo "$show" | grep -q '"total_fen": 2086' || fail "total should be 20.86"
+    echo "$show" | grep -q '"change_fen": 7914' || fail "change from 100 should be 79.14"
+    echo "$show" | grep -q '"method": "cash"' || fail "tender should be cash"
+    "$L" journal verify --db "$DB" >/dev/null || fail "journal does not verify"
+    jobs=$(ls "$WORK/spool" | wc -l)
+    [[ $jobs -ge 2 ]] || fail "expected the drawer kick and the receipt in the spool, found $jobs jobs"
+    echo "sale $receipt committed: 3 lines, 20.86, change 79.14; $jobs print jobs"
+    ;;
+  cjk)
+    check_shots
+    check_text 3
+    ;;
+  day)
+    check_shots
+    [[ $(q "select count(*) from sales where kind='sale'") -eq 3 ]] || fail "expected 3 sales: $(q 'select kind, receipt_no from sales')"
+    [[ $(q "select count(*) from sales where kind='refund'") -eq 1 ]] || fail "expected 1 refund"
+    [[ $(q "select count(*) from sale_tenders where method='payment_code'") -ge 1 ]] || fail "no payment-code tender"
+    [[ $(q "select count(*) from shifts where closed_at is not null") -eq 1 ]] || fail "shift not closed"
+    [[ $(q "select float_fen from shifts") -eq 30000 ]] || fail "float should be 300.00"
+    [[ $(q "select counted_cash_fen from shifts") -eq 32650 ]] || fail "counted should be 326.50"
+    [[ $(q "select count(*) from cash_movements where kind='pay_in'") -eq 1 ]] || fail "pay-in missing"
+    # The water was scanned second but, suspended and resumed, sold third.
+    [[ $(q "select s.id from sales s join sale_lines l on l.sale_id = s.id where l.sku = 'YL0002'") -eq 3 ]] ||
+      fail "the suspended sale (water) should have been resumed and sold third"
+    "$L" journal verify --db "$DB" >/dev/null || fail "journal does not verify"
+    reports=$(q "select count(*) from print_jobs where kind='report'")
+    [[ $reports -ge 2 ]] || fail "expected X and Z reports printed, found $reports"
+    echo "day: 3 sales, 1 refund, shift closed with count 326.50, $reports reports printed"
+    ;;
+  *) fail "unknown scenario" ;;
+esac
+echo "e2e $SCENARIO: OK"

@@ -1,0 +1,163 @@
+// Checkout: the scan/search field, the cart, the last item big, the total
+// huge, and the function keys as buttons.
+#include <fmt/format.h>
+
+#include "views_internal.h"
+#include "widgets.h"
+#include "linli/ui/format.h"
+
+namespace linli::ui {
+namespace {
+
+class CheckoutView final : public View {
+ public:
+  CheckoutView() : View(Screen::kCheckout, "screen.checkout") {}
+
+  void drawContent(CounterModel& model, const ViewContext& ctx) override {
+    const ImVec2 avail = ImGui::GetContentRegionAvail();
+    const float right_w = avail.x * 0.38f;
+    const float left_w = avail.x - right_w - ImGui::GetStyle().ItemSpacing.x;
+    const float keys_h = widgets::TouchHeight() * 2 + ImGui::GetStyle().ItemSpacing.y * 3;
+
+    ImGui::BeginChild("cart_side", ImVec2(left_w, avail.y - keys_h), false);
+    // The field keeps focus unless the cashier is in another widget.
+    ImGui::PushFont(ctx.big);
+    const bool focus = !ImGui::IsAnyItemActive() && model.prompt().kind == PromptKind::kNone;
+    if (widgets::InputText("checkout.entry", &model.entry(), left_w, 0, focus, Tr("checkout.entry_hint"))) {
+      model.SubmitEntry();
+    }
+    ImGui::PopFont();
+    DrawCart(model, ctx);
+    ImGui::EndChild();
+    ImGui::SameLine();
+    ImGui::BeginChild("total_side", ImVec2(right_w, avail.y - keys_h), true);
+    DrawTotals(model, ctx);
+    ImGui::EndChild();
+    DrawKeys(model, avail.x);
+  }
+
+ private:
+  void DrawCart(CounterModel& model, const ViewContext& ctx) {
+    const auto& rows = model.rows();
+    const ImGuiTableFlags flags = ImGuiTableFlags_RowBg | ImGuiTableFlags_ScrollY | ImGuiTableFlags_BordersInnerH;
+    if (!ImGui::BeginTable("cart", 5, flags, ImGui::GetContentRegionAvail())) return;
+    ImGui::TableSetupScrollFreeze(0, 1);
+    ImGui::TableSetupColumn("#", ImGuiTableColumnFlags_WidthFixed, 40 * ctx.scale);
+    ImGui::TableSetupColumn(Tr("cart.name"), ImGuiTableColumnFlags_WidthStretch);
+    ImGui::TableSetupColumn(Tr("cart.qty"), ImGuiTableColumnFlags_WidthFixed, 120 * ctx.scale);
+    ImGui::TableSetupColumn(Tr("cart.price"), ImGuiTableColumnFlags_WidthFixed, 100 * ctx.scale);
+    ImGui::TableSetupColumn(Tr("cart.total"), ImGuiTableColumnFlags_WidthFixed, 130 * ctx.scale);
+    ImGui::TableHeadersRow();
+    ImGuiListClipper clipper;
+    clipper.Begin(static_cast<int>(rows.size()));
+    const bool scroll_to_end = rows.size() != last_count_;
+    last_count_ = rows.size();
+    while (clipper.Step()) {
+      for (int i = clipper.DisplayStart; i < clipper.DisplayEnd; ++i) {
+        const CartRow& r = rows[static_cast<size_t>(i)];
+        ImGui::PushID(r.line_no);  // line numbers are stable for the sale
+        ImGui::TableNextRow(ImGuiTableRowFlags_None, widgets::TouchHeight() * 0.8f);
+        ImGui::TableSetColumnIndex(0);
+        const bool selected = r.line_no == model.selected_line();
+        if (ImGui::Selectable(fmt::format("{}", r.line_no).c_str(), selected,
+                              ImGuiSelectableFlags_SpanAllColumns, ImVec2(0, widgets::TouchHeight() * 0.8f))) {
+          model.SelectLine(r.line_no);
+        }
+        ImGui::TableSetColumnIndex(1);
+        ImGui::TextUnformatted(r.name.c_str());
+        if (r.discount_fen != 0 || r.overridden) {
+          ImGui::SameLine();
+          ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(kColorAccent), "%s",
+                             r.overridden ? Tr("cart.overridden") : TrF("cart.saved", Yuan(r.discount_fen)).c_str());
+        }
+        ImGui::TableSetColumnIndex(2);
+        ImGui::TextUnformatted(QtyText(r.qty_milli, r.unit).c_str());
+        ImGui::TableSetColumnIndex(3);
+        ImGui::TextUnformatted(YuanPlain(r.unit_price_fen).c_str());
+        ImGui::TableSetColumnIndex(4);
+        ImGui::TextUnformatted(YuanPlain(r.total_fen).c_str());
+        ImGui::PopID();
+      }
+    }
+    for (const PromotionApplication& p : model.promotions()) {
+      ImGui::PushID(p.promo_id.c_str());
+      ImGui::TableNextRow();
+      ImGui::TableSetColumnIndex(1);
+      ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(kColorAccent), "%s %s", Tr("cart.promotion"), p.name.c_str());
+      ImGui::TableSetColumnIndex(4);
+      ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(kColorAccent), "-%s", YuanPlain(p.discount_fen).c_str());
+      ImGui::PopID();
+    }
+    if (scroll_to_end) ImGui::SetScrollHereY(1.0f);
+    ImGui::EndTable();
+  }
+
+  void DrawTotals(CounterModel& model, const ViewContext& ctx) {
+    const CartRow* last = model.last_row();
+    ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(kColorMuted), "%s", Tr("checkout.last_item"));
+    if (last) {
+      ImGui::PushTextWrapPos(0);
+      widgets::Text("checkout.last_name", ctx.big, last->name);
+      ImGui::PopTextWrapPos();
+      widgets::Text("checkout.last_qty", ctx.big,
+                    fmt::format("{} × {} = {}", QtyText(last->qty_milli, last->unit), YuanPlain(last->unit_price_fen),
+                                YuanPlain(last->total_fen)));
+    } else {
+      widgets::Text("checkout.last_name", ctx.big, Tr("checkout.scan_first"), kColorMuted);
+    }
+    ImGui::Separator();
+    const PricedCart& p = model.priced();
+    ImGui::Text("%s  %s", Tr("checkout.items"), fmt::format("{}", model.rows().size()).c_str());
+    ImGui::Text("%s  %s", Tr("checkout.subtotal"), Yuan(p.subtotal_fen).c_str());
+    if (p.discount_fen) ImGui::Text("%s  -%s", Tr("checkout.discount"), Yuan(p.discount_fen).c_str());
+    if (p.rounding_fen) ImGui::Text("%s  -%s", Tr("checkout.rounding"), Yuan(p.rounding_fen).c_str());
+    if (!model.member_phone().empty()) ImGui::Text("%s  %s", Tr("checkout.member"), model.member_phone().c_str());
+    ImGui::Spacing();
+    ImGui::TextUnformatted(Tr("checkout.total"));
+    widgets::Text("checkout.total", ctx.huge, Yuan(p.total_fen), kColorAccent);
+  }
+
+  void DrawKeys(CounterModel& model, float width) {
+    struct KeyButton {
+      const char* id;
+      const char* label_key;
+      const char* fkey;
+      std::function<void()> action;
+    };
+    const KeyButton keys[] = {
+        {"checkout.help", "key.help", "F1", [&] { model.Show(Screen::kHelp); }},
+        {"checkout.qty", "key.qty", "F2", [&] { model.AskQuantity(); }},
+        {"checkout.search", "key.search", "F3", [&] { model.Show(Screen::kSearch); }},
+        {"checkout.pay", "key.pay", "F4", [&] { model.Show(Screen::kPayment); }},
+        {"checkout.discount", "key.discount", "F5", [&] { model.AskLineDiscount(); }},
+        {"checkout.price", "key.price", "F6", [&] { model.AskPriceOverride(); }},
+        {"checkout.void", "key.void", "F7", [&] { model.VoidSelected(); }},
+        {"checkout.suspend", "key.suspend", "F8", [&] { model.AskSuspend(); }},
+        {"checkout.resume", "key.resume", "F9", [&] { model.Show(Screen::kSuspended); }},
+        {"checkout.member", "key.member", "F10", [&] { model.AskMember(); }},
+        {"checkout.refund", "key.refund", "F11", [&] { model.Show(Screen::kRefund); }},
+        {"checkout.shift", "key.shift", "F12", [&] { model.Show(Screen::kShift); }},
+        {"checkout.order_discount", "key.order_discount", "", [&] { model.AskOrderDiscount(); }},
+        {"checkout.rounding", "key.rounding", "", [&] { model.ApplyCashRounding(); }},
+        {"checkout.receipt", "key.receipt", "", [&] { model.Show(Screen::kReceipt); }},
+        {"checkout.clear", "key.clear", "", [&] { model.ClearCart(); }},
+    };
+    const int per_row = 8;
+    const float bw = (width - ImGui::GetStyle().ItemSpacing.x * (per_row - 1)) / per_row;
+    int i = 0;
+    for (const KeyButton& k : keys) {
+      if (i % per_row != 0) ImGui::SameLine();
+      std::string label = k.fkey[0] ? WithKey(k.label_key, k.fkey) : std::string(Tr(k.label_key));
+      if (widgets::Button(k.id, label.c_str(), ImVec2(bw, 0))) k.action();
+      ++i;
+    }
+  }
+
+  size_t last_count_ = 0;
+};
+
+}  // namespace
+
+std::unique_ptr<View> MakeCheckoutView() { return std::make_unique<CheckoutView>(); }
+
+}  // namespace linli::ui

@@ -1,0 +1,120 @@
+// Payment: cash keypad with quick-cash buttons, the payment-code state, split
+// tenders and 抹零; after the commit, the change big.
+#include <fmt/format.h>
+
+#include "views_internal.h"
+#include "widgets.h"
+#include "linli/ui/format.h"
+
+namespace linli::ui {
+namespace {
+
+class PaymentView final : public View {
+ public:
+  PaymentView() : View(Screen::kPayment, "screen.payment") {}
+
+  void drawContent(CounterModel& model, const ViewContext& ctx) override {
+    PaymentState& p = model.payment();
+    if (p.done) return DrawDone(model, ctx);
+    const ImVec2 avail = ImGui::GetContentRegionAvail();
+    const float left_w = avail.x * 0.5f;
+    ImGui::BeginChild("due", ImVec2(left_w, avail.y), true);
+    ImGui::TextUnformatted(Tr("pay.due"));
+    widgets::Text("pay.due", ctx.huge, Yuan(model.remaining_fen()), kColorAccent);
+    const PricedCart& priced = model.priced();
+    ImGui::Text("%s %s", Tr("checkout.total"), Yuan(priced.total_fen).c_str());
+    if (priced.rounding_fen) ImGui::Text("%s -%s", Tr("checkout.rounding"), Yuan(priced.rounding_fen).c_str());
+    ImGui::Separator();
+    // The payment code: a scan anywhere lands here.
+    ImGui::TextUnformatted(Tr("pay.code"));
+    const ImU32 gw_color = p.gateway == GatewayState::kApproved   ? kColorOk
+                           : p.gateway == GatewayState::kDeclined ? kColorError
+                           : p.gateway == GatewayState::kIdle     ? kColorMuted
+                                                                  : kColorWarn;
+    ImGui::PushFont(ctx.big);
+    widgets::Text("pay.gateway", nullptr, Tr(GatewayStateKey(p.gateway)), gw_color);
+    ImGui::PopFont();
+    if (!p.gateway_message.empty()) {
+      ImGui::PushTextWrapPos(0);
+      widgets::Text("pay.gateway_message", nullptr, p.gateway_message, gw_color);
+      ImGui::PopTextWrapPos();
+    }
+    if (p.gateway == GatewayState::kChecking) {
+      if (widgets::Button("pay.check", Tr("pay.check_again"))) model.CheckPaymentAgain();
+    }
+    ImGui::Separator();
+    const float bw = (left_w - 3 * ImGui::GetStyle().ItemSpacing.x) / 2 - 8;
+    if (widgets::Button("pay.rounding", Tr("key.rounding"), ImVec2(bw, 0))) model.ApplyCashRounding();
+    ImGui::SameLine();
+    if (widgets::Button("pay.card", Tr("pay.card"), ImVec2(bw, 0))) model.AskCard();
+    if (widgets::Button("pay.back", WithKey("nav.back", "Esc").c_str(), ImVec2(bw, 0))) model.Show(Screen::kCheckout);
+    ImGui::EndChild();
+
+    ImGui::SameLine();
+    ImGui::BeginChild("cash", ImVec2(0, avail.y), true);
+    ImGui::TextUnformatted(Tr("pay.cash"));
+    ImGui::PushFont(ctx.big);
+    const float w = ImGui::GetContentRegionAvail().x;
+    const bool focus = !ImGui::IsAnyItemActive() && model.prompt().kind == PromptKind::kNone;
+    if (widgets::InputText("pay.cash_entry", &p.cash_entry, w, ImGuiInputTextFlags_CharsDecimal, focus,
+                           Tr("pay.cash_hint"))) {
+      model.PayCashEntry();
+    }
+    ImGui::PopFont();
+    // Quick cash: exact, then the next 10, 50, 100.
+    const auto quick = model.quick_cash();
+    const float qw = (w - ImGui::GetStyle().ItemSpacing.x * 3) / 4;
+    for (size_t i = 0; i < quick.size() && i < 4; ++i) {
+      if (i > 0) ImGui::SameLine();
+      const std::string id = fmt::format("pay.quick.{}", i);
+      const std::string label = i == 0 ? TrF("pay.exact", YuanPlain(quick[i])) : Yuan(quick[i]);
+      if (widgets::Button(id.c_str(), label.c_str(), ImVec2(qw, widgets::TouchHeight() * 1.2f))) {
+        model.PayCashAmount(quick[i]);
+      }
+    }
+    const float key = (w - 3 * ImGui::GetStyle().ItemSpacing.x) / 4;
+    ImGui::PushFont(ctx.big);
+    widgets::Keypad("pay.key", [&](char k) {
+      if (k == 'E') {
+        model.PayCashEntry();
+      } else {
+        model.KeypadPress(k);
+      }
+    }, std::min(key, widgets::TouchHeight() * 1.25f), true);
+    ImGui::PopFont();
+    if (widgets::Button("pay.cash_ok", WithKey("pay.take_cash", "F4").c_str(), ImVec2(w, 0))) model.PayCashEntry();
+    ImGui::EndChild();
+  }
+
+ private:
+  void DrawDone(CounterModel& model, const ViewContext& ctx) {
+    PaymentState& p = model.payment();
+    ImGui::TextUnformatted(Tr("pay.change"));
+    widgets::Text("pay.change", ctx.huge, Yuan(p.sale.change_fen), kColorOk);
+    ImGui::PushFont(ctx.big);
+    widgets::Text("pay.receipt_no", nullptr, TrF("pay.receipt_no", p.sale.receipt_no));
+    ImGui::Text("%s %s", Tr("checkout.total"), Yuan(p.sale.priced.total_fen).c_str());
+    ImGui::PopFont();
+    for (const Tender& t : p.sale.tenders) {
+      ImGui::Text("%s  %s", TenderLabel(t.method, t.provider).c_str(),
+                  Yuan(t.method == "cash" ? t.tendered_fen : t.amount_fen).c_str());
+    }
+    widgets::Text("pay.print_status", nullptr, p.print_status, kColorMuted);
+    ImGui::Spacing();
+    const bool enter = ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Enter), false) && !ImGui::IsAnyItemActive();
+    if (widgets::Button("pay.next", WithKey("pay.next", "Enter").c_str(),
+                        ImVec2(400 * ctx.scale, widgets::TouchHeight() * 1.3f)) || enter) {
+      model.FinishSale();
+    }
+    ImGui::SameLine();
+    if (widgets::Button("pay.preview", Tr("key.receipt"), ImVec2(300 * ctx.scale, widgets::TouchHeight() * 1.3f))) {
+      model.PreviewReceipt(p.sale.receipt_no);
+    }
+  }
+};
+
+}  // namespace
+
+std::unique_ptr<View> MakePaymentView() { return std::make_unique<PaymentView>(); }
+
+}  // namespace linli::ui

@@ -1,0 +1,99 @@
+// Refund and void: find the sale by receipt number (scan its QR or barcode),
+// pick lines, a manager's PIN.
+#include <fmt/format.h>
+
+#include "views_internal.h"
+#include "widgets.h"
+#include "linli/pos/money.h"
+#include "linli/ui/format.h"
+
+namespace linli::ui {
+namespace {
+
+class RefundView final : public View {
+ public:
+  RefundView() : View(Screen::kRefund, "screen.refund") {}
+
+  void drawContent(CounterModel& model, const ViewContext& ctx) override {
+    RefundState& r = model.refund();
+    ImGui::TextUnformatted(Tr("refund.find"));
+    ImGui::PushFont(ctx.big);
+    const float w = ImGui::GetContentRegionAvail().x;
+    const bool focus = !ImGui::IsAnyItemActive() && model.prompt().kind == PromptKind::kNone;
+    if (widgets::InputText("refund.entry", &r.entry, w * 0.6f, 0, focus, Tr("refund.entry_hint"))) {
+      model.LookupRefund();
+    }
+    ImGui::PopFont();
+    ImGui::SameLine();
+    if (widgets::Button("refund.lookup", Tr("refund.lookup"), ImVec2(w * 0.18f, 0))) model.LookupRefund();
+    ImGui::SameLine();
+    if (widgets::Button("refund.void_last", Tr("refund.void_last"), ImVec2(0, 0))) model.VoidLast();
+
+    if (r.done) {
+      ImGui::PushFont(ctx.big);
+      widgets::Text("refund.done", nullptr,
+                    TrF("refund.done", r.done->receipt_no, Yuan(r.done->priced.total_fen)), kColorOk);
+      ImGui::PopFont();
+      for (const Tender& t : r.done->tenders) {
+        ImGui::Text("%s  %s", TenderLabel(t.method, t.provider).c_str(), Yuan(t.amount_fen).c_str());
+      }
+    }
+    if (!r.sale) {
+      ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(kColorMuted), "%s", Tr("refund.scan_receipt"));
+      return;
+    }
+    const CommittedSale& sale = *r.sale;
+    ImGui::Text("%s  %s  %s", sale.receipt_no.c_str(), sale.occurred_at.c_str(), Yuan(sale.priced.total_fen).c_str());
+    const ImGuiTableFlags flags = ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerH | ImGuiTableFlags_ScrollY;
+    const float table_h = ImGui::GetContentRegionAvail().y - widgets::TouchHeight() * 2.5f;
+    if (ImGui::BeginTable("refund_lines", 4, flags, ImVec2(0, table_h))) {
+      ImGui::TableSetupColumn(Tr("refund.pick"), ImGuiTableColumnFlags_WidthFixed, 80 * ctx.scale);
+      ImGui::TableSetupColumn(Tr("cart.name"), ImGuiTableColumnFlags_WidthStretch);
+      ImGui::TableSetupColumn(Tr("cart.qty"), ImGuiTableColumnFlags_WidthFixed, 120 * ctx.scale);
+      ImGui::TableSetupColumn(Tr("cart.total"), ImGuiTableColumnFlags_WidthFixed, 130 * ctx.scale);
+      ImGui::TableHeadersRow();
+      for (const PricedLine& l : sale.priced.lines) {
+        ImGui::PushID(l.line_no);
+        ImGui::TableNextRow(ImGuiTableRowFlags_None, widgets::TouchHeight() * 0.8f);
+        ImGui::TableSetColumnIndex(0);
+        const bool picked = r.picked.count(l.line_no) > 0;
+        if (picked) ImGui::PushStyleColor(ImGuiCol_Button, ImGui::ColorConvertU32ToFloat4(kColorOk));
+        if (widgets::Button(fmt::format("refund.line.{}", l.line_no).c_str(),
+                            picked ? Tr("refund.picked") : Tr("refund.not_picked"),
+                            ImVec2(-1, widgets::TouchHeight() * 0.75f))) {
+          model.ToggleRefundLine(l.line_no);
+        }
+        if (picked) ImGui::PopStyleColor();
+        ImGui::TableSetColumnIndex(1);
+        ImGui::TextUnformatted(l.name.c_str());
+        ImGui::TableSetColumnIndex(2);
+        ImGui::TextUnformatted(FormatMilli(l.qty_milli).c_str());
+        ImGui::TableSetColumnIndex(3);
+        ImGui::TextUnformatted(YuanPlain(l.total_fen).c_str());
+        ImGui::PopID();
+      }
+      ImGui::EndTable();
+    }
+    ImGui::Checkbox(Tr("refund.to_cash"), &r.to_cash);
+    ImGui::SameLine();
+    ImGui::SetNextItemWidth(300 * ctx.scale);
+    ImGui::InputTextWithHint("##reason", Tr("prompt.reason"), reason_buf_, sizeof(reason_buf_));
+    r.reason = reason_buf_[0] ? reason_buf_ : "customer";
+    if (widgets::Button("refund.submit", Tr("refund.submit"), ImVec2(w * 0.4f, 0), !r.picked.empty())) {
+      model.SubmitRefund();
+    }
+    ImGui::SameLine();
+    if (widgets::Button("refund.back", WithKey("nav.back", "Esc").c_str(), ImVec2(w * 0.3f, 0))) {
+      model.Show(Screen::kCheckout);
+    }
+  }
+
+ private:
+  char reason_buf_[64] = {};
+};
+
+}  // namespace
+
+std::unique_ptr<View> MakeRefundView() { return std::make_unique<RefundView>(); }
+
+}  // namespace linli::ui

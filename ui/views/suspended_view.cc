@@ -1,0 +1,38 @@
+// 取单: the suspended sales, newest last; pick one to resume.
+#include <fmt/format.h>
+
+#include "views_internal.h"
+#include "widgets.h"
+
+namespace linli::ui {
+namespace {
+
+class SuspendedView final : public View {
+ public:
+  SuspendedView() : View(Screen::kSuspended, "screen.suspended") {}
+
+  void drawContent(CounterModel& model, const ViewContext& ctx) override {
+    const auto& list = model.suspended();
+    const float w = ImGui::GetContentRegionAvail().x;
+    if (list.empty()) ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(kColorMuted), "%s", Tr("suspended.none"));
+    for (const SuspendedCart& c : list) {
+      const std::string id = fmt::format("suspended.{}", c.id);
+      const std::string label =
+          TrF("suspended.row", c.id, c.label, c.lines, c.cashier_id, c.created_at);
+      if (widgets::Button(id.c_str(), label.c_str(), ImVec2(w, widgets::TouchHeight() * 1.2f))) {
+        model.ResumeSuspended(c.id);
+        return;
+      }
+    }
+    ImGui::Spacing();
+    if (widgets::Button("suspended.back", WithKey("nav.back", "Esc").c_str(), ImVec2(300 * ctx.scale, 0))) {
+      model.Show(Screen::kCheckout);
+    }
+  }
+};
+
+}  // namespace
+
+std::unique_ptr<View> MakeSuspendedView() { return std::make_unique<SuspendedView>(); }
+
+}  // namespace linli::ui

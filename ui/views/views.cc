@@ -1,0 +1,166 @@
+// The one list of screens, and the parts around them.
+#include <fmt/format.h>
+
+#include "view.h"
+#include "views_internal.h"
+#include "widgets.h"
+#include "linli/ui/format.h"
+#include "linli/pos/clock.h"
+
+namespace linli::ui {
+
+std::vector<std::unique_ptr<View>> MakeViews() {
+  std::vector<std::unique_ptr<View>> views;
+  views.push_back(MakeSignInView());
+  views.push_back(MakeCheckoutView());
+  views.push_back(MakeSearchView());
+  views.push_back(MakePaymentView());
+  views.push_back(MakeRefundView());
+  views.push_back(MakeShiftView());
+  views.push_back(MakeReceiptView());
+  views.push_back(MakeSuspendedView());
+  views.push_back(MakeSettingsView());
+  views.push_back(MakeHelpView());
+  return views;
+}
+
+std::string WithKey(const char* key, const char* fkey) { return fmt::format("{}  {}", Tr(key), fkey); }
+
+void DrawTopBar(CounterModel& model, const ViewContext& ctx, const char* title) {
+  ImGui::PushFont(ctx.big);
+  ImGui::TextUnformatted(model.store_name().c_str());
+  ImGui::SameLine();
+  ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(kColorMuted), "· %s", title);
+  ImGui::PopFont();
+  if (model.user()) {
+    const float w = 360 * ctx.scale;
+    ImGui::SameLine(ImGui::GetWindowContentRegionMax().x - w);
+    if (widgets::Button("nav.lock", Tr("nav.lock"), ImVec2(w / 3 - 6, 0))) model.Lock();
+    ImGui::SameLine();
+    if (widgets::Button("nav.signout", Tr("nav.sign_out"), ImVec2(w / 3 - 6, 0))) model.SignOut();
+    ImGui::SameLine();
+    if (widgets::Button("nav.settings", Tr("nav.settings"), ImVec2(w / 3 - 6, 0))) model.Show(Screen::kSettings);
+  }
+  ImGui::Separator();
+}
+
+void DrawStatusBar(CounterModel& model, const ViewContext& ctx) {
+  const StatusBarState& st = model.status();
+  ImGui::Separator();
+  // Sync, in plain words.
+  const SyncSummary& s = st.sync;
+  std::string sync;
+  ImU32 color = kColorMuted;
+  switch (s.state) {
+    case SyncSummary::State::kNotEnrolled: sync = Tr("status.sync_not_enrolled"); break;
+    case SyncSummary::State::kSynced: sync = Tr("status.sync_ok"); color = kColorOk; break;
+    case SyncSummary::State::kPending:
+      sync = TrF("status.sync_pending", s.pending, AgeText(s.oldest_age_ms));
+      color = kColorWarn;
+      break;
+    case SyncSummary::State::kOffline:
+      sync = TrF("status.sync_offline", FormatLocal(s.offline_since_ms, "Asia/Shanghai", "MM-dd HH:mm"), s.pending);
+      color = kColorWarn;
+      break;
+    case SyncSummary::State::kError: sync = TrF("status.sync_error", s.error); color = kColorError; break;
+  }
+  widgets::Text("status.sync", nullptr, sync, color);
+  ImGui::SameLine(0, 30 * ctx.scale);
+  widgets::Text("status.printer", nullptr, TrF("status.printer", st.printer), st.printer_ok ? kColorMuted : kColorError);
+  ImGui::SameLine(0, 30 * ctx.scale);
+  std::string weight = st.weight_g ? TrF("status.weight", QtyText(*st.weight_g, SaleUnit::kKg))
+                                   : std::string(Tr("status.weight_none"));
+  widgets::Text("status.weight", nullptr, weight, kColorMuted);
+  ImGui::SameLine(0, 30 * ctx.scale);
+  std::string who = model.user() ? TrF("status.cashier", model.user()->name, model.user()->id)
+                                 : std::string(Tr("status.signed_out"));
+  widgets::Text("status.cashier", nullptr, who, kColorMuted);
+  ImGui::SameLine(0, 30 * ctx.scale);
+  widgets::Text("status.time", nullptr, FormatLocal(SystemClock().NowMs(), "Asia/Shanghai", "HH:mm"), kColorMuted);
+  if (model.busy()) {
+    ImGui::SameLine(0, 30 * ctx.scale);
+    widgets::Text("status.busy", nullptr, Tr("status.busy"), kColorWarn);
+  }
+}
+
+void DrawNotices(CounterModel& model, const ViewContext& ctx) {
+  // One band above the status bar: the newest notice, in plain words, with
+  // what can be done about it. It never covers the cart, total or keypad.
+  const auto& notices = model.notices();
+  if (notices.empty()) {
+    ImGui::Dummy(ImVec2(0, widgets::TouchHeight()));
+    return;
+  }
+  const size_t i = notices.size() - 1;
+  const Notice& n = notices[i];
+  const ImU32 c = n.level == Notice::Level::kError     ? kColorError
+                  : n.level == Notice::Level::kSuccess ? kColorOk
+                                                       : kColorMuted;
+  ImGui::PushID("notice");
+  const float buttons_w = n.unknown_code.empty() ? 140 * ctx.scale : 320 * ctx.scale;
+  ImGui::BeginChild("##band", ImVec2(ImGui::GetContentRegionAvail().x - buttons_w, widgets::TouchHeight()), false,
+                    ImGuiWindowFlags_NoScrollbar);
+  ImGui::SetCursorPosY((widgets::TouchHeight() - ImGui::GetFontSize()) * 0.5f);
+  std::string text = n.text;
+  if (notices.size() > 1) text = fmt::format("({}) {}", notices.size(), text);
+  widgets::Text("notices.last", nullptr, text, c);
+  ImGui::EndChild();
+  ImGui::SameLine();
+  if (!n.unknown_code.empty()) {
+    if (widgets::Button("notice.add_product", Tr("notice.add_product"), ImVec2(170 * ctx.scale, 0))) {
+      model.AskAddProduct(n.unknown_code);
+    }
+    ImGui::SameLine();
+  }
+  if (widgets::Button("notice.dismiss", Tr("notice.dismiss"), ImVec2(130 * ctx.scale, 0))) model.DismissNotice(i);
+  ImGui::PopID();
+}
+
+void DrawPrompt(CounterModel& model, const ViewContext& ctx) {
+  Prompt& p = model.prompt();
+  if (p.kind == PromptKind::kNone) return;
+  const ImGuiViewport* vp = ImGui::GetMainViewport();
+  // Dim what is behind.
+  ImGui::GetBackgroundDrawList();
+  ImGui::SetNextWindowPos(ImVec2(vp->Pos.x + vp->Size.x * 0.5f, vp->Pos.y + vp->Size.y * 0.42f), ImGuiCond_Always,
+                          ImVec2(0.5f, 0.5f));
+  ImGui::SetNextWindowSize(ImVec2(std::min(vp->Size.x * 0.9f, 620 * ctx.scale), 0));
+  ImGui::SetNextWindowFocus();
+  ImGui::Begin("##prompt", nullptr, ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_AlwaysAutoResize);
+  ImGui::PushFont(ctx.big);
+  widgets::Text("prompt.title", nullptr, p.title);
+  ImGui::PopFont();
+  ImGui::TextWrapped("%s", p.hint.c_str());
+  const float w = ImGui::GetContentRegionAvail().x;
+  const bool two = p.kind == PromptKind::kAddProduct || p.kind == PromptKind::kPayIn || p.kind == PromptKind::kPayOut;
+  static PromptKind focused_for = PromptKind::kNone;  // widget state: focus the field once per prompt
+  const bool focus = focused_for != p.kind;
+  focused_for = p.kind;
+  ImGui::PushFont(ctx.big);
+  bool enter = widgets::InputText("prompt.input", &p.input, w, p.secret ? ImGuiInputTextFlags_Password : 0, focus,
+                                  p.kind == PromptKind::kAddProduct ? Tr("prompt.add_product.name") : nullptr);
+  if (two) {
+    enter |= widgets::InputText("prompt.input2", &p.input2, w, 0, false,
+                                p.kind == PromptKind::kAddProduct ? Tr("prompt.add_product.price")
+                                                                  : Tr("prompt.reason"));
+  }
+  ImGui::PopFont();
+  if (!p.error.empty()) widgets::Text("prompt.error", nullptr, p.error, kColorError);
+  if (p.kind == PromptKind::kWeight && model.status().weight_g.has_value() == false) {
+    // nothing: the scale reading arrives by itself
+  }
+  const float bw = (w - ImGui::GetStyle().ItemSpacing.x) / 2;
+  if (p.kind == PromptKind::kWeight) {
+    if (widgets::Button("prompt.weigh", Tr("prompt.weight.read_scale"), ImVec2(w, 0))) model.WeighFromScale();
+  }
+  if (widgets::Button("prompt.ok", Tr("prompt.ok"), ImVec2(bw, 0)) || enter) {
+    model.SubmitPrompt();
+  } else {
+    ImGui::SameLine();
+    if (widgets::Button("prompt.cancel", Tr("prompt.cancel"), ImVec2(bw, 0))) model.CancelPrompt();
+  }
+  if (model.prompt().kind == PromptKind::kNone) focused_for = PromptKind::kNone;
+  ImGui::End();
+}
+
+}  // namespace linli::ui
