@@ -40,5 +40,6 @@ void RegisterPrintCommands(CLI::App& app);    // print, drawer
 void RegisterEscposCommands(CLI::App& app);   // escpos render, decode
 void RegisterDeviceCommands(CLI::App& app);   // scale, scanner, display
 void RegisterSyncCommands(CLI::App& app);     // enroll, sync, sync status
+void RegisterBackupCommands(CLI::App& app);   // backup, restore
 
 }  // namespace linli::cli

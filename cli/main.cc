@@ -55,6 +55,7 @@ int main(int argc, char** argv) {
   linli::cli::RegisterEscposCommands(app);
   linli::cli::RegisterDeviceCommands(app);
   linli::cli::RegisterSyncCommands(app);
+  linli::cli::RegisterBackupCommands(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

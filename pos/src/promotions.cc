@@ -353,7 +353,9 @@ Result<Promotion> ParsePromotion(const json& obj, size_t index) {
     p.id = *id;
     err.set_id(p.id);
   }
-  for (const auto& [key, value] : obj.items()) {
+  // Not a structured binding: clang before 16 cannot capture one in a lambda.
+  for (const auto& item : obj.items()) {
+    const std::string& key = item.key();
     if (std::find_if(std::begin(kKnownFields), std::end(kKnownFields),
                      [&](const char* f) { return key == f; }) == std::end(kKnownFields)) {
       return err.General("unknown field \"" + key +

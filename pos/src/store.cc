@@ -4,6 +4,7 @@
 
 #include "linli/pos/crypto.h"
 #include "linli/pos/migrations.h"
+#include "linli/pos/restore_guard.h"
 
 namespace linli {
 namespace {
@@ -90,6 +91,12 @@ Result<std::unique_ptr<Database>> OpenStore(const std::string& path, OpenOptions
     return Status::Ok();
   });
   if (!st.ok()) return st;
+  // A file that went back in time (restored from a backup by copying) takes
+  // a new epoch before anything can be appended (restore_guard.h).
+  if (!opts.read_only) {
+    SystemClock clock;
+    LINLI_RETURN_IF_ERROR(GuardAgainstRestore(**db, clock));
+  }
   return std::move(db).value();
 }
 

@@ -33,6 +33,7 @@
 #include "linli/ui/format.h"
 #include "linli/ui/input_router.h"
 #include "linli/ui/replay.h"
+#include "linli/ui/sync_status.h"
 #include "view.h"
 #include "widgets.h"
 
@@ -175,7 +176,8 @@ class App {
   std::unique_ptr<CounterPrinter> printer_;
   std::unique_ptr<Scale> scale_;
   FakeScale* fake_scale_ = nullptr;
-  NoSync sync_;
+  NoSync no_sync_;
+  std::unique_ptr<AgentSyncStatus> sync_;  // reads the sync agent's state off the UI thread
   std::unique_ptr<CounterModel> model_;
   std::unique_ptr<ThreadTaskRunner> tasks_;  // declared after model_: joined first
   std::vector<std::unique_ptr<View>> views_;
@@ -716,6 +718,13 @@ bool App::OpenStoreAndDevices() {
       std::fprintf(stderr, "linli-counter: printer %s: %s\n", uri.c_str(), p.status().message().c_str());
     }
   }
+  // The sync agent (`linli sync --daemon`) keeps its state in the store;
+  // the status bar shows it, polled on a connection and thread of its own.
+  if (auto sync = AgentSyncStatus::Open(o_.db_path, clock_); sync.ok()) {
+    sync_ = std::move(*sync);
+  } else {
+    std::fprintf(stderr, "linli-counter: sync status: %s\n", sync.status().message().c_str());
+  }
   if (o_.scale == "fake") {
     auto fake = std::make_unique<FakeScale>();
     fake_scale_ = fake.get();
@@ -750,7 +759,7 @@ int App::Run() {
   services.gateway = &gateway_;
   services.printer = printer_.get();
   services.scale = scale_.get();
-  services.sync = &sync_;
+  services.sync = sync_ ? static_cast<SyncStatusSource*>(sync_.get()) : &no_sync_;
   services.tasks = tasks_.get();
   model_ = std::make_unique<CounterModel>(services);
   if (Status st = model_->Start(); !st.ok()) {

@@ -5,6 +5,7 @@
 #include "views_internal.h"
 #include "widgets.h"
 #include "linli/ui/format.h"
+#include "linli/ui/sync_status.h"
 #include "linli/pos/clock.h"
 
 namespace linli::ui {
@@ -48,23 +49,15 @@ void DrawStatusBar(CounterModel& model, const ViewContext& ctx) {
   const StatusBarState& st = model.status();
   ImGui::Separator();
   // Sync, in plain words.
-  const SyncSummary& s = st.sync;
-  std::string sync;
+  const SyncStatusLine sync = FormatSyncStatus(st.sync);
   ImU32 color = kColorMuted;
-  switch (s.state) {
-    case SyncSummary::State::kNotEnrolled: sync = Tr("status.sync_not_enrolled"); break;
-    case SyncSummary::State::kSynced: sync = Tr("status.sync_ok"); color = kColorOk; break;
-    case SyncSummary::State::kPending:
-      sync = TrF("status.sync_pending", s.pending, AgeText(s.oldest_age_ms));
-      color = kColorWarn;
-      break;
-    case SyncSummary::State::kOffline:
-      sync = TrF("status.sync_offline", FormatLocal(s.offline_since_ms, "Asia/Shanghai", "MM-dd HH:mm"), s.pending);
-      color = kColorWarn;
-      break;
-    case SyncSummary::State::kError: sync = TrF("status.sync_error", s.error); color = kColorError; break;
+  switch (sync.tone) {
+    case SyncStatusLine::Tone::kMuted: break;
+    case SyncStatusLine::Tone::kOk: color = kColorOk; break;
+    case SyncStatusLine::Tone::kWarn: color = kColorWarn; break;
+    case SyncStatusLine::Tone::kError: color = kColorError; break;
   }
-  widgets::Text("status.sync", nullptr, sync, color);
+  widgets::Text("status.sync", nullptr, sync.text, color);
   ImGui::SameLine(0, 30 * ctx.scale);
   widgets::Text("status.printer", nullptr, TrF("status.printer", st.printer), st.printer_ok ? kColorMuted : kColorError);
   ImGui::SameLine(0, 30 * ctx.scale);

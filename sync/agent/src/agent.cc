@@ -385,7 +385,7 @@ Status SyncAgent::Push(SyncReport& report) {
       if (!pj) return Status::Unavailable("the hub's push answer is not JSON; will retry");
       auto resp = PushResponse::FromJson(*pj);
       if (!resp.ok()) return Status::Unavailable("the hub's push answer is malformed: " + resp.status().message());
-      report.pushed += resp->accepted;
+      report.pushed += resp->accepted + resp->flagged;  // flagged events are stored too
       report.duplicates += resp->duplicates;
       LINLI_RETURN_IF_ERROR(StoreCheckpoint(resp->checkpoint));
       after = last_seq;

@@ -2,9 +2,12 @@
 
 #include <CLI/CLI.hpp>
 #include <csignal>
+#include <fstream>
+#include <sstream>
 #include <iostream>
 #include <string>
 
+#include "linli/hub/catalog_import.h"
 #include "linli/hub/cert.h"
 #include "linli/hub/hub_store.h"
 #include "linli/hub/server.h"
@@ -102,6 +105,14 @@ int RunHubCli(int argc, char** argv, std::ostream& out, std::ostream& err, std::
   auto* rebuild = app.add_subcommand("rebuild", "recompute projections from the ingested events");
   rebuild->add_option("--db", db)->required();
 
+  std::string csv_path;
+  auto* catalog_cmd = app.add_subcommand("catalog", "the organisation's catalogue")->require_subcommand(1);
+  auto* catalog_import = catalog_cmd->add_subcommand(
+      "import", "import products from the store CSV format; every store of the org pulls them");
+  catalog_import->add_option("--db", db)->required();
+  catalog_import->add_option("--org", org)->required();
+  catalog_import->add_option("csv", csv_path, "UTF-8 CSV (see README: Catalog)")->required();
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -166,6 +177,24 @@ int RunHubCli(int argc, char** argv, std::ostream& out, std::ostream& err, std::
     Status st = hub.AddUser(org, name, role, *hash, now);
     if (!st.ok()) return Report(err, st);
     out << "user " << name << " (" << role << ") added to " << org << "\n";
+    return 0;
+  }
+  if (catalog_import->parsed()) {
+    std::ifstream f(csv_path, std::ios::binary);
+    if (!f) return Report(err, Status::NotFound("cannot read " + csv_path + "; check the path"));
+    std::stringstream ss;
+    ss << f.rdbuf();
+    auto org_id = hub.OrgId(org);
+    if (!org_id.ok()) return Report(err, org_id.status());
+    auto r = ImportCatalogToHub(hub, *org_id, ss.str(), clock);
+    if (!r.ok()) return Report(err, Status::InvalidArgument(csv_path + ": " + r.status().message()));
+    for (const auto& p : r->report.problems) err << "linli-hub: " << csv_path << ": " << p.ToString() << "\n";
+    if (!r->report.written) {
+      err << "linli-hub: " << r->report.rejected << " bad row(s); nothing was imported\n";
+      return 1;
+    }
+    out << "imported " << r->report.inserted << " product(s) into " << org << " (" << r->edits
+        << " catalogue changes for the stores to pull)\n";
     return 0;
   }
   if (rebuild->parsed()) {

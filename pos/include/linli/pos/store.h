@@ -24,7 +24,9 @@ Status InitStore(const std::string& path, const StoreInitOptions& opts, const Cl
 
 // Opens an existing store database and applies pending migrations. NotFound
 // when missing; FailedPrecondition when the file is newer than this binary or
-// is not an initialised store.
+// is not an initialised store. A writable open also runs the restore guard
+// (restore_guard.h): a file restored by copying takes a new epoch here, and
+// the journal head sidecar (FILE.head) is kept current after each commit.
 Result<std::unique_ptr<Database>> OpenStore(const std::string& path, OpenOptions opts = {});
 
 std::optional<std::string> GetConfig(Database& db, const std::string& key);  // throws DbError

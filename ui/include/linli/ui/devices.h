@@ -71,12 +71,12 @@ Result<GrayImage> RenderReceiptPreview(Database& db, const std::string& receipt_
 
 // Where the till stands with the hub, for the status bar.
 struct SyncSummary {
-  enum class State { kNotEnrolled, kSynced, kPending, kOffline, kError };
+  enum class State { kNotEnrolled, kSynced, kPending, kOffline, kError, kUpdateRequired };
   State state = State::kNotEnrolled;
   int64_t pending = 0;           // events the hub has not acknowledged
   int64_t oldest_age_ms = -1;    // age of the oldest of them
-  int64_t offline_since_ms = 0;  // unix ms of the last success, when offline
-  std::string error;             // plain words from the agent
+  int64_t offline_since_ms = 0;  // unix ms of the last success, when offline (0: never synced)
+  std::string error;             // plain words from the agent (the hub's message for kUpdateRequired)
 };
 
 class SyncStatusSource {
@@ -85,7 +85,7 @@ class SyncStatusSource {
   virtual SyncSummary Read() = 0;  // UI thread; must be fast
 };
 
-// Reports "not enrolled" until the sync agent is linked in.
+// Always "not enrolled" (tests; the counter uses AgentSyncStatus, sync_status.h).
 class NoSync final : public SyncStatusSource {
  public:
   SyncSummary Read() override { return {}; }

@@ -1,0 +1,286 @@
+// Restore detection (the head sidecar), backup and restore; see
+// restore_guard.h for the design and what it does not catch.
+#include "linli/pos/restore_guard.h"
+
+#include <fcntl.h>
+#include <sqlite3.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <sstream>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "linli/pos/crypto.h"
+
+namespace linli {
+namespace {
+
+constexpr size_t kRecordSize = 256;
+constexpr const char* kTag = "linli-head-v1";
+constexpr const char* kSelectMark =
+    "SELECT d.device_id, d.epoch, h.seq, h.hash FROM device d, journal_head h WHERE d.id = 1 AND h.id = 1";
+
+// Reads the current mark through a statement prepared for this call only: a
+// statement kept across calls would keep sqlite3_close_v2 from ever closing
+// the connection (and so from ever freeing the hook's state).
+std::optional<JournalHeadMark> ReadMark(sqlite3* db) {
+  sqlite3_stmt* st = nullptr;
+  if (sqlite3_prepare_v2(db, kSelectMark, -1, &st, nullptr) != SQLITE_OK) {
+    sqlite3_finalize(st);
+    return std::nullopt;
+  }
+  std::optional<JournalHeadMark> out;
+  if (sqlite3_step(st) == SQLITE_ROW) {
+    JournalHeadMark m;
+    const auto* id = reinterpret_cast<const char*>(sqlite3_column_text(st, 0));
+    m.device_id = id ? id : "";
+    m.epoch = sqlite3_column_int64(st, 1);
+    m.seq = sqlite3_column_int64(st, 2);
+    const void* h = sqlite3_column_blob(st, 3);
+    m.hash.assign(static_cast<const char*>(h ? h : ""), static_cast<size_t>(sqlite3_column_bytes(st, 3)));
+    out = std::move(m);
+  }
+  sqlite3_finalize(st);
+  return out;
+}
+
+std::string Record(const JournalHeadMark& m) {
+  std::string body = std::string(kTag) + " " + m.device_id + " " + std::to_string(m.epoch) + " " +
+                     std::to_string(m.seq) + " " + HexEncode(m.hash);
+  std::string line = body + " " + HexEncode(Sha256(body)).substr(0, 16);
+  if (line.size() >= kRecordSize) return "";
+  line.resize(kRecordSize - 1, ' ');
+  line += '\n';
+  return line;
+}
+
+bool WriteRecord(int fd, const JournalHeadMark& m) {
+  const std::string rec = Record(m);
+  if (rec.empty()) return false;
+  return pwrite(fd, rec.data(), rec.size(), 0) == static_cast<ssize_t>(rec.size());
+}
+
+// State of the WAL hook on one connection; freed when the connection closes
+// (the destructor of a no-op SQL function registered with it).
+struct HookState {
+  std::string path;
+  int fd = -1;
+  int64_t epoch = -1, seq = -1;
+  ~HookState() {
+    if (fd >= 0) close(fd);
+  }
+};
+
+void FreeHookState(void* p) { delete static_cast<HookState*>(p); }
+void NoopFunction(sqlite3_context* ctx, int, sqlite3_value**) { sqlite3_result_null(ctx); }
+
+// After every commit on the connection (SQLite calls it once the write lock
+// is released). Installing a WAL hook replaces SQLite's auto-checkpoint hook,
+// so this does what that one did (checkpoint at 1000 frames) first.
+int OnWalCommit(void* arg, sqlite3* db, const char* name, int frames) {
+  if (frames >= 1000) sqlite3_wal_checkpoint(db, name);
+  auto* s = static_cast<HookState*>(arg);
+  auto m = ReadMark(db);
+  if (!m || (m->seq == s->seq && m->epoch == s->epoch)) return SQLITE_OK;
+  if (s->fd < 0) s->fd = open(HeadSidecarPath(s->path).c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
+  if (s->fd >= 0 && WriteRecord(s->fd, *m)) {
+    s->seq = m->seq;
+    s->epoch = m->epoch;
+  }
+  return SQLITE_OK;
+}
+
+Status InstallHook(Database& db, const JournalHeadMark& now) {
+  auto* state = new HookState;
+  state->path = db.path();
+  state->epoch = now.epoch;
+  state->seq = now.seq;
+  // A second install on the same connection replaces (and frees) the first.
+  if (sqlite3_create_function_v2(db.handle(), "linli_head_guard", 0, SQLITE_UTF8, state, NoopFunction,
+                                 nullptr, nullptr, FreeHookState) != SQLITE_OK) {
+    return Status::IoError("could not install the journal head guard on " + db.path());
+  }
+  sqlite3_wal_hook(db.handle(), OnWalCommit, state);
+  return Status::Ok();
+}
+
+std::string BackupError(sqlite3* db, int rc) {
+  return std::string(db ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
+}
+
+// Copies src's main database into dst's with the online backup API, in
+// bounded steps (a busy source is retried a bounded number of times).
+Status CopyDatabase(sqlite3* src, sqlite3* dst, const std::string& what) {
+  sqlite3_backup* b = sqlite3_backup_init(dst, "main", src, "main");
+  if (!b) return Status::IoError("cannot start copying " + what + ": " + BackupError(dst, SQLITE_ERROR));
+  int rc = SQLITE_OK;
+  for (int i = 0; i < 1'000'000; ++i) {
+    rc = sqlite3_backup_step(b, 256);
+    if (rc == SQLITE_DONE) break;
+    if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED) {
+      if (i > 10'000) break;
+      sqlite3_sleep(5);
+      continue;
+    }
+    if (rc != SQLITE_OK) break;
+  }
+  const int fin = sqlite3_backup_finish(b);
+  if (rc != SQLITE_DONE || fin != SQLITE_OK) {
+    return Status::IoError("copying " + what + " failed: " + BackupError(dst, fin != SQLITE_OK ? fin : rc));
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+std::string HeadSidecarPath(const std::string& db_path) { return db_path + ".head"; }
+
+std::optional<JournalHeadMark> ReadHeadSidecar(const std::string& db_path) {
+  const int fd = open(HeadSidecarPath(db_path).c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return std::nullopt;
+  std::string buf(kRecordSize, '\0');
+  const ssize_t n = pread(fd, buf.data(), buf.size(), 0);
+  close(fd);
+  if (n != static_cast<ssize_t>(kRecordSize) || buf.back() != '\n') return std::nullopt;
+  std::istringstream in(buf);
+  std::vector<std::string> f;
+  std::string tok;
+  while (f.size() < 7 && in >> tok) f.push_back(tok);
+  if (f.size() != 6 || f[0] != kTag) return std::nullopt;
+  const std::string body = f[0] + " " + f[1] + " " + f[2] + " " + f[3] + " " + f[4];
+  if (HexEncode(Sha256(body)).substr(0, 16) != f[5]) return std::nullopt;  // torn or edited
+  JournalHeadMark m;
+  m.device_id = f[1];
+  try {
+    m.epoch = std::stoll(f[2]);
+    m.seq = std::stoll(f[3]);
+  } catch (const std::exception&) {
+    return std::nullopt;
+  }
+  auto hash = HexDecode(f[4]);
+  if (!hash.ok() || hash->size() != 32) return std::nullopt;
+  m.hash = *hash;
+  return m;
+}
+
+Status WriteHeadSidecar(const std::string& db_path, const JournalHeadMark& mark) {
+  const int fd = open(HeadSidecarPath(db_path).c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
+  if (fd < 0) return Status::IoError("cannot write " + HeadSidecarPath(db_path));
+  const bool ok = WriteRecord(fd, mark);
+  close(fd);
+  return ok ? Status::Ok() : Status::IoError("cannot write " + HeadSidecarPath(db_path));
+}
+
+Status GuardAgainstRestore(Database& db, const Clock& clock, bool* restored) {
+  if (restored) *restored = false;
+  auto now = ReadMark(db.handle());
+  if (!now) return Status::Ok();  // no device yet (not initialised): nothing to guard
+  const auto mark = ReadHeadSidecar(db.path());
+  if (mark && mark->device_id == now->device_id) {
+    const bool behind = mark->seq > now->seq || mark->epoch > now->epoch;
+    if (behind) {
+      const int64_t new_epoch = std::max(now->epoch, mark->epoch) + 1;
+      nlohmann::json note = {{"sidecar_epoch", mark->epoch}, {"sidecar_seq", mark->seq},
+                             {"db_epoch", now->epoch},       {"db_seq", now->seq},
+                             {"new_epoch", new_epoch}};
+      LINLI_RETURN_IF_ERROR(Guard([&] {
+        Transaction tx(db);
+        db.Prepare("UPDATE device SET epoch = ? WHERE id = 1").Bind(1, new_epoch).Run();
+        db.Prepare("INSERT INTO store_config (key, value) VALUES ('restore_detected_at', ?1), "
+                   "('restore_detected', ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value")
+            .Bind(1, FormatUtc(clock.NowMs()))
+            .Bind(2, note.dump())
+            .Run();
+        tx.Commit();
+      }));
+      now->epoch = new_epoch;
+      if (restored) *restored = true;
+    }
+  }
+  // Rewrite unconditionally: a sidecar from another device (a file moved
+  // here) or a torn one is replaced by this file's head.
+  (void)WriteHeadSidecar(db.path(), *now);
+  return InstallHook(db, *now);
+}
+
+Status BackupStore(const std::string& db_path, const std::string& to) {
+  std::error_code ec;
+  if (!std::filesystem::exists(db_path, ec)) return Status::NotFound("store database " + db_path + " does not exist");
+  if (std::filesystem::exists(to, ec)) {
+    return Status::AlreadyExists(to + " already exists; Linli will not overwrite it. Choose another name");
+  }
+  OpenOptions ro;
+  ro.read_only = true;
+  auto src = Database::Open(db_path, ro);
+  if (!src.ok()) return src.status();
+  sqlite3* dst = nullptr;
+  const int rc = sqlite3_open_v2(to.c_str(), &dst, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr);
+  if (rc != SQLITE_OK) {
+    const std::string msg = BackupError(dst, rc);
+    sqlite3_close(dst);
+    return Status::IoError("cannot create " + to + ": " + msg);
+  }
+  Status st = CopyDatabase((*src)->handle(), dst, db_path + " to " + to);
+  sqlite3_close(dst);
+  if (!st.ok()) std::filesystem::remove(to, ec);
+  return st;
+}
+
+Result<RestoreReport> RestoreStore(const std::string& db_path, const std::string& from, const Clock& clock) {
+  std::error_code ec;
+  if (!std::filesystem::exists(from, ec)) return Status::NotFound("backup " + from + " does not exist");
+  RestoreReport report;
+  OpenOptions ro;
+  ro.read_only = true;
+  auto src = Database::Open(from, ro);
+  if (!src.ok()) return src.status();
+  auto backup_mark = ReadMark((*src)->handle());
+  if (!backup_mark) return Status::InvalidArgument(from + " is not a Linli store database (no device, no journal)");
+  report.backup_epoch = backup_mark->epoch;
+  report.head_seq = backup_mark->seq;
+  int64_t floor_epoch = backup_mark->epoch;
+  if (std::filesystem::exists(db_path, ec)) {
+    auto live = Database::Open(db_path, ro);
+    if (live.ok()) {
+      if (auto m = ReadMark((*live)->handle())) {
+        if (m->device_id != backup_mark->device_id) {
+          return Status::InvalidArgument(from + " is a backup of another till (device " + backup_mark->device_id +
+                                         ") than " + db_path + " (device " + m->device_id +
+                                         "); move the live file away first if you mean it");
+        }
+        report.old_epoch = m->epoch;
+        floor_epoch = std::max(floor_epoch, m->epoch);
+      }
+    }
+  }
+  if (auto side = ReadHeadSidecar(db_path); side && side->device_id == backup_mark->device_id) {
+    floor_epoch = std::max(floor_epoch, side->epoch);
+  }
+  report.new_epoch = floor_epoch + 1;
+
+  OpenOptions rw;
+  rw.create = true;
+  auto dst = Database::Open(db_path, rw);
+  if (!dst.ok()) return dst.status();
+  LINLI_RETURN_IF_ERROR(CopyDatabase((*src)->handle(), (*dst)->handle(), from + " into " + db_path));
+  src->reset();
+  LINLI_RETURN_IF_ERROR(Guard([&] {
+    Database& d = **dst;
+    Transaction tx(d);
+    d.Prepare("UPDATE device SET epoch = ? WHERE id = 1").Bind(1, report.new_epoch).Run();
+    d.Prepare("INSERT INTO store_config (key, value) VALUES ('restored_at', ?1), ('restored_from', ?2) "
+              "ON CONFLICT(key) DO UPDATE SET value = excluded.value")
+        .Bind(1, FormatUtc(clock.NowMs()))
+        .Bind(2, from)
+        .Run();
+    tx.Commit();
+  }));
+  auto mark = ReadMark((*dst)->handle());
+  if (mark) LINLI_RETURN_IF_ERROR(WriteHeadSidecar(db_path, *mark));
+  return report;
+}
+
+}  // namespace linli
