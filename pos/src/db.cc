@@ -174,6 +174,17 @@ void Transaction::Commit() {
 }
 
 Status DbErrorToStatus(const DbError& e) {
+  // A failed fsync leaves the outcome unknown, so "nothing was saved" would be
+  // wrong: SQLite rolls the transaction back in memory, but its WAL frames,
+  // commit marker included, are already in the file, and a restart before the
+  // next write recovers them, whole (tests/fault/disk_full_test.cc opens a
+  // crash copy after each refused commit to show it). A retry on the same
+  // connection rewrites those frames, so it records the change once.
+  if (e.code() == SQLITE_IOERR_FSYNC || e.code() == SQLITE_IOERR_DIR_FSYNC) {
+    return Status::IoError("the disk reported an error while saving (" + std::string(e.what()) +
+                           "); it may or may not have been kept. Check the disk, then try again: a retry "
+                           "on this till records it once; after a restart, look for it first");
+  }
   switch (e.code() & 0xff) {
     case SQLITE_FULL:
       return Status::IoError("the disk is full (" + std::string(e.what()) +

@@ -339,7 +339,11 @@ Result<CommittedSale> RefundSale(Database& db, const Clock& clock, const User& c
   for (const RefundLineRequest& r : wanted) asked[r.line_no] += r.qty_milli;
   int next = 1;
   std::map<int64_t, TaxByRate> taxes;
-  for (const auto& [line_no, qty] : asked) {
+  // No structured bindings here: clang before 16 cannot capture them in the
+  // lambdas below.
+  for (const auto& asked_line : asked) {
+    const int line_no = asked_line.first;
+    const int64_t qty = asked_line.second;
     auto it = std::find_if(orig->lines.begin(), orig->lines.end(),
                            [&](const StoredLine& sl) { return sl.l.line_no == line_no; });
     if (it == orig->lines.end()) {
@@ -347,7 +351,8 @@ Result<CommittedSale> RefundSale(Database& db, const Clock& clock, const User& c
     }
     if (qty <= 0) return Status::InvalidArgument("line " + std::to_string(line_no) + ": refund quantity must be more than zero");
     const PricedLine& o = it->l;
-    const auto& [done_qty, d] = done[line_no];
+    const int64_t done_qty = done[line_no].first;
+    const PricedLine& d = done[line_no].second;
     const int64_t left = o.qty_milli - done_qty;
     if (qty > left) {
       return Status::InvalidArgument("line " + std::to_string(line_no) + " (" + o.name + "): cannot refund " +

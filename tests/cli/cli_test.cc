@@ -89,7 +89,7 @@ TEST_CASE("cli: catalog import reports every bad row and writes nothing") {
   CHECK(s.Run("catalog find -- 好商品").exit_code == 0);
 }
 
-TEST_CASE("cli: catalog find by barcode, pinyin initials and name; export round-trips") {
+TEST_CASE("cli: catalog find by barcode, pinyin initials and name, export round-trips") {
   Store s;
   auto by_code = Json(s.Run("catalog find -- 6901234567892 --json").out);
   CHECK(by_code[0]["sku"] == "YL0001");
@@ -222,7 +222,7 @@ TEST_CASE("cli: a bad action stops the run, names it, and commits nothing of tha
   CHECK(short_tender.err.find("tender short") != std::string::npos);
 }
 
-TEST_CASE("cli: refunds cannot exceed what was sold; sale show prints the receipt") {
+TEST_CASE("cli: refunds cannot exceed what was sold, sale show prints the receipt") {
   Store s;
   auto r = s.Sell(R"({"cashier":"1001","pin":"1234","sales":[
     {"actions":[{"scan":"6901234567892","qty":2},{"pay":{"method":"cash","amount_fen":1000}}]}]})");

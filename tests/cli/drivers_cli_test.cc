@@ -277,7 +277,7 @@ void Every(const std::atomic<bool>& stop, int period_ms, const std::function<voi
 
 // ---------------------------------------------------------------- printing
 
-TEST_CASE("cli drivers: print a receipt to a spool dir; the virtual printer shows it; its QR decodes") {
+TEST_CASE("cli drivers: print a receipt to a spool dir, the virtual printer shows it, its QR decodes") {
   Store s;
   const nlohmann::json sale = s.SellCola();
   const std::string no = sale["receipt_no"];
@@ -384,7 +384,7 @@ TEST_CASE("cli drivers: print to a network printer that answers status requests"
   CHECK(Json(s.Run("print queue -- --json").out).empty());  // nothing waiting
 }
 
-TEST_CASE("cli drivers: a printer out of paper fails the job with what to do; retry prints it later") {
+TEST_CASE("cli drivers: a printer out of paper fails the job with what to do, and retry prints it later") {
   Store s;
   const std::string no = s.SellCola()["receipt_no"];
   int64_t job_id = 0;

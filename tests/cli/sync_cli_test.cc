@@ -298,7 +298,7 @@ json StoreEntry(const json& stock, const std::string& code) {
 
 }  // namespace
 
-TEST_CASE("cli sync: enrol, sell, sync; HQ sees stock and sales through linli-hub and over HTTPS") {
+TEST_CASE("cli sync: enrol, sell, sync, and HQ sees stock and sales through linli-hub and over HTTPS") {
   Hub hub;
   const std::string token = hub.AddStore("S001", "幸福路店");
   hub.Serve();
@@ -406,7 +406,7 @@ TEST_CASE("cli sync: enrol, sell, sync; HQ sees stock and sales through linli-hu
   CHECK(Has(hub.serve.out(), "linli-hub stopped"));
 }
 
-TEST_CASE("cli sync: a sale of a SKU HQ does not know is kept flagged; rebuild counts it once HQ adds it") {
+TEST_CASE("cli sync: a sale of a SKU HQ does not know is kept flagged, and rebuild counts it once HQ adds it") {
   Hub hub;
   const std::string token = hub.AddStore("S001", "幸福路店");
   hub.Serve();
@@ -434,7 +434,7 @@ TEST_CASE("cli sync: a sale of a SKU HQ does not know is kept flagged; rebuild c
   CHECK(sales["rows"][0]["sales_fen"] == sale["total_fen"]);
 }
 
-TEST_CASE("cli sync: the hub goes away, sales queue and the status says so; back on the same port they go through") {
+TEST_CASE("cli sync: the hub goes away, sales queue and the status says so, and back on the same port they go through") {
   Hub hub;
   const std::string token = hub.AddStore("S001", "幸福路店");
   hub.Serve();

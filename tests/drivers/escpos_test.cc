@@ -279,7 +279,7 @@ TEST_CASE("escpos: a receipt renders back to its text and a decodable QR") {
   }
 }
 
-TEST_CASE("escpos: the logo prints centred above the text; too wide is refused") {
+TEST_CASE("escpos: the logo prints centred above the text, too wide is refused") {
   const PrinterProfile p = Profile("generic58");
   ReceiptJobOptions opts;
   opts.logo = GrayImage(64, 16, 0);

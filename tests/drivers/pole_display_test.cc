@@ -94,7 +94,7 @@ TEST_CASE("display: CD5220 command set, clear, and control bytes in names cannot
   CHECK(*ParseDisplayCommandSet("cd5220") == DisplayCommandSet::kCd5220);
 }
 
-TEST_CASE("display: against a pty; an unplugged display is reported as disconnected") {
+TEST_CASE("display: against a pty, an unplugged display is reported as disconnected") {
   auto dev = PtyDevice::Open();
   REQUIRE(dev.ok());
   auto port = PosixSerialPort::Open((*dev)->port_path(), SerialOptions{9600});

@@ -398,7 +398,7 @@ TEST_CASE("printer: a spool directory gets one whole file per job") {
   CHECK(testing::ReadFile(dir + "/" + names[1]) == *EncodeReceipt(*model, printer.config().profile));
 }
 
-TEST_CASE("printer: file transport writes jobs; a missing device is the printer absent") {
+TEST_CASE("printer: file transport writes jobs, a missing device is the printer absent") {
   testing::TempDir dir;
   FileTransport file(dir.File("lp0.out"));
   REQUIRE(file.Write("one", 1000).ok());

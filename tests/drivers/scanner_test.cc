@@ -30,7 +30,7 @@ Codes FeedAll(ScanAssembler& a, std::initializer_list<std::string_view> pieces) 
 
 }  // namespace
 
-TEST_CASE("scanner: each suffix ends a code; the other line ending is noise") {
+TEST_CASE("scanner: each suffix ends a code, the other line ending is noise") {
   {
     ScanAssembler a(With(ScanSuffix::kCr));
     CHECK(FeedAll(a, {"6901234567892\r", "\n123\r"}) == Codes{"6901234567892", "123"});
@@ -63,7 +63,7 @@ TEST_CASE("scanner: a code split into single bytes is assembled") {
   CHECK(!a.pending());
 }
 
-TEST_CASE("scanner: NUL, framing and control bytes and broken UTF-8 are stripped; UTF-8 payloads kept") {
+TEST_CASE("scanner: NUL, framing and control bytes and broken UTF-8 are stripped, UTF-8 payloads kept") {
   ScanAssembler a(With(ScanSuffix::kCr));
   const std::string noisy = std::string("\x02" "690\0" "12\x1b" "3\x7f\x03\r", 12);
   CHECK(a.Feed(noisy) == Codes{"690123"});

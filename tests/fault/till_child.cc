@@ -1,7 +1,9 @@
 // linli_till_child: the till that tests/fault/kill_test.cc kills.
 //
-//   linli_till_child DB SEED
+//   linli_till_child DB SEED [WAL_AUTOCHECKPOINT_PAGES]
 //
+// The optional third argument (a test hook) sets PRAGMA wal_autocheckpoint so
+// that checkpoints, and so kills inside them, come often.
 // Opens the store, then sells random cash sales as fast as it can. Right
 // after each Commit() returns OK it writes one line to stdout with write(2)
 // (no stdio buffer, so a printed line is a sale the customer was told about):
@@ -44,10 +46,14 @@ void Say(const std::string& line) {
 
 int main(int argc, char** argv) {
   using namespace linli;
-  if (argc != 3) Die("usage: linli_till_child DB SEED");
+  if (argc != 3 && argc != 4) Die("usage: linli_till_child DB SEED [WAL_AUTOCHECKPOINT_PAGES]");
   std::mt19937_64 rng(std::strtoull(argv[2], nullptr, 10));
   auto db = OpenStore(argv[1]);
   if (!db.ok()) Die("open: " + db.status().ToString());
+  if (argc == 4) {
+    Status st = Guard([&] { (*db)->Exec(std::string("PRAGMA wal_autocheckpoint=") + argv[3]); });
+    if (!st.ok()) Die("wal_autocheckpoint: " + st.ToString());
+  }
   SystemClock clock;
   Checkout co(**db, clock, fault::kCashier, nullptr);
   if (Status st = co.Init(); !st.ok()) Die("init: " + st.ToString());

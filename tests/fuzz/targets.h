@@ -343,8 +343,13 @@ inline int FuzzSyncBatch(const uint8_t* data, size_t size) {
   if (body.size() > sync::kMaxBatchBytes) return 0;
 
   (void)sync::ErrorBody::Parse(body);
-  auto j = TryJson(body);
-  if (!j) return 0;
+  auto j = std::optional<json>(sync::ParseJsonBody(body));
+  if (j->is_discarded()) return 0;
+  // Whatever ParseJsonBody lets through must be safe to copy and print (both
+  // recurse once per nesting level).
+  const json copy = *j;
+  LINLI_FUZZ_CHECK(copy == *j, "a copy differs");
+  (void)copy.dump(-1, ' ', false, json::error_handler_t::replace);
   (void)sync::Checkpoint::FromJson(*j);
   (void)sync::HealthResponse::FromJson(*j);
   (void)sync::EnrollRequest::FromJson(*j);

@@ -159,7 +159,7 @@ TEST_CASE("push: a restored store starts a new epoch linked to its local head") 
   CHECK(json::parse(res->body)["error"] == "fork");
 }
 
-TEST_CASE("auth: store A's key cannot push or pull as store B; revoked stores are refused") {
+TEST_CASE("auth: store A's key cannot push or pull as store B, revoked stores are refused") {
   HubFixture f;
   const std::string alice = f.Login("LL", "alice", "alice-pass");
   TestDevice a, b;
@@ -290,7 +290,7 @@ TEST_CASE("robustness: corrupt, oversized and wrong-version requests get a clear
   CHECK(f.Client()->Get(sync::kPathHealth)->status == 200);
 }
 
-TEST_CASE("change feed: pages with a cursor; a cursor older than the log gets a snapshot, never a loop") {
+TEST_CASE("change feed: pages with a cursor, a cursor older than the log gets a snapshot, never a loop") {
   HubFixture f;
   const std::string alice = f.Login("LL", "alice", "alice-pass");
   AddProducts(f, alice);
@@ -325,7 +325,7 @@ TEST_CASE("change feed: pages with a cursor; a cursor older than the log gets a 
   CHECK(f.Signed(dev, "GET", "/v1/sync/changes?cursor=99")->status == 400);
 }
 
-TEST_CASE("transport: --insecure-http serves on loopback only; cert init never overwrites a CA") {
+TEST_CASE("transport: --insecure-http serves on loopback only, cert init never overwrites a CA") {
   HubFixture f(/*insecure_http=*/true);
   CHECK(f.Client()->Get(sync::kPathHealth)->status == 200);
   ServerOptions opts;

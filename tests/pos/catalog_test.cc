@@ -178,7 +178,7 @@ TEST_CASE("catalog import refuses unreadable files as a whole") {
   CHECK(warn->warnings.size() == 1);
 }
 
-TEST_CASE("re-import updates by SKU and moves barcodes; export round-trips") {
+TEST_CASE("re-import updates by SKU and moves barcodes, export round-trips") {
   Fixture f;
   REQUIRE(ImportCatalogCsv(*f.db, kGood, {}, f.clock)->written);
   // A002 takes over A001's single code; A001 keeps only its case code.

@@ -150,7 +150,7 @@ TEST_CASE("checkout: price-embedded scale labels, PLU and weighed goods") {
   CheckTotalsAddUp(*priced);
 }
 
-TEST_CASE("checkout: line total rounds half up; set quantity, void keeps numbers, clear") {
+TEST_CASE("checkout: line total rounds half up, set quantity, void keeps numbers, clear") {
   Store s;
   auto co = s.NewCheckout(s.cashier);
   REQUIRE(co->AddSku("C001", 1500).ok());  // 0.01 × 1.5 = 0.015 → 0.02
@@ -455,7 +455,7 @@ TEST_CASE("checkout: cash rounding rules, caps and allocation") {
   }
 }
 
-TEST_CASE("checkout: members earn points per yuan; unknown phones are refused") {
+TEST_CASE("checkout: members earn points per yuan, unknown phones are refused") {
   Store s;
   auto co = s.NewCheckout(s.cashier);
   REQUIRE(co->AddSku("D001", 1000).ok());

@@ -422,7 +422,7 @@ TEST_CASE("Z report for a day without sales is valid, with zeros") {
   CHECK(BuildZReport(*f.db, "2026-02-30", f.clock).status().IsInvalidArgument());
 }
 
-TEST_CASE("X report mid-shift covers the shift; without one, today") {
+TEST_CASE("X report mid-shift covers the shift, without one, today") {
   Fixture f;
   Database& db = *f.db;
   // A sale this morning before any shift: in today's figures, not the shift's.

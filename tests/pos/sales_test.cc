@@ -216,7 +216,7 @@ TEST_CASE("sales: piece-by-piece refunds of a discounted line add up and never g
   CHECK(grand == 1050);
 }
 
-TEST_CASE("sales: refunds go back to the original tenders; cash instead needs a manager") {
+TEST_CASE("sales: refunds go back to the original tenders, cash instead needs a manager") {
   Store s;
   auto co = s.NewCheckout(s.cashier);
   REQUIRE(co->AddSku("D001", 1000).ok());  // 59.90
@@ -336,7 +336,7 @@ TEST_CASE("sales: post-void of the last sale puts stock and money back") {
   CHECK(Has(not_last.status().message(), "refund"));
 }
 
-TEST_CASE("sales: a manager voids without a second PIN; an empty store has nothing to void") {
+TEST_CASE("sales: a manager voids without a second PIN, an empty store has nothing to void") {
   Store s;
   CHECK(VoidLastSale(*s.db, s.clock, s.manager, Approval{}, nullptr).status().IsNotFound());
   CommittedSale sale = SellBasic(s);

@@ -42,7 +42,7 @@ TEST_CASE("users: bad input names the field") {
   CHECK(*ParseRole("店长") == Role::kManager);
 }
 
-TEST_CASE("crypto: Ed25519 signs and verifies; tampering is detected") {
+TEST_CASE("crypto: Ed25519 signs and verifies, tampering is detected") {
   auto kp = GenerateEd25519();
   REQUIRE(kp.ok());
   auto sig = Ed25519Sign(kp->private_key, "sale 1");

@@ -71,7 +71,7 @@ sync::Change MakeChange(int64_t seq, const std::string& kind, const std::string&
   return c;
 }
 
-TEST_CASE("sync agent: enrol pins the hub key and the codes; a used token is refused") {
+TEST_CASE("sync agent: enrol pins the hub key and the codes, a used token is refused") {
   Fixture f;
   sync::SyncAgent agent(*f.db, f.hub, f.clock);
   f.Enroll(agent);
@@ -224,7 +224,7 @@ TEST_CASE("sync agent: a restored database starts a new epoch instead of reusing
   CHECK(f.hub.events[1].size() == 10);
 }
 
-TEST_CASE("sync agent: pull applies pages with their cursor; re-applying changes nothing") {
+TEST_CASE("sync agent: pull applies pages with their cursor, re-applying changes nothing") {
   Fixture f;
   sync::SyncAgent agent(*f.db, f.hub, f.clock);
   f.Enroll(agent);

@@ -166,7 +166,7 @@ struct Till {
   }
 };
 
-TEST_CASE("sync e2e: two stores sell offline, sync over pinned TLS; HQ sees stock and sales; re-sync changes nothing") {
+TEST_CASE("sync e2e: two stores sell offline, sync over pinned TLS, HQ sees stock and sales, re-sync changes nothing") {
   FakeClock clock(kT0);
   Hub hub(clock, /*tls=*/true);
   hub.Catalogue();

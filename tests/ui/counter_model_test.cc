@@ -121,7 +121,7 @@ TEST_CASE("sign-in: wrong PIN stays, right PIN goes to the shift screen when non
   CHECK(t.model->user()->name == "张三");
 }
 
-TEST_CASE("scans land in the cart: a product, a count, a weighed label; the last item is the one shown big") {
+TEST_CASE("scans land in the cart: a product, a count, a weighed label, the last item is the one shown big") {
   Till t;
   t.SignInAndOpen();
   t.model->OnScan("6901234567892");
@@ -216,7 +216,7 @@ TEST_CASE("cash payment: quick cash, change, then the receipt prints and the dra
   CHECK(t.model->rows().size() == 1);
 }
 
-TEST_CASE("payment codes: approved commits; declined says why; unknown keeps checking until settled") {
+TEST_CASE("payment codes: approved commits, declined says why, unknown keeps checking until settled") {
   Till t;
   t.SignInAndOpen();
   SUBCASE("approved") {
@@ -352,7 +352,7 @@ TEST_CASE("weighed items from search: the scale's stable weight, or typed grams"
   CHECK(t.model->rows()[1].qty_milli == 500);
 }
 
-TEST_CASE("refund by scanning the receipt's QR, with a manager's PIN; void of the last sale") {
+TEST_CASE("refund by scanning the receipt's QR, with a manager's PIN, void of the last sale") {
   Till t;
   t.SignInAndOpen();
   t.model->OnScan("6901234567892");
@@ -434,7 +434,7 @@ TEST_CASE("shift: pay-in, X report, close with a count and the Z report printed"
   CHECK(t.printer.reports()[1] == t.model->shift().report_text);
 }
 
-TEST_CASE("idle lock keeps the sale; only that cashier or a manager unlocks") {
+TEST_CASE("idle lock keeps the sale, only that cashier or a manager unlocks") {
   Till t;
   t.SignInAndOpen();
   t.model->OnScan("6901234567892");
@@ -453,7 +453,7 @@ TEST_CASE("idle lock keeps the sale; only that cashier or a manager unlocks") {
   CHECK(t.model->user());
 }
 
-TEST_CASE("settings are the owner's; saving switches the language") {
+TEST_CASE("settings are the owner's, saving switches the language") {
   Till t;
   t.SignInAndOpen();
   t.model->Show(Screen::kSettings);

@@ -93,7 +93,7 @@ TEST_CASE("texts take the same arguments in both languages, and none is empty") 
   }
 }
 
-TEST_CASE("Chinese is the default; switching language changes Tr; unknown keys show themselves") {
+TEST_CASE("Chinese is the default, switching language changes Tr, unknown keys show themselves") {
   Localizer l;
   CHECK(l.language() == Language::kZhCn);
   CHECK(std::string(l.Tr("key.pay")) == "付款");

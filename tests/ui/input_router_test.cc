@@ -17,7 +17,7 @@ int64_t Feed(InputRouter& r, const std::string& s, int64_t t, int64_t gap_ms) {
   return t;
 }
 
-TEST_CASE("a scanner burst ending in Enter is one scan; nothing reaches the widget") {
+TEST_CASE("a scanner burst ending in Enter is one scan, nothing reaches the widget") {
   InputRouter r;
   int64_t t = Feed(r, "6901234567892", 1000, 4);
   CHECK(r.holding());
@@ -126,7 +126,7 @@ TEST_CASE("non-ASCII (an input method's Chinese) passes straight through as text
   CHECK(out[0] == RoutedInput{Kind::kText, "可乐"});
 }
 
-TEST_CASE("Enter with nothing held is a plain Enter; thresholds are options") {
+TEST_CASE("Enter with nothing held is a plain Enter, thresholds are options") {
   InputRouter r(InputRouter::Options{50, 8});
   int64_t t = Feed(r, "1234567", 0, 40);  // 40 ms gaps: a scanner under this option
   r.OnEnter(t + 40);

@@ -71,14 +71,14 @@ case $SCENARIO in
     receipt=$(grep '"file":"04-change.png"' "$WORK/report.jsonl" | sed 's/.*"last_receipt":"\([^"]*\)".*/\1/')
     [[ $receipt == S001-$TODAY-0001 ]] || fail "unexpected receipt number '$receipt'"
     show=$("$L" sale show --db "$DB" "$receipt" --json)
-    echo "$show" | grep -q '"kind": "sale"' || fail "sale not committed"
-    echo "$show" | grep -q '"sku": "YL0001"' || fail "cola missing"
-    echo "$show" | grep -q '"sku": "YL0002"' || fail "water missing"
-    echo "$show" | grep -q '"sku": "SG0001"' || fail "weighed apples missing"
-    echo "$show" | grep -q '"qty_milli": 1200' || fail "apples should weigh 1.200 kg"
-    echo "$show" | grep -q '"total_fen": 2086' || fail "total should be 20.86"
-    echo "$show" | grep -q '"change_fen": 7914' || fail "change from 100 should be 79.14"
-    echo "$show" | grep -q '"method": "cash"' || fail "tender should be cash"
+    grep -q -- '"kind": "sale"' <<<"$show" || fail "sale not committed"
+    grep -q -- '"sku": "YL0001"' <<<"$show" || fail "cola missing"
+    grep -q -- '"sku": "YL0002"' <<<"$show" || fail "water missing"
+    grep -q -- '"sku": "SG0001"' <<<"$show" || fail "weighed apples missing"
+    grep -q -- '"qty_milli": 1200' <<<"$show" || fail "apples should weigh 1.200 kg"
+    grep -q -- '"total_fen": 2086' <<<"$show" || fail "total should be 20.86"
+    grep -q -- '"change_fen": 7914' <<<"$show" || fail "change from 100 should be 79.14"
+    grep -q -- '"method": "cash"' <<<"$show" || fail "tender should be cash"
     "$L" journal verify --db "$DB" >/dev/null || fail "journal does not verify"
     jobs=$(ls "$WORK/spool" | wc -l)
     [[ $jobs -ge 2 ]] || fail "expected the drawer kick and the receipt in the spool, found $jobs jobs"

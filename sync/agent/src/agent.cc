@@ -29,7 +29,7 @@ std::string TrimSlash(std::string url) {
 }
 
 std::optional<nlohmann::json> ParseJson(const std::string& body) {
-  auto j = nlohmann::json::parse(body, nullptr, false);
+  auto j = ParseJsonBody(body);  // refuses nesting that would overflow the stack when copied
   if (j.is_discarded()) return std::nullopt;
   return j;
 }
@@ -156,18 +156,42 @@ Result<HttpResponse> SyncAgent::Signed(const std::string& method, const std::str
     if (!z.ok()) return z.status();
     wire = std::move(*z);
   }
-  auto h = SignRequest(dev->private_key, dev->device_id, method, path_and_query, wire, clock_.NowMs());
-  if (!h.ok()) return h.status();
-  HttpRequest req;
-  req.method = method;
-  req.url = state_.hub_url + path_and_query;
-  req.headers = {{kHeaderProtocol, h->protocol},   {kHeaderDevice, h->device},
-                 {kHeaderTimestamp, h->timestamp}, {kHeaderNonce, h->nonce},
-                 {kHeaderSignature, h->signature}};
-  if (!wire.empty()) req.headers.emplace_back("Content-Type", kContentTypeJson);
-  if (gzip && !body.empty()) req.headers.emplace_back(kHeaderEncoding, "gzip");
-  req.body = std::move(wire);
-  return transport_.Send(req);
+  // Clocks (PROTOCOL.md §3.1): sign with the hub's time as best we know it,
+  // so a till whose clock is a day off still gets through (its events keep
+  // the till's own clock, and the hub flags them). A 401 stale_timestamp
+  // teaches us the hub's clock; the request is then signed again, once.
+  for (int attempt = 0; attempt < 2; ++attempt) {
+    const int64_t sent_at = clock_.NowMs();
+    auto h = SignRequest(dev->private_key, dev->device_id, method, path_and_query, wire, sent_at + clock_offset_ms_);
+    if (!h.ok()) return h.status();
+    HttpRequest req;
+    req.method = method;
+    req.url = state_.hub_url + path_and_query;
+    req.headers = {{kHeaderProtocol, h->protocol},   {kHeaderDevice, h->device},
+                   {kHeaderTimestamp, h->timestamp}, {kHeaderNonce, h->nonce},
+                   {kHeaderSignature, h->signature}, {kHeaderDeviceClock, std::to_string(sent_at)}};
+    if (!wire.empty()) req.headers.emplace_back("Content-Type", kContentTypeJson);
+    if (gzip && !body.empty()) req.headers.emplace_back(kHeaderEncoding, "gzip");
+    req.body = wire;
+    auto r = transport_.Send(req);
+    if (!r.ok()) return r;
+    const std::string hub_time = r->Header(kHeaderHubTime);
+    int64_t hub_ms = 0;
+    bool learned = false;
+    if (!hub_time.empty() && hub_time.size() < 19 &&
+        hub_time.find_first_not_of("0123456789") == std::string::npos) {
+      hub_ms = std::stoll(hub_time);
+      const int64_t mid = sent_at + (clock_.NowMs() - sent_at) / 2;
+      const int64_t offset = hub_ms - mid;
+      learned = offset != clock_offset_ms_;
+      clock_offset_ms_ = offset;
+    }
+    if (attempt == 0 && learned && r->status == 401 && ErrorBody::Parse(r->body).error == kErrStaleTimestamp) {
+      continue;
+    }
+    return r;
+  }
+  return Status::Unavailable("unreachable: the request was signed twice");  // the loop always returns
 }
 
 Status SyncAgent::Enroll(const std::string& hub_url_in, const std::string& token, const std::string& ca_pem) {
@@ -472,6 +496,7 @@ SyncReport SyncAgent::SyncOnce() {
   auto due = ApplyDuePrices(db_, clock_);
   if (due.ok()) report.prices_applied = *due;
   if (report.status.ok() && !due.ok()) report.status = due.status();
+  report.clock_offset_ms = clock_offset_ms_;
   Record(report);
   return report;
 }

@@ -6,6 +6,7 @@
 #include <httplib.h>
 
 #include <charconv>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <set>
@@ -55,6 +56,27 @@ std::string TokenHash(const std::string& token) { return HexEncode(Sha256(token)
 
 }  // namespace
 
+const std::vector<Route>& RouteTable() {
+  static const std::vector<Route> routes = {
+      {"GET", sync::kPathHealth, "none"},
+      {"POST", sync::kPathEnroll, "none"},
+      {"GET", sync::kPathHwm, "device"},
+      {"POST", sync::kPathPush, "device"},
+      {"GET", sync::kPathChanges, "device"},
+      {"POST", sync::kPathHqLogin, "none"},
+      {"GET", sync::kPathHqStores, "hq"},
+      {"GET", sync::kPathHqStock, "hq"},
+      {"GET", sync::kPathHqSales, "hq"},
+      {"POST", sync::kPathHqProducts, "hq"},
+      {"POST", sync::kPathHqCategories, "hq"},
+      {"POST", sync::kPathHqPrices, "hq"},
+      {"POST", sync::kPathHqPromotions, "hq"},
+      {"POST", sync::kPathHqTaxClasses, "hq"},
+      {"POST", sync::kPathHqStoreConfig, "hq"},
+  };
+  return routes;
+}
+
 bool IsLoopbackHost(const std::string& host) {
   return host == "localhost" || host == "::1" || host.rfind("127.", 0) == 0;
 }
@@ -64,21 +86,45 @@ class HubServer::Impl {
   Impl(HubStore& store, const Clock& clock, const ServerOptions& opts)
       : store_(store), clock_(clock), opts_(opts) {}
 
-  void Register(httplib::Server& svr) {
-    svr.Get(sync::kPathHealth, [this](const httplib::Request&, httplib::Response& res) { Health(res); });
-    svr.Post(sync::kPathEnroll, [this](const httplib::Request& q, httplib::Response& r) { Enroll(q, r); });
-    svr.Get(sync::kPathHwm, [this](const httplib::Request& q, httplib::Response& r) { Hwm(q, r); });
-    svr.Post(sync::kPathPush, [this](const httplib::Request& q, httplib::Response& r) { Push(q, r); });
-    svr.Get(sync::kPathChanges, [this](const httplib::Request& q, httplib::Response& r) { Changes(q, r); });
-    svr.Post(sync::kPathHqLogin, [this](const httplib::Request& q, httplib::Response& r) { Login(q, r); });
-    svr.Get(sync::kPathHqStores, [this](const httplib::Request& q, httplib::Response& r) { HqStores(q, r); });
-    svr.Get(sync::kPathHqStock, [this](const httplib::Request& q, httplib::Response& r) { HqStock(q, r); });
-    svr.Get(sync::kPathHqSales, [this](const httplib::Request& q, httplib::Response& r) { HqSales(q, r); });
+  // Registers the handler of every route in RouteTable(), and only those.
+  Status Register(httplib::Server& svr) {
+    using H = std::function<void(const httplib::Request&, httplib::Response&)>;
+    std::map<std::string, H> handlers = {
+        {"GET " + std::string(sync::kPathHealth), [this](const httplib::Request&, httplib::Response& r) { Health(r); }},
+        {"POST " + std::string(sync::kPathEnroll), [this](const httplib::Request& q, httplib::Response& r) { Enroll(q, r); }},
+        {"GET " + std::string(sync::kPathHwm), [this](const httplib::Request& q, httplib::Response& r) { Hwm(q, r); }},
+        {"POST " + std::string(sync::kPathPush), [this](const httplib::Request& q, httplib::Response& r) { Push(q, r); }},
+        {"GET " + std::string(sync::kPathChanges), [this](const httplib::Request& q, httplib::Response& r) { Changes(q, r); }},
+        {"POST " + std::string(sync::kPathHqLogin), [this](const httplib::Request& q, httplib::Response& r) { Login(q, r); }},
+        {"GET " + std::string(sync::kPathHqStores), [this](const httplib::Request& q, httplib::Response& r) { HqStores(q, r); }},
+        {"GET " + std::string(sync::kPathHqStock), [this](const httplib::Request& q, httplib::Response& r) { HqStock(q, r); }},
+        {"GET " + std::string(sync::kPathHqSales), [this](const httplib::Request& q, httplib::Response& r) { HqSales(q, r); }},
+    };
     for (const char* p : {sync::kPathHqProducts, sync::kPathHqCategories, sync::kPathHqPrices,
                           sync::kPathHqPromotions, sync::kPathHqTaxClasses, sync::kPathHqStoreConfig}) {
       const std::string path = p;
-      svr.Post(p, [this, path](const httplib::Request& q, httplib::Response& r) { HqEdit(path, q, r); });
+      handlers["POST " + path] = [this, path](const httplib::Request& q, httplib::Response& r) { HqEdit(path, q, r); };
     }
+    for (const Route& route : RouteTable()) {
+      auto it = handlers.find(route.method + " " + route.path);
+      if (it == handlers.end()) {
+        return Status::FailedPrecondition("hub route " + route.method + " " + route.path + " has no handler");
+      }
+      if (route.method == "GET") {
+        svr.Get(route.path, it->second);
+      } else {
+        svr.Post(route.path, it->second);
+      }
+      handlers.erase(it);
+    }
+    if (!handlers.empty()) {
+      return Status::FailedPrecondition("hub handler " + handlers.begin()->first + " is not in RouteTable()");
+    }
+    // Every answer tells the agent the hub's clock, so a till whose clock is
+    // off can still sign requests inside the window (PROTOCOL.md §3.1).
+    svr.set_post_routing_handler([this](const httplib::Request&, httplib::Response& res) {
+      res.set_header(sync::kHeaderHubTime, std::to_string(clock_.NowMs()));
+    });
     svr.set_error_handler([](const httplib::Request&, httplib::Response& res) {
       if (!res.body.empty()) return;
       if (res.status == 413) {
@@ -101,6 +147,7 @@ class HubServer::Impl {
       }
       Fail(res, 500, sync::kErrInternal, "the hub failed: " + what);
     });
+    return Status::Ok();
   }
 
  private:
@@ -138,7 +185,9 @@ class HubServer::Impl {
       Fail(res, 400, sync::kErrBadRequest, "Linli-Timestamp must be Unix milliseconds");
       return std::nullopt;
     }
-    if ((now > ts ? now - ts : ts - now) > sync::kTimestampWindowMs) {
+    // Unsigned: ts may be anything down to INT64_MIN, and now - ts must not overflow.
+    const uint64_t skew = now > ts ? uint64_t(now) - uint64_t(ts) : uint64_t(ts) - uint64_t(now);
+    if (skew > uint64_t(sync::kTimestampWindowMs)) {
       Fail(res, 401, sync::kErrStaleTimestamp,
            "the request timestamp is outside the hub's " + std::to_string(sync::kTimestampWindowMs / 60000) +
                "-minute window; check the till's clock",
@@ -159,6 +208,13 @@ class HubServer::Impl {
     if (!*fresh) {
       Fail(res, 401, sync::kErrReplay, "this request was already received (replayed nonce); it was not processed again");
       return std::nullopt;
+    }
+    int64_t device_clock = 0;
+    // Advisory and unsigned (PROTOCOL.md §3.1): only a plausible Unix-ms
+    // value (1970..2286) is taken, so the difference cannot overflow.
+    if (ParseInt(req.get_header_value(sync::kHeaderDeviceClock), &device_clock) && device_clock >= 0 &&
+        device_clock < 10'000'000'000'000) {
+      dev->clock_skew_ms = device_clock - now;
     }
     return std::move(*dev);
   }
@@ -205,7 +261,7 @@ class HubServer::Impl {
 
   void Enroll(const httplib::Request& req, httplib::Response& res) {
     if (!CheckVersion(req, res)) return;
-    json j = json::parse(req.body, nullptr, false);
+    json j = sync::ParseJsonBody(req.body);
     if (j.is_discarded()) return Fail(res, 400, sync::kErrBadRequest, "the body is not JSON");
     auto er = sync::EnrollRequest::FromJson(j);
     if (!er.ok()) return Fail(res, 400, sync::kErrBadRequest, er.status().message());
@@ -277,7 +333,7 @@ class HubServer::Impl {
                   "a batch is at most " + std::to_string(sync::kMaxBatchBytes) + " bytes of JSON; this one is " +
                       std::to_string(body.size()) + ". Send fewer events per batch");
     }
-    json j = json::parse(body, nullptr, false);
+    json j = sync::ParseJsonBody(body);
     if (j.is_discarded()) return Fail(res, 400, sync::kErrBadRequest, "the push body is not valid JSON");
     if (j.is_object() && j.contains("events") && j["events"].is_array() &&
         j["events"].size() > static_cast<size_t>(sync::kMaxBatchEvents)) {
@@ -342,7 +398,7 @@ class HubServer::Impl {
   // ---- HQ ------------------------------------------------------------------
 
   void Login(const httplib::Request& req, httplib::Response& res) {
-    json j = json::parse(req.body, nullptr, false);
+    json j = sync::ParseJsonBody(req.body);
     if (!j.is_object() || !j.value("org", json()).is_string() || !j.value("name", json()).is_string() ||
         !j.value("password", json()).is_string()) {
       return Fail(res, 400, sync::kErrBadRequest, "login takes {\"org\", \"name\", \"password\"}");
@@ -437,7 +493,7 @@ class HubServer::Impl {
     if (user->role != "admin" && user->role != "buyer") {
       return Fail(res, 403, sync::kErrForbidden, "role " + user->role + " may read but not change the catalogue");
     }
-    json j = json::parse(req.body, nullptr, false);
+    json j = sync::ParseJsonBody(req.body);
     if (!j.is_object()) return Fail(res, 400, sync::kErrBadRequest, "the body must be a JSON object");
     auto edit = ToEdit(path, j);
     if (!edit.ok()) return Fail(res, 400, sync::kErrBadRequest, edit.status().message());
@@ -583,7 +639,7 @@ Status HubServer::Start() {
   server_->set_payload_max_length(sync::kMaxRequestBody);
   server_->set_read_timeout(30, 0);
   server_->set_write_timeout(30, 0);
-  impl_->Register(*server_);
+  LINLI_RETURN_IF_ERROR(impl_->Register(*server_));
   if (options_.port == 0) {
     port_ = server_->bind_to_any_port(options_.host);
     if (port_ <= 0) return Status::IoError("cannot bind " + options_.host);

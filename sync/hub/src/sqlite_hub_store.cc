@@ -2,6 +2,7 @@
 // serialised by a mutex: SQLite has one writer anyway, and a hub on SQLite is
 // a single process. Chain rules follow PROTOCOL.md §6; projection effects come
 // from projection.h so that live ingest and Rebuild() write the same rows.
+#include <cstdlib>
 #include <map>
 #include <mutex>
 #include <set>
@@ -374,17 +375,26 @@ class SqliteHubStore final : public HubStore {
 
         std::string note;
         const bool applied = ApplyEvent(device.org_id, device.store_id, e, &note);
+        // Clock skew is flagged, never refused (PROTOCOL.md §3.1): the till's
+        // reported clock, or an occurred_at in the hub's future.
+        int64_t skew = 0;
+        const int64_t occurred = ParseUtc(e.occurred_at);
+        if (device.clock_skew_ms && std::llabs(*device.clock_skew_ms) > sync::kClockSkewFlagMs) {
+          skew = *device.clock_skew_ms;
+        } else if (occurred >= 0 && occurred - now_ms > sync::kClockSkewFlagMs) {
+          skew = occurred - now_ms;
+        }
         Statement& ins = db_->Cached(
             "INSERT INTO events (device_id, epoch, seq, store_id, event_id, type, type_version, occurred_at, "
-            "payload, prev_hash, hash, signature, received_at, ingest_order, applied, apply_note) "
-            "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)");
+            "payload, prev_hash, hash, signature, received_at, ingest_order, applied, apply_note, clock_skew_ms) "
+            "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)");
         ins.Bind(1, device.device_id).Bind(2, e.epoch).Bind(3, e.seq).Bind(4, device.store_id);
         ins.Bind(5, e.event_id).Bind(6, e.type).Bind(7, e.type_version).Bind(8, e.occurred_at);
         ins.BindBlob(9, e.payload.data(), e.payload.size());
         ins.BindBlob(10, e.prev_hash.data(), e.prev_hash.size());
         ins.BindBlob(11, e.hash.data(), e.hash.size());
         ins.BindBlob(12, e.signature.data(), e.signature.size());
-        ins.Bind(13, now).Bind(14, ++order).Bind(15, applied ? 1 : 0).Bind(16, note);
+        ins.Bind(13, now).Bind(14, ++order).Bind(15, applied ? 1 : 0).Bind(16, note).Bind(17, skew);
         ins.Run();
         Head& h = heads[e.epoch];
         if (h.first_seq == 0) h.first_seq = e.seq;
@@ -401,6 +411,10 @@ class SqliteHubStore final : public HubStore {
       }
       if (r.accepted + r.flagged + r.duplicates > 0) {
         db_->Prepare("UPDATE devices SET last_sync = ? WHERE device_id = ?").Bind(1, now).Bind(2, device.device_id).Run();
+      }
+      if (device.clock_skew_ms) {
+        db_->Prepare("UPDATE devices SET clock_skew_ms = ?, clock_checked_at = ? WHERE device_id = ?")
+            .Bind(1, *device.clock_skew_ms).Bind(2, now).Bind(3, device.device_id).Run();
       }
       tx.Commit();
       r.head_epoch = last_epoch;
@@ -627,14 +641,19 @@ class SqliteHubStore final : public HubStore {
                       {"devices", json::array()}};
         std::string last_seen, last_sync;
         Statement d = db_->Prepare(
-            "SELECT device_id, hostname, revoked_at IS NOT NULL, last_seen, last_sync FROM devices "
-            "WHERE store_id = ? ORDER BY device_id");
+            "SELECT device_id, hostname, revoked_at IS NOT NULL, last_seen, last_sync, clock_skew_ms, "
+            "clock_checked_at FROM devices WHERE store_id = ? ORDER BY device_id");
         d.Bind(1, store_id);
+        int64_t store_skew = 0;
         while (d.Step()) {
           json dev = {{"device_id", d.Text(0)}, {"hostname", d.Text(1)}, {"revoked", d.Int(2) != 0},
                       {"last_seen", d.IsNull(3) ? json(nullptr) : json(d.Text(3))},
                       {"last_sync", d.IsNull(4) ? json(nullptr) : json(d.Text(4))},
+                      {"clock_skew_ms", d.IsNull(5) ? json(nullptr) : json(d.Int(5))},
+                      {"clock_checked_at", d.IsNull(6) ? json(nullptr) : json(d.Text(6))},
+                      {"clock_skewed", !d.IsNull(5) && std::llabs(d.Int(5)) > sync::kClockSkewFlagMs},
                       {"epochs", json::array()}};
+          if (!d.IsNull(5) && std::llabs(d.Int(5)) > std::llabs(store_skew)) store_skew = d.Int(5);
           if (!d.IsNull(3)) last_seen = std::max(last_seen, d.Text(3));
           if (!d.IsNull(4)) last_sync = std::max(last_sync, d.Text(4));
           for (const auto& [epoch, h] : LoadHeads(d.Text(0))) {
@@ -655,6 +674,11 @@ class SqliteHubStore final : public HubStore {
         store["quarantined"] = count("SELECT count(*) FROM quarantine WHERE store_id = ?");
         store["flagged"] = count("SELECT count(*) FROM events WHERE store_id = ? AND applied = 0");
         store["events"] = count("SELECT count(*) FROM events WHERE store_id = ?");
+        // Clock skew (PROTOCOL.md §3.1): the largest skew a device of the
+        // store last reported, and how many events came in flagged.
+        store["clock_skew_ms"] = store_skew;
+        store["clock_skewed"] = std::llabs(store_skew) > sync::kClockSkewFlagMs;
+        store["clock_skewed_events"] = count("SELECT count(*) FROM events WHERE store_id = ? AND clock_skew_ms != 0");
         json q = json::array();
         Statement qs = db_->Prepare(
             "SELECT device_id, epoch, seq, kind, reason, received_at FROM quarantine WHERE store_id = ? "

@@ -161,8 +161,9 @@ Status VerifyRequest(std::string_view public_key, const SignedHeaders& h,
     return Status::InvalidArgument(std::string(kHeaderSignature) +
                                    " must be 128 lowercase hex characters");
   }
-  const int64_t skew = now_ms > ts ? now_ms - ts : ts - now_ms;
-  if (skew > kTimestampWindowMs) {
+  // Unsigned: ts may be anything down to INT64_MIN, and now_ms - ts must not overflow.
+  const uint64_t skew = now_ms > ts ? uint64_t(now_ms) - uint64_t(ts) : uint64_t(ts) - uint64_t(now_ms);
+  if (skew > uint64_t(kTimestampWindowMs)) {
     return Status::PermissionDenied("request timestamp is " + std::to_string(skew / 1000) +
                                     " s away from the hub clock (window " +
                                     std::to_string(kTimestampWindowMs / 1000) +
@@ -474,10 +475,11 @@ json ErrorBody::ToJson() const {
 }
 ErrorBody ErrorBody::Parse(std::string_view body) {
   ErrorBody e;
-  json j = json::parse(body, nullptr, /*allow_exceptions=*/false);
+  json j = ParseJsonBody(body);
   if (j.is_object() && j.contains("error") && j["error"].is_string()) {
     e.error = j["error"].get<std::string>();
-    e.message = j.value("message", std::string());
+    // Not j.value("message", ""): that throws when "message" is not a string.
+    if (j.contains("message") && j["message"].is_string()) e.message = j["message"].get<std::string>();
     j.erase("error");
     j.erase("message");
     e.extra = j;
@@ -486,6 +488,30 @@ ErrorBody ErrorBody::Parse(std::string_view body) {
     e.message = std::string(body.substr(0, 500));
   }
   return e;
+}
+
+json ParseJsonBody(std::string_view body, int max_depth) {
+  // A quick scan before parsing: nlohmann's parser itself is iterative, but
+  // copying, comparing and dumping the value it builds recurse per level.
+  int depth = 0;
+  bool in_string = false;
+  for (size_t i = 0; i < body.size(); ++i) {
+    const char c = body[i];
+    if (in_string) {
+      if (c == '\\') {
+        ++i;
+      } else if (c == '"') {
+        in_string = false;
+      }
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '[' || c == '{') {
+      if (++depth > max_depth) return json(json::value_t::discarded);
+    } else if (c == ']' || c == '}') {
+      --depth;
+    }
+  }
+  return json::parse(body, nullptr, /*allow_exceptions=*/false);
 }
 
 }  // namespace linli::sync

@@ -104,6 +104,10 @@ struct SyncReport {
   int64_t pull_pages = 0;
   bool snapshot = false;       // a snapshot replaced the synced catalogue
   int prices_applied = 0;      // scheduled prices that took effect
+  // The hub's clock minus this till's, as last learned from the hub's
+  // Linli-Hub-Time (PROTOCOL.md §3.1); requests are signed with the till's
+  // clock plus this. Beyond sync::kClockSkewFlagMs the hub flags the events.
+  int64_t clock_offset_ms = 0;
 };
 
 class SyncAgent {
@@ -144,6 +148,7 @@ class SyncAgent {
   const Clock& clock_;
   AgentOptions options_;
   SyncState state_;
+  int64_t clock_offset_ms_ = 0;  // hub clock − our clock (see SyncReport)
 };
 
 // Applies one page of the change feed and stores `cursor` with it, in ONE

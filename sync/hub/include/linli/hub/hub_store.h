@@ -43,6 +43,11 @@ struct Device {
   std::string org_code;
   std::string public_key;  // 32 raw bytes
   bool revoked = false;    // the device or its store is revoked
+  // Set by the server from the request being served: the device's own clock
+  // (Linli-Device-Clock) minus the hub's, when the request carried it.
+  // Ingest records it and flags the batch's events beyond
+  // sync::kClockSkewFlagMs (PROTOCOL.md §3.1). Not stored by FindDevice.
+  std::optional<int64_t> clock_skew_ms;
 };
 
 struct User {

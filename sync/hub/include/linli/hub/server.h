@@ -15,6 +15,7 @@
 #include <memory>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "linli/hub/hub_store.h"
 #include "linli/pos/clock.h"
@@ -34,6 +35,20 @@ struct ServerOptions {
   std::string tls_key;         // PEM private key file
   int max_login_failures = 5;  // per org/user within 5 minutes, then 429
 };
+
+// One endpoint the hub serves.
+struct Route {
+  std::string method;  // "GET" | "POST"
+  std::string path;    // e.g. "/v1/sync/push" (sync::kPath*)
+  std::string auth;    // "none" | "device" (signed, PROTOCOL.md §3) | "hq" (bearer session)
+};
+
+// Every endpoint the hub serves. HubServer registers exactly these and
+// nothing else: Start() fails when a route here has no handler or a handler
+// has no route here. A new endpoint is added to this table first; the
+// cross-tenant test (tests/sync_fault/cross_tenant_test.cc) fails until it
+// has a case for it.
+const std::vector<Route>& RouteTable();
 
 // True for 127.0.0.0/8, ::1 and "localhost".
 bool IsLoopbackHost(const std::string& host);

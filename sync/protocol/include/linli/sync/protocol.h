@@ -75,6 +75,15 @@ inline constexpr const char* kHeaderSignature = "Linli-Signature";  // 128 hex c
 // signature over the wire bytes can be checked.
 inline constexpr const char* kHeaderEncoding = "Linli-Encoding";
 inline constexpr const char* kHeaderRetryAfter = "Retry-After";     // seconds
+// Clocks (PROTOCOL.md §3.1). The hub puts its own clock (Unix ms, decimal) on
+// every answer; the agent signs with its clock corrected by the offset it
+// learns from it, so a till whose clock is hours off is still inside the
+// timestamp window. The agent also sends its own, uncorrected clock in
+// kHeaderDeviceClock (advisory, not part of the signing string): the hub
+// records the difference and flags — never refuses — the events of a till
+// whose clock is off by more than kClockSkewFlagMs.
+inline constexpr const char* kHeaderHubTime = "Linli-Hub-Time";
+inline constexpr const char* kHeaderDeviceClock = "Linli-Device-Clock";
 inline constexpr const char* kContentTypeJson = "application/json";
 
 // Unsigned.
@@ -106,6 +115,11 @@ inline constexpr size_t kMaxDecompressedBody = 2 << 20;         // gunzip refuse
 inline constexpr size_t kMaxRequestBody = 2 << 20;              // bytes on the wire, any request
 inline constexpr int64_t kTimestampWindowMs = 5 * 60 * 1000;    // |hub clock − Linli-Timestamp|
 inline constexpr int64_t kNonceTtlMs = 2 * kTimestampWindowMs;  // nonces remembered this long
+inline constexpr int64_t kClockSkewFlagMs = 10 * 60 * 1000;     // |device clock − hub clock| flagged beyond
+// Arrays/objects nested deeper than this make a body malformed (400): copying
+// or printing a JSON value recurses once per level, so 100,000 '[' in a
+// 200 KB body would overflow the stack (tests/fuzz_regress).
+inline constexpr int kMaxJsonDepth = 64;
 inline constexpr int kMaxChangesPage = 1000;                    // change feed page size cap
 inline constexpr int kDefaultChangesPage = 500;
 inline constexpr int64_t kEnrolTokenTtlMs = 72LL * 3600 * 1000; // one-time token lifetime
@@ -351,6 +365,15 @@ struct ErrorBody {
   // text as message.
   static ErrorBody Parse(std::string_view body);
 };
+
+// ---------------------------------------------------------------------------
+// Parsing bodies
+// ---------------------------------------------------------------------------
+
+// Parses a request or response body. Never throws: the result is_discarded()
+// when the text is not JSON or nests arrays/objects deeper than max_depth.
+// Every body either end reads goes through here, never json::parse directly.
+nlohmann::json ParseJsonBody(std::string_view body, int max_depth = kMaxJsonDepth);
 
 // ---------------------------------------------------------------------------
 // Compression
