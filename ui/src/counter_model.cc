@@ -1312,7 +1312,21 @@ void CounterModel::SaveSettings() {
   Lang().SetLanguage(*lang);
   Notify(Notice::Level::kSuccess, Tr("notice.settings_saved"));
   if (!settings_.hub_token.empty()) {
-    Notify(Notice::Level::kInfo, TrF("settings.enrol_cli", settings_.hub_url));
+    if (!s_.enroller) {
+      Notify(Notice::Level::kInfo, TrF("settings.enrol_cli", settings_.hub_url));
+    } else {
+      // Enrolment talks to the hub: off the UI thread.
+      HubEnroller* enroller = s_.enroller;
+      const std::string url = settings_.hub_url, token = settings_.hub_token, ca = settings_.hub_ca_path;
+      Notify(Notice::Level::kInfo, Tr("settings.enrolling"));
+      s_.tasks->Post([this, enroller, url, token, ca] {
+        Status st = enroller->Enroll(url, token, ca);
+        return [this, st, url] {
+          if (st.ok()) Notify(Notice::Level::kSuccess, TrF("settings.enrolled", url));
+          else Notify(Notice::Level::kError, TrF("settings.enrol_failed", st.message()));
+        };
+      });
+    }
     settings_.hub_token.clear();
   }
   if (on_settings_saved) on_settings_saved(settings_);

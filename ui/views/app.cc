@@ -33,6 +33,7 @@
 #include "linli/ui/format.h"
 #include "linli/ui/input_router.h"
 #include "linli/ui/replay.h"
+#include "linli/ui/hub_enroller.h"
 #include "linli/ui/sync_status.h"
 #include "view.h"
 #include "widgets.h"
@@ -178,6 +179,7 @@ class App {
   FakeScale* fake_scale_ = nullptr;
   NoSync no_sync_;
   std::unique_ptr<AgentSyncStatus> sync_;  // reads the sync agent's state off the UI thread
+  AgentEnroller enroller_{o_.db_path, clock_};  // Settings → hub enrolment
   std::unique_ptr<CounterModel> model_;
   std::unique_ptr<ThreadTaskRunner> tasks_;  // declared after model_: joined first
   std::vector<std::unique_ptr<View>> views_;
@@ -760,6 +762,7 @@ int App::Run() {
   services.printer = printer_.get();
   services.scale = scale_.get();
   services.sync = sync_ ? static_cast<SyncStatusSource*>(sync_.get()) : &no_sync_;
+  services.enroller = &enroller_;
   services.tasks = tasks_.get();
   model_ = std::make_unique<CounterModel>(services);
   if (Status st = model_->Start(); !st.ok()) {

@@ -35,6 +35,7 @@ class SettingsView final : public View {
     ImGui::PopFont();
     field("settings.hub_url", "settings.hub_url", &s.hub_url);
     field("settings.hub_token", "settings.hub_token", &s.hub_token, ImGuiInputTextFlags_Password);
+    field("settings.hub_ca", "settings.hub_ca", &s.hub_ca_path);
     ImGui::PushFont(ctx.big);
     ImGui::TextUnformatted(Tr("settings.store"));
     ImGui::PopFont();

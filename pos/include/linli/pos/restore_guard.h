@@ -23,6 +23,10 @@
 //      epoch is bumped to max(db epoch, sidecar epoch) + 1 before anything
 //      can be appended, and the event is noted in store_config
 //      ("restore_detected_at", "restore_detected").
+//      The hook replaces SQLite's auto-checkpoint hook and does its work too
+//      (a checkpoint at 1,000 WAL frames); a later `PRAGMA wal_autocheckpoint`
+//      on the connection replaces the hook in turn, and the sidecar then
+//      stops following that connection's commits (a missed detection, below).
 //
 // What the sidecar cannot catch, and why it is still safe: a sidecar that
 // lags (a power cut between the commit and the sidecar write, two processes

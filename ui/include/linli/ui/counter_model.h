@@ -157,6 +157,7 @@ struct SettingsState {
   std::string scale_protocol = "continuous-st";
   std::string hub_url;
   std::string hub_token;
+  std::string hub_ca_path;
   std::string cash_rounding = "none";
   std::string language = "zh_CN";
   int idle_lock_s = 300;
@@ -178,6 +179,7 @@ struct CounterServices {
   CounterPrinter* printer = nullptr;  // null: no printer set up
   Scale* scale = nullptr;             // null: type grams
   SyncStatusSource* sync = nullptr;   // null: not enrolled
+  HubEnroller* enroller = nullptr;    // null: enrol with `linli enroll`
   TaskRunner* tasks = nullptr;        // required
 };
 

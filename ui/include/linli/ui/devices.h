@@ -85,6 +85,16 @@ class SyncStatusSource {
   virtual SyncSummary Read() = 0;  // UI thread; must be fast
 };
 
+// Registers this till with the hub (`linli enroll` from the Settings screen).
+// Runs on a background thread; may take seconds (network).
+class HubEnroller {
+ public:
+  virtual ~HubEnroller() = default;
+  // ca_path: the hub's CA certificate (PEM) to pin; empty for a loopback
+  // http:// hub. The message of a non-OK Status is for the owner.
+  virtual Status Enroll(const std::string& hub_url, const std::string& token, const std::string& ca_path) = 0;
+};
+
 // Always "not enrolled" (tests; the counter uses AgentSyncStatus, sync_status.h).
 class NoSync final : public SyncStatusSource {
  public:
