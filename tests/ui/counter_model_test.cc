@@ -477,5 +477,53 @@ TEST_CASE("settings are the owner's, saving switches the language") {
   Lang().SetLanguage(Language::kEn);
 }
 
+// Records what the Settings screen asked the hub for.
+class FakeEnroller final : public HubEnroller {
+ public:
+  Status Enroll(const std::string& url, const std::string& token, const std::string& ca) override {
+    calls.push_back(url + "|" + token + "|" + ca);
+    return fail ? Status::Unavailable("cannot reach the hub") : Status::Ok();
+  }
+  std::vector<std::string> calls;
+  bool fail = false;
+};
+
+TEST_CASE("settings: an enrolment code enrols the till through the enroller, once") {
+  Till t;
+  FakeEnroller enroller;
+  CounterServices s;
+  s.db = t.db.get();
+  s.db_path = t.path;
+  s.clock = &t.clock;
+  s.gateway = &t.gateway;
+  s.tasks = &t.tasks;
+  s.enroller = &enroller;
+  t.model = std::make_unique<CounterModel>(s);
+  REQUIRE(t.model->Start().ok());
+  Lang().SetLanguage(Language::kEn);
+  t.SignIn("9999", "8888");
+  t.model->Show(Screen::kSettings);
+  REQUIRE(t.model->screen() == Screen::kSettings);
+  t.model->settings().hub_url = "https://127.0.0.1:8443";
+  t.model->settings().hub_token = "lle_abc";
+  t.model->settings().hub_ca_path = "/etc/linli/ca.pem";
+  t.model->SaveSettings();
+  t.Frame();
+  REQUIRE(enroller.calls.size() == 1);
+  CHECK(enroller.calls[0] == "https://127.0.0.1:8443|lle_abc|/etc/linli/ca.pem");
+  CHECK(t.model->settings().hub_token.empty());  // the one-time code is not kept
+  CHECK(t.LastError().empty());
+  t.model->SaveSettings();  // no code: no second enrolment
+  t.Frame();
+  CHECK(enroller.calls.size() == 1);
+
+  enroller.fail = true;
+  t.model->settings().hub_token = "lle_def";
+  t.model->SaveSettings();
+  t.Frame();
+  CHECK(enroller.calls.size() == 2);
+  CHECK(t.LastError().find("cannot reach the hub") != std::string::npos);
+}
+
 }  // namespace
 }  // namespace linli::ui
