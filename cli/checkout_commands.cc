@@ -62,16 +62,6 @@ struct PromoOpts {
   bool replace = false, json = false;
 };
 
-// Signs in the cashier named on the command line; PIN from stdin if omitted.
-std::optional<User> SignIn(Database& db, const std::string& id, std::string pin) {
-  if (pin.empty()) pin = ReadLineFromStdin();
-  auto u = Authenticate(db, id, pin);
-  if (!u.ok()) {
-    Fail(u.status());
-    return std::nullopt;
-  }
-  return *u;
-}
 
 }  // namespace
 
@@ -158,7 +148,7 @@ void RegisterCheckoutCommands(CLI::App& app) {
       ExitCode() = 1;
       return;
     }
-    auto user = SignIn(*db, ref->cashier, ref->pin);
+    auto user = SignInOrFail(*db, ref->cashier, ref->pin);
     if (!user) {
       ExitCode() = 1;
       return;
@@ -211,7 +201,7 @@ void RegisterCheckoutCommands(CLI::App& app) {
       ExitCode() = 1;
       return;
     }
-    auto user = SignIn(*db, vd->cashier, vd->pin);
+    auto user = SignInOrFail(*db, vd->cashier, vd->pin);
     if (!user) {
       ExitCode() = 1;
       return;

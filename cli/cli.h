@@ -7,12 +7,14 @@
 
 #include <CLI/CLI.hpp>
 #include <memory>
+#include <optional>
 #include <nlohmann/json.hpp>
 #include <string>
 
 #include "linli/pos/clock.h"
 #include "linli/pos/db.h"
 #include "linli/pos/status.h"
+#include "linli/pos/users.h"
 
 namespace linli::cli {
 
@@ -31,6 +33,10 @@ void PrintJson(const nlohmann::json& j, bool compact = false);
 
 // Reads one line from stdin without the newline (for PINs and passwords).
 std::string ReadLineFromStdin();
+
+// Signs in the user named on the command line (PIN from stdin when empty),
+// or prints why not and returns nullopt.
+std::optional<User> SignInOrFail(Database& db, const std::string& id, std::string pin);
 
 void RegisterStoreCommands(CLI::App& app);    // init, user, stock
 void RegisterCatalogCommands(CLI::App& app);  // catalog, barcode

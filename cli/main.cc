@@ -41,6 +41,16 @@ std::string ReadLineFromStdin() {
   return line;
 }
 
+std::optional<User> SignInOrFail(Database& db, const std::string& id, std::string pin) {
+  if (pin.empty()) pin = ReadLineFromStdin();
+  auto u = Authenticate(db, id, pin);
+  if (!u.ok()) {
+    Fail(u.status());
+    return std::nullopt;
+  }
+  return *u;
+}
+
 }  // namespace linli::cli
 
 int main(int argc, char** argv) {

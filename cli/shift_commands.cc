@@ -32,16 +32,6 @@ Result<int64_t> Yuan(const std::string& text, const char* option) {
   return m->fen();
 }
 
-// The user doing it, signed in with their PIN (from stdin when omitted).
-std::optional<User> SignIn(Database& db, const std::string& id, std::string pin) {
-  if (pin.empty()) pin = ReadLineFromStdin();
-  auto u = Authenticate(db, id, pin);
-  if (!u.ok()) {
-    Fail(u.status());
-    return std::nullopt;
-  }
-  return *u;
-}
 
 void AddCommon(CLI::App* c, ShiftOpts& o) {
   c->add_option("--db", o.db, "Store database")->required();
@@ -63,7 +53,7 @@ void RegisterShiftCommands(CLI::App& app) {
   so->callback([open] {
     auto db = OpenStoreOrFail(open->db);
     if (!db) return void(ExitCode() = 1);
-    auto user = SignIn(*db, open->user, open->pin);
+    auto user = SignInOrFail(*db, open->user, open->pin);
     if (!user) return void(ExitCode() = 1);
     auto fen = Yuan(open->amount, "--float");
     if (!fen.ok()) return void(ExitCode() = Fail(fen.status()));
@@ -88,7 +78,7 @@ void RegisterShiftCommands(CLI::App& app) {
     c->callback([o, in] {
       auto db = OpenStoreOrFail(o->db);
       if (!db) return void(ExitCode() = 1);
-      auto user = SignIn(*db, o->user, o->pin);
+      auto user = SignInOrFail(*db, o->user, o->pin);
       if (!user) return void(ExitCode() = 1);
       auto fen = Yuan(o->amount, "--amount");
       if (!fen.ok()) return void(ExitCode() = Fail(fen.status()));
@@ -111,7 +101,7 @@ void RegisterShiftCommands(CLI::App& app) {
   nsc->callback([ns] {
     auto db = OpenStoreOrFail(ns->db);
     if (!db) return void(ExitCode() = 1);
-    auto user = SignIn(*db, ns->user, ns->pin);
+    auto user = SignInOrFail(*db, ns->user, ns->pin);
     if (!user) return void(ExitCode() = 1);
     Status st = RecordNoSale(*db, user->id, ns->reason, TheClock());
     if (!st.ok()) return void(ExitCode() = Fail(st));
@@ -128,7 +118,7 @@ void RegisterShiftCommands(CLI::App& app) {
   sc->callback([close] {
     auto db = OpenStoreOrFail(close->db);
     if (!db) return void(ExitCode() = 1);
-    auto user = SignIn(*db, close->user, close->pin);
+    auto user = SignInOrFail(*db, close->user, close->pin);
     if (!user) return void(ExitCode() = 1);
     std::optional<std::vector<Denomination>> denoms;
     int64_t sum = 0;
