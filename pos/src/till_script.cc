@@ -332,6 +332,10 @@ Result<nlohmann::json> ParseTillScript(std::string_view text) {
     // e.byte is where the parser stopped, as the header promises.
     return Status::InvalidArgument("the script is not valid JSON at byte " + std::to_string(e.byte) + ": " +
                                    e.what());
+  } catch (const nlohmann::json::out_of_range& e) {
+    // A number literal too large for a double, such as 9E999.
+    return Status::InvalidArgument(std::string("the script has a number out of range; write amounts in fen as "
+                                               "whole numbers: ") + e.what());
   }
 }
 

@@ -15,6 +15,7 @@
 // looking for crashes, not for slow-but-correct paths.
 #pragma once
 
+#include <algorithm>
 #include <unistd.h>
 
 #include <cstdint>
@@ -312,7 +313,9 @@ inline int FuzzEscPos(const uint8_t* data, size_t size) {
   LINLI_FUZZ_CHECK(r.image.height >= 1, "image height " + std::to_string(r.image.height));
   LINLI_FUZZ_CHECK(r.image.pixels.size() == size_t(r.image.width) * size_t(r.image.height), "pixel buffer size");
   for (const RenderIssue& i : r.issues) {
-    LINLI_FUZZ_CHECK(i.offset < bytes.size(), "issue offset " + std::to_string(i.offset) + " past the end");
+    // A whole-stream issue (the paper width) sits at offset 0, even in an empty stream.
+    LINLI_FUZZ_CHECK(i.offset < std::max<size_t>(bytes.size(), 1),
+                     "issue offset " + std::to_string(i.offset) + " past the end");
     LINLI_FUZZ_CHECK(!i.what.empty(), "an issue without a description");
   }
   LINLI_FUZZ_CHECK(r.cuts >= 0 && r.drawer_kicks >= 0, "negative counters");

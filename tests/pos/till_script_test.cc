@@ -251,3 +251,9 @@ TEST_CASE("till script: ParseTillScript reports where the JSON breaks") {
   CHECK(bad.status().IsInvalidArgument());
   CHECK(Has(bad.status().message(), "byte 20"));
 }
+
+TEST_CASE("till script: a number too large for JSON is an error, not a crash") {
+  auto bad = ParseTillScript(R"({"pay": {"amount_fen": 9E999}})");
+  CHECK(bad.status().IsInvalidArgument());
+  CHECK(Has(bad.status().message(), "out of range"));
+}
