@@ -269,7 +269,12 @@ TEST_CASE("sync e2e: through a fault-injecting proxy, N rounds leave each event 
   const uint64_t seed = env_seed ? std::strtoull(env_seed, nullptr, 10) : std::random_device{}();
   std::cout << "sync e2e fault proxy: seed " << seed << "\n";
   INFO("fault proxy seed " << seed);
-  testing::FaultProxy proxy(hub.server->port(), seed, 45);
+  testing::FaultProxy::Options po;
+  po.fault_percent = 45;
+  po.delay_max_ms = 100;
+  po.stall_ms = 200;  // below the agent's timeout here: a slow hub, not a lost answer
+  po.hold_max_ms = 200;
+  testing::FaultProxy proxy(hub.server->port(), seed, po);
   const std::string url = "http://127.0.0.1:" + std::to_string(proxy.port());
   Till a("S001", clock, ""), b("S002", clock, "");
   // Enrolment goes direct: a lost enrolment answer burns the one-time token.
@@ -294,16 +299,13 @@ TEST_CASE("sync e2e: through a fault-injecting proxy, N rounds leave each event 
     failures += agent_b.SyncOnce().status.ok() ? 0 : 1;
   }
   proxy.set_fault_percent(0);
+  proxy.Flush();
   bool clean = false;
   for (int i = 0; i < 10 && !clean; ++i) {
     clean = agent_a.SyncOnce().status.ok() & agent_b.SyncOnce().status.ok();
   }
   REQUIRE(clean);
-  const auto counts = proxy.counts();
-  const char* names[] = {"pass", "drop_before", "drop_after", "truncate", "duplicate", "delay"};
-  std::cout << "sync e2e fault proxy: " << failures << " failed rounds;";
-  for (const auto& [fault, n] : counts) std::cout << " " << names[fault] << "=" << n;
-  std::cout << "\n";
+  std::cout << "sync e2e fault proxy: " << failures << " failed rounds; " << proxy.CountsText() << "\n";
   CHECK(failures > 0);
 
   for (Till* t : {&a, &b}) {
