@@ -125,6 +125,60 @@ bool Ed25519Verify(std::string_view public_key, std::string_view message,
          EVP_DigestVerify(md.get(), U(signature), signature.size(), U(message), message.size()) == 1;
 }
 
+struct Ed25519Key::Impl {
+  std::string raw;
+  bool is_private = false;
+  std::unique_ptr<EVP_PKEY, PkeyFree> key;
+  std::unique_ptr<EVP_MD_CTX, MdCtxFree> md{EVP_MD_CTX_new()};
+};
+
+Ed25519Key::Ed25519Key(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Ed25519Key::Ed25519Key(Ed25519Key&&) noexcept = default;
+Ed25519Key& Ed25519Key::operator=(Ed25519Key&&) noexcept = default;
+Ed25519Key::~Ed25519Key() = default;
+
+Result<Ed25519Key> Ed25519Key::Private(std::string_view seed) {
+  auto impl = std::make_unique<Impl>();
+  impl->raw = seed;
+  impl->is_private = true;
+  if (seed.size() == 32) {
+    impl->key.reset(EVP_PKEY_new_raw_private_key(EVP_PKEY_ED25519, nullptr, U(seed), seed.size()));
+  }
+  if (!impl->key || !impl->md) return Status::InvalidArgument("not a valid Ed25519 private key (32-byte seed)");
+  return Ed25519Key(std::move(impl));
+}
+
+Result<Ed25519Key> Ed25519Key::Public(std::string_view public_key) {
+  auto impl = std::make_unique<Impl>();
+  impl->raw = public_key;
+  if (public_key.size() == 32) {
+    impl->key.reset(EVP_PKEY_new_raw_public_key(EVP_PKEY_ED25519, nullptr, U(public_key), public_key.size()));
+  }
+  if (!impl->key || !impl->md) return Status::InvalidArgument("not a valid Ed25519 public key (32 bytes)");
+  return Ed25519Key(std::move(impl));
+}
+
+bool Ed25519Key::Is(std::string_view raw) const { return impl_ && impl_->raw == raw; }
+
+Result<std::string> Ed25519Key::Sign(std::string_view message) {
+  if (!impl_ || !impl_->is_private) return Status::FailedPrecondition("an Ed25519 public key cannot sign");
+  std::string sig(64, '\0');
+  size_t len = sig.size();
+  if (EVP_DigestSignInit(impl_->md.get(), nullptr, nullptr, nullptr, impl_->key.get()) != 1 ||
+      EVP_DigestSign(impl_->md.get(), reinterpret_cast<unsigned char*>(sig.data()), &len, U(message),
+                     message.size()) != 1 ||
+      len != sig.size()) {
+    return Status::IoError("Ed25519 signing failed (OpenSSL)");
+  }
+  return sig;
+}
+
+bool Ed25519Key::Verify(std::string_view message, std::string_view signature) {
+  return impl_ && signature.size() == 64 &&
+         EVP_DigestVerifyInit(impl_->md.get(), nullptr, nullptr, nullptr, impl_->key.get()) == 1 &&
+         EVP_DigestVerify(impl_->md.get(), U(signature), signature.size(), U(message), message.size()) == 1;
+}
+
 Result<std::string> HashSecret(std::string_view secret, int log2_n) {
   std::string salt(16, '\0');
   if (RAND_bytes(reinterpret_cast<unsigned char*>(salt.data()), 16) != 1) {

@@ -1,6 +1,6 @@
 #include "linli/pos/journal.h"
 
-#include <openssl/evp.h>
+#include <optional>
 #include <sqlite3.h>
 
 #include <cstring>
@@ -120,75 +120,17 @@ class ResetOnExit {
   Statement& st_;
 };
 
-// Ed25519 with keys parsed once. crypto.h's Ed25519Sign/Verify take raw keys
-// and parse them on every call; for a private key that means deriving the
-// public key, which costs as much as the signature itself and made an append
-// about twice as slow. The signer is cached per thread, keyed by the key bytes
-// themselves, so it can never sign with a stale key: another store, a restored
-// file or a new key simply misses. This is the one place outside crypto.cc
-// that calls OpenSSL; it belongs in crypto.h as a keyed signer/verifier and
-// should move there.
-struct PkeyFree {
-  void operator()(EVP_PKEY* p) const { EVP_PKEY_free(p); }
-};
-struct MdCtxFree {
-  void operator()(EVP_MD_CTX* p) const { EVP_MD_CTX_free(p); }
-};
-
-class Ed25519Key {
- public:
-  // is_private: `raw` is a 32-byte seed to sign with; else a public key.
-  Ed25519Key(std::string_view raw, bool is_private)
-      : raw_(raw),
-        key_(is_private
-                 ? EVP_PKEY_new_raw_private_key(EVP_PKEY_ED25519, nullptr,
-                                                reinterpret_cast<const unsigned char*>(raw.data()),
-                                                raw.size())
-                 : EVP_PKEY_new_raw_public_key(EVP_PKEY_ED25519, nullptr,
-                                               reinterpret_cast<const unsigned char*>(raw.data()),
-                                               raw.size())),
-        md_(EVP_MD_CTX_new()) {}
-
-  bool valid() const { return key_ && md_; }
-  bool Is(std::string_view raw) const { return raw == raw_; }
-
-  Result<std::string> Sign(std::string_view message) {
-    std::string sig(64, '\0');
-    size_t len = sig.size();
-    if (!valid() || EVP_DigestSignInit(md_.get(), nullptr, nullptr, nullptr, key_.get()) != 1 ||
-        EVP_DigestSign(md_.get(), reinterpret_cast<unsigned char*>(sig.data()), &len,
-                       reinterpret_cast<const unsigned char*>(message.data()),
-                       message.size()) != 1 ||
-        len != sig.size()) {
-      return Status::IoError("signing the journal event failed (OpenSSL Ed25519)");
-    }
-    return sig;
-  }
-
-  bool Verify(std::string_view message, std::string_view signature) {
-    return valid() && signature.size() == 64 &&
-           EVP_DigestVerifyInit(md_.get(), nullptr, nullptr, nullptr, key_.get()) == 1 &&
-           EVP_DigestVerify(md_.get(), reinterpret_cast<const unsigned char*>(signature.data()),
-                            signature.size(),
-                            reinterpret_cast<const unsigned char*>(message.data()),
-                            message.size()) == 1;
-  }
-
- private:
-  std::string raw_;
-  std::unique_ptr<EVP_PKEY, PkeyFree> key_;
-  std::unique_ptr<EVP_MD_CTX, MdCtxFree> md_;
-};
-
 Result<std::string> SignWithDeviceKey(std::string_view private_key, std::string_view message) {
-  thread_local std::unique_ptr<Ed25519Key> cached;
+  // Cached per thread, keyed by the key bytes themselves, so it can never sign
+  // with a stale key: another store, a restored file or a new key misses.
+  thread_local std::optional<Ed25519Key> cached;
   if (!cached || !cached->Is(private_key)) {
-    auto key = std::make_unique<Ed25519Key>(private_key, /*is_private=*/true);
-    if (private_key.size() != 32 || !key->valid()) {
+    auto key = Ed25519Key::Private(private_key);
+    if (!key.ok()) {
       return Status::Corruption("the device private key is not a valid Ed25519 key; "
                                 "restore the database from a backup");
     }
-    cached = std::move(key);
+    cached = std::move(key).value();
   }
   return cached->Sign(message);
 }
@@ -307,8 +249,8 @@ JournalVerifyReport VerifyJournal(Database& db) {
     Statement dev = db.Prepare("SELECT device_id, public_key FROM device WHERE id = 1");
     if (!dev.Step()) return fail(0, "this store database has no device key; run `linli init`");
     const std::string device_id = dev.Text(0);
-    Ed25519Key public_key(dev.Blob(1), /*is_private=*/false);
-    if (!public_key.valid()) {
+    auto public_key = Ed25519Key::Public(dev.Blob(1));
+    if (!public_key.ok()) {
       return fail(0, "the device public key is not a valid Ed25519 key; restore the database from a backup");
     }
 
@@ -332,7 +274,7 @@ JournalVerifyReport VerifyJournal(Database& db) {
       if (e.type_version < 1 || ComputeJournalHash(device_id, e) != e.hash) {
         return fail(e.seq, SeqText(e.seq) + ": payload or fields changed (hash mismatch)");
       }
-      if (!public_key.Verify(e.hash, e.signature)) {
+      if (!public_key->Verify(e.hash, e.signature)) {
         return fail(e.seq, SeqText(e.seq) + ": signature invalid");
       }
       auto [it, inserted] = seen_event_ids.emplace(e.event_id, e.seq);

@@ -45,6 +45,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -56,6 +57,7 @@
 #include "linli/hub/hub_store.h"
 #include "linli/hub/server.h"
 #include "linli/pos/checkout.h"
+#include "linli/pos/crypto.h"
 #include "linli/pos/db.h"
 #include "linli/pos/journal.h"
 #include "linli/pos/store.h"
@@ -146,6 +148,52 @@ std::vector<Row> ReadHubEvents(const std::string& hub_path, int64_t after) {
   }
   sqlite3_finalize(st);
   sqlite3_close(db);
+  return out;
+}
+
+// The other limit: checking every event's Ed25519 signature, which the hub
+// must do and which no storage choice removes, on all cores at once.
+struct VerifyResult {
+  double seconds = 0;
+  int64_t verified = 0;
+  unsigned threads = 1;
+};
+
+VerifyResult VerifyCeiling(const std::string& hub_path, const std::vector<Row>& rows) {
+  std::map<std::string, std::string> keys;
+  sqlite3* db = nullptr;
+  if (sqlite3_open_v2(hub_path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) != SQLITE_OK) Die("open hub db");
+  sqlite3_stmt* st = nullptr;
+  sqlite3_prepare_v2(db, "SELECT device_id, public_key FROM devices", -1, &st, nullptr);
+  while (sqlite3_step(st) == SQLITE_ROW) keys[Text(st, 0)] = Blob(st, 1);
+  sqlite3_finalize(st);
+  sqlite3_close(db);
+
+  VerifyResult out;
+  out.threads = std::max(1u, std::thread::hardware_concurrency());
+  std::atomic<int64_t> ok{0};
+  const auto t0 = SteadyClock::now();
+  std::vector<std::thread> workers;
+  for (unsigned w = 0; w < out.threads; ++w) {
+    workers.emplace_back([&, w] {
+      std::map<std::string, Ed25519Key> parsed;  // one key per device, as Ingest does per batch
+      int64_t n = 0;
+      for (size_t i = w; i < rows.size(); i += out.threads) {
+        auto it = parsed.find(rows[i].device_id);
+        if (it == parsed.end()) {
+          auto k = Ed25519Key::Public(keys[rows[i].device_id]);
+          if (!k.ok()) Die("device key", k.status());
+          it = parsed.emplace(rows[i].device_id, std::move(k).value()).first;
+        }
+        n += it->second.Verify(rows[i].hash, rows[i].signature) ? 1 : 0;
+      }
+      ok += n;
+    });
+  }
+  for (std::thread& t : workers) t.join();
+  out.seconds = std::chrono::duration<double>(SteadyClock::now() - t0).count();
+  out.verified = ok.load();
+  if (out.verified != static_cast<int64_t>(rows.size())) Die("a stored signature did not verify");
   return out;
 }
 
@@ -404,6 +452,9 @@ int main(int argc, char** argv) {
   const RawResult raw = RawInserts(raw_path, rows, static_cast<size_t>(sync::kMaxBatchEvents));
   const double raw_rate = static_cast<double>(raw.rows) / raw.seconds;
   const double ratio = raw_rate / hub_rate;
+  const VerifyResult ver = VerifyCeiling(hub_path, rows);
+  const double verify_rate = static_cast<double>(ver.verified) / ver.seconds;
+  const double verify_ratio = verify_rate / hub_rate;
 
   std::printf("hub_ingest_bench: %d stores × %d sale@1 events (5 lines; %zu-byte payload) = %lld events; backlog made in %.1f s\n",
               stores, per_store, sale_tmpl.payload.size(), static_cast<long long>(backlog), make_s);
@@ -416,14 +467,21 @@ int main(int argc, char** argv) {
   std::printf("  %-44s %12.0f rows/s   (%lld rows, %lld txns, %.3f s)\n", "raw SQLite, same rows/schema/batches", raw_rate,
               static_cast<long long>(raw.rows), static_cast<long long>(raw.batches), raw.seconds);
   std::printf("  %-44s %12.1f×\n", "raw / hub", ratio);
+  std::printf("  %-44s %12.0f sigs/s   (%u threads, %.3f s)\n", "Ed25519 verify alone, same events", verify_rate,
+              ver.threads, ver.seconds);
+  std::printf("  %-44s %12.1f×\n", "verify alone / hub", verify_ratio);
 
   char fig[96], lim[96], what[96];
   std::snprintf(fig, sizeof fig, "%.0f events/s", hub_rate);
   std::snprintf(lim, sizeof lim, "%.0f rows/s (raw SQLite, %lld txns)", raw_rate, static_cast<long long>(raw.batches));
   std::snprintf(what, sizeof what, "hub ingest, %d stores at once (%lld events)", stores, static_cast<long long>(pushed));
-  const nlohmann::json out_rows = nlohmann::json::array({{{"what", what}, {"figure", fig}, {"limit", lim},
-                                                          {"ratio", ratio}, {"ratio_is", "rate raw÷hub"},
-                                                          {"target", "none set"}, {"ok", nullptr}}});
+  char vlim[96];
+  std::snprintf(vlim, sizeof vlim, "%.0f signatures/s (Ed25519 verify alone, %u threads)", verify_rate, ver.threads);
+  const nlohmann::json out_rows = nlohmann::json::array(
+      {{{"what", what}, {"figure", fig}, {"limit", lim}, {"ratio", ratio}, {"ratio_is", "rate raw÷hub"},
+        {"target", "none set"}, {"ok", nullptr}},
+       {{"what", std::string(what) + ", against signature checking"}, {"figure", fig}, {"limit", vlim},
+        {"ratio", verify_ratio}, {"ratio_is", "rate verify÷hub"}, {"target", "none set"}, {"ok", nullptr}}});
   nlohmann::json j = {{"bench", "hub_ingest"},
                       {"stores", stores},
                       {"events_per_store", per_store},
@@ -439,6 +497,8 @@ int main(int argc, char** argv) {
                       {"raw_seconds", raw.seconds},
                       {"raw_sqlite_rows_per_s", raw_rate},
                       {"raw_over_hub", ratio},
+                      {"verify_sigs_per_s", verify_rate},
+                      {"verify_over_hub", verify_ratio},
                       {"sqlite", sqlite3_libversion()},
                       {"rows", out_rows}};
   std::printf("%s\n", j.dump().c_str());

@@ -77,6 +77,32 @@ TEST_CASE("push: verified events land, hwm and a signed checkpoint follow, dupli
   CHECK(live["proj_stock"].size() == 1);
 }
 
+TEST_CASE("push: a bad signature mid-batch is refused; the events before it land, the ones after wait") {
+  HubFixture f;
+  TestDevice dev;
+  REQUIRE(f.Enroll(dev, f.token_a_) == 200);
+  auto e1 = dev.Next("stock_movement", Movement("H001", 5000));
+  auto e2 = dev.Next("stock_movement", Movement("H001", 1000));
+  auto e3 = dev.Next("stock_movement", Movement("H001", 2000));
+  JournalEntry forged = e2;
+  forged.signature = *Ed25519Sign(GenerateEd25519()->private_key, e2.hash);  // right hash, someone else's key
+  auto res = f.Push(dev, {e1, forged, e3});
+  REQUIRE(res->status == 422);
+  const json err = json::parse(res->body);
+  CHECK(err["error"] == "bad_event");
+  CHECK(err["seq"] == 2);
+  CHECK(err["message"].get<std::string>().find("seq 2: signature invalid") != std::string::npos);
+  auto hwm = f.Signed(dev, "GET", sync::kPathHwm);
+  REQUIRE(hwm->status == 200);
+  CHECK(sync::HwmResponse::FromJson(json::parse(hwm->body))->HeadSeq(1) == 1);
+  // The genuine events then go through.
+  res = f.Push(dev, {e2, e3});
+  REQUIRE(res->status == 200);
+  auto pr = *sync::PushResponse::FromJson(json::parse(res->body));
+  CHECK(pr.accepted + pr.flagged == 2);  // flagged: this hub has no catalog, so H001 is unknown
+  CHECK(pr.checkpoint.seq == 3);
+}
+
 TEST_CASE("push: a tampered event and a fork are refused, quarantined and shown in /v1/hq/stores") {
   HubFixture f;
   const std::string alice = f.Login("LL", "alice", "alice-pass");

@@ -53,3 +53,31 @@ TEST_CASE("crypto: Ed25519 signs and verifies, tampering is detected") {
   CHECK(*HexDecode("00ff") == std::string("\x00\xff", 2));
   CHECK_FALSE(HexDecode("0g").ok());
 }
+
+TEST_CASE("crypto: an Ed25519Key parsed once signs and verifies like the free functions") {
+  auto kp = GenerateEd25519();
+  auto other = GenerateEd25519();
+  REQUIRE(kp.ok());
+  REQUIRE(other.ok());
+  auto signer = Ed25519Key::Private(kp->private_key);
+  auto verifier = Ed25519Key::Public(kp->public_key);
+  REQUIRE(signer.ok());
+  REQUIRE(verifier.ok());
+  CHECK(signer->Is(kp->private_key));
+  CHECK_FALSE(signer->Is(other->private_key));
+  for (const char* msg : {"sale 1", "sale 2", ""}) {
+    auto sig = signer->Sign(msg);
+    REQUIRE(sig.ok());
+    CHECK(sig->size() == 64);
+    CHECK(*sig == *Ed25519Sign(kp->private_key, msg));  // Ed25519 is deterministic
+    CHECK(verifier->Verify(msg, *sig));                 // the context is reused between calls
+    CHECK_FALSE(verifier->Verify(std::string(msg) + "x", *sig));
+    CHECK_FALSE(verifier->Verify(msg, sig->substr(0, 63)));
+  }
+  auto wrong = Ed25519Key::Public(other->public_key);
+  REQUIRE(wrong.ok());
+  CHECK_FALSE(wrong->Verify("sale 1", *signer->Sign("sale 1")));
+  CHECK(verifier->Sign("sale 1").status().code() == Status::Code::kFailedPrecondition);
+  CHECK(Ed25519Key::Public("short").status().IsInvalidArgument());
+  CHECK(Ed25519Key::Private(std::string(31, 'k')).status().IsInvalidArgument());
+}

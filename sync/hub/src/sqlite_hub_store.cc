@@ -272,6 +272,10 @@ class SqliteHubStore final : public HubStore {
 
   Result<IngestResult> Ingest(const Device& device, const std::vector<JournalEntry>& events,
                               int64_t now_ms) override {
+    // The work that needs no database (hash, signature, payload parsing) is
+    // done before taking the lock, so pushes from many stores verify in
+    // parallel and only the writes are serialised.
+    std::vector<Prechecked> pre = Precheck(device, events);
     std::lock_guard lock(mu_);
     IngestResult r;
     Status st = Guard([&] {
@@ -282,6 +286,7 @@ class SqliteHubStore final : public HubStore {
       order_q.Step();
       int64_t order = order_q.Int(0);
       int64_t last_epoch = heads.empty() ? 0 : heads.rbegin()->first;
+      std::set<int64_t> moved_epochs;
 
       auto refuse = [&](const JournalEntry& e, const char* kind, const std::string& reason) {
         r.error = std::string(kind) == "fork" ? sync::kErrFork : sync::kErrBadEvent;
@@ -304,19 +309,19 @@ class SqliteHubStore final : public HubStore {
         r.extra = {{"expected_epoch", epoch}, {"expected_seq", seq}};
       };
 
-      for (const JournalEntry& e : events) {
+      for (size_t i = 0; i < events.size(); ++i) {
+        const JournalEntry& e = events[i];
         const std::string where = "epoch " + std::to_string(e.epoch) + " seq " + std::to_string(e.seq);
-        if (ComputeJournalHash(device.device_id, e) != e.hash) {
-          refuse(e, "bad_event", where + ": payload or fields changed (hash mismatch)");
+        if (!pre[i].bad.empty()) {
+          refuse(e, "bad_event", where + ": " + pre[i].bad);
           break;
         }
-        if (!Ed25519Verify(device.public_key, e.hash, e.signature)) {
-          refuse(e, "bad_event", where + ": signature invalid");
-          break;
-        }
-        Statement ex = db_->Prepare("SELECT hash FROM events WHERE device_id = ? AND epoch = ? AND seq = ?");
-        if (ex.Bind(1, device.device_id).Bind(2, e.epoch).Bind(3, e.seq).Step()) {
-          if (ex.Blob(0) == e.hash) {
+        Statement& ex = db_->Cached("SELECT hash FROM events WHERE device_id = ? AND epoch = ? AND seq = ?");
+        const bool held = ex.Bind(1, device.device_id).Bind(2, e.epoch).Bind(3, e.seq).Step();
+        const bool same = held && ex.Blob(0) == e.hash;
+        ex.Reset();
+        if (held) {
+          if (same) {
             ++r.duplicates;
             continue;
           }
@@ -374,7 +379,7 @@ class SqliteHubStore final : public HubStore {
         }
 
         std::string note;
-        const bool applied = ApplyEvent(device.org_id, device.store_id, e, &note);
+        const bool applied = ApplyEffects(device.org_id, device.store_id, pre[i].effects, &note);
         // Clock skew is flagged, never refused (PROTOCOL.md §3.1): the till's
         // reported clock, or an occurred_at in the hub's future.
         int64_t skew = 0;
@@ -400,14 +405,19 @@ class SqliteHubStore final : public HubStore {
         if (h.first_seq == 0) h.first_seq = e.seq;
         h.head_seq = e.seq;
         h.head_hash = e.hash;
+        moved_epochs.insert(e.epoch);
+        last_epoch = e.epoch;
+        applied ? ++r.accepted : ++r.flagged;
+      }
+      // The heads move once per batch, in the same transaction as the events.
+      for (int64_t epoch : moved_epochs) {
+        const Head& h = heads[epoch];
         Statement& up = db_->Cached(
             "INSERT INTO device_epochs (device_id, epoch, first_seq, head_seq, head_hash) VALUES (?, ?, ?, ?, ?) "
             "ON CONFLICT(device_id, epoch) DO UPDATE SET head_seq = excluded.head_seq, head_hash = excluded.head_hash");
-        up.Bind(1, device.device_id).Bind(2, e.epoch).Bind(3, h.first_seq).Bind(4, h.head_seq);
+        up.Bind(1, device.device_id).Bind(2, epoch).Bind(3, h.first_seq).Bind(4, h.head_seq);
         up.BindBlob(5, h.head_hash.data(), h.head_hash.size());
         up.Run();
-        last_epoch = e.epoch;
-        applied ? ++r.accepted : ++r.flagged;
       }
       if (r.accepted + r.flagged + r.duplicates > 0) {
         db_->Prepare("UPDATE devices SET last_sync = ? WHERE device_id = ?").Bind(1, now).Bind(2, device.device_id).Run();
@@ -799,8 +809,36 @@ class SqliteHubStore final : public HubStore {
   // Applies one event's effects when every SKU it names is in the org's
   // catalogue; otherwise (or when the payload lacks what the rules read)
   // writes nothing and explains in *note. Returns whether it applied.
+  // What Ingest can learn of each event without the database: whether its
+  // hash and signature hold (`bad` says why not; events after a bad one are
+  // not looked at), and its projection effects.
+  struct Prechecked {
+    std::string bad;
+    Result<EventEffects> effects = Status::FailedPrecondition("not checked");
+  };
+  static std::vector<Prechecked> Precheck(const Device& device, const std::vector<JournalEntry>& events) {
+    std::vector<Prechecked> pre(events.size());
+    auto key = Ed25519Key::Public(device.public_key);
+    for (size_t i = 0; i < events.size(); ++i) {
+      const JournalEntry& e = events[i];
+      if (ComputeJournalHash(device.device_id, e) != e.hash) {
+        pre[i].bad = "payload or fields changed (hash mismatch)";
+        break;
+      }
+      if (!key.ok() || !key->Verify(e.hash, e.signature)) {
+        pre[i].bad = "signature invalid";
+        break;
+      }
+      pre[i].effects = EffectsOf(e.type, e.type_version, e.payload);
+    }
+    return pre;
+  }
+
   bool ApplyEvent(int64_t org_id, int64_t store_id, const JournalEntry& e, std::string* note) {
-    auto fx = EffectsOf(e.type, e.type_version, e.payload);
+    return ApplyEffects(org_id, store_id, EffectsOf(e.type, e.type_version, e.payload), note);
+  }
+
+  bool ApplyEffects(int64_t org_id, int64_t store_id, const Result<EventEffects>& fx, std::string* note) {
     if (!fx.ok()) {
       *note = fx.status().message();
       return false;
