@@ -2,10 +2,13 @@
 // serialised by a mutex: SQLite has one writer anyway, and a hub on SQLite is
 // a single process. Chain rules follow PROTOCOL.md §6; projection effects come
 // from projection.h so that live ingest and Rebuild() write the same rows.
+#include <algorithm>
 #include <cstdlib>
 #include <map>
 #include <mutex>
 #include <set>
+#include <system_error>
+#include <thread>
 
 #include "linli/hub/hub_store.h"
 #include "linli/hub/projection.h"
@@ -818,18 +821,50 @@ class SqliteHubStore final : public HubStore {
   };
   static std::vector<Prechecked> Precheck(const Device& device, const std::vector<JournalEntry>& events) {
     std::vector<Prechecked> pre(events.size());
-    auto key = Ed25519Key::Public(device.public_key);
-    for (size_t i = 0; i < events.size(); ++i) {
-      const JournalEntry& e = events[i];
-      if (ComputeJournalHash(device.device_id, e) != e.hash) {
-        pre[i].bad = "payload or fields changed (hash mismatch)";
+    // Checks events [begin, end) on one thread, stopping at the first bad one.
+    auto check = [&](size_t begin, size_t end) {
+      auto key = Ed25519Key::Public(device.public_key);  // one per thread: a key keeps one context
+      for (size_t i = begin; i < end; ++i) {
+        const JournalEntry& e = events[i];
+        if (ComputeJournalHash(device.device_id, e) != e.hash) {
+          pre[i].bad = "payload or fields changed (hash mismatch)";
+          return;
+        }
+        if (!key.ok() || !key->Verify(e.hash, e.signature)) {
+          pre[i].bad = "signature invalid";
+          return;
+        }
+        pre[i].effects = EffectsOf(e.type, e.type_version, e.payload);
+      }
+    };
+    // A large batch (one store catching up) is split across the cores; a
+    // small one is not worth a thread. Only the first bad event counts, as if
+    // checked in order, so what a later part found after it is dropped.
+    constexpr size_t kPerThread = 128;
+    const size_t parts = std::clamp<size_t>(events.size() / kPerThread, 1,
+                                            std::max(1u, std::thread::hardware_concurrency()));
+    if (parts == 1) {
+      check(0, events.size());
+      return pre;
+    }
+    std::vector<std::thread> helpers;
+    const size_t step = (events.size() + parts - 1) / parts;
+    for (size_t p = 1; p < parts; ++p) {
+      const size_t begin = p * step, end = std::min(events.size(), (p + 1) * step);
+      try {
+        helpers.emplace_back(check, begin, end);
+      } catch (const std::system_error&) {
+        check(begin, end);  // no thread to be had: check that part here
+      }
+    }
+    check(0, std::min(events.size(), step));
+    for (std::thread& t : helpers) t.join();
+    for (size_t i = 0; i < pre.size(); ++i) {
+      if (!pre[i].bad.empty()) {
+        pre.resize(i + 1);
+        pre.resize(events.size());
         break;
       }
-      if (!key.ok() || !key->Verify(e.hash, e.signature)) {
-        pre[i].bad = "signature invalid";
-        break;
-      }
-      pre[i].effects = EffectsOf(e.type, e.type_version, e.payload);
     }
     return pre;
   }
