@@ -23,9 +23,8 @@ constexpr const char* kTag = "linli-head-v1";
 constexpr const char* kSelectMark =
     "SELECT d.device_id, d.epoch, h.seq, h.hash FROM device d, journal_head h WHERE d.id = 1 AND h.id = 1";
 
-// Reads the current mark through a statement prepared for this call only: a
-// statement kept across calls would keep sqlite3_close_v2 from ever closing
-// the connection (and so from ever freeing the hook's state).
+// Reads the current mark through a statement prepared for this call only, on
+// connections that are not a Database (the hook uses the Database's cache).
 std::optional<JournalHeadMark> ReadMark(sqlite3* db) {
   sqlite3_stmt* st = nullptr;
   if (sqlite3_prepare_v2(db, kSelectMark, -1, &st, nullptr) != SQLITE_OK) {
@@ -67,6 +66,9 @@ bool WriteRecord(int fd, const JournalHeadMark& m) {
 // (the destructor of a no-op SQL function registered with it).
 struct HookState {
   std::string path;
+  // kSelectMark from the connection's statement cache: prepared once, and
+  // finalized by ~Database before it closes the connection.
+  Statement* mark = nullptr;
   int fd = -1;
   int64_t epoch = -1, seq = -1;
   ~HookState() {
@@ -83,7 +85,15 @@ void NoopFunction(sqlite3_context* ctx, int, sqlite3_value**) { sqlite3_result_n
 int OnWalCommit(void* arg, sqlite3* db, const char* name, int frames) {
   if (frames >= 1000) sqlite3_wal_checkpoint(db, name);
   auto* s = static_cast<HookState*>(arg);
-  auto m = ReadMark(db);
+  std::optional<JournalHeadMark> m;
+  try {
+    Statement& q = *s->mark;
+    q.Reset();
+    if (q.Step()) m = JournalHeadMark{q.Text(0), q.Int(1), q.Int(2), q.Blob(3)};
+    q.Reset();
+  } catch (...) {
+    return SQLITE_OK;  // never throw through SQLite; the next commit tries again
+  }
   if (!m || (m->seq == s->seq && m->epoch == s->epoch)) return SQLITE_OK;
   if (s->fd < 0) s->fd = open(HeadSidecarPath(s->path).c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
   if (s->fd >= 0 && WriteRecord(s->fd, *m)) {
@@ -96,6 +106,7 @@ int OnWalCommit(void* arg, sqlite3* db, const char* name, int frames) {
 Status InstallHook(Database& db, const JournalHeadMark& now) {
   auto* state = new HookState;
   state->path = db.path();
+  state->mark = &db.Cached(kSelectMark);
   state->epoch = now.epoch;
   state->seq = now.seq;
   // A second install on the same connection replaces (and frees) the first.

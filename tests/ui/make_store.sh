@@ -9,4 +9,9 @@ $L user add --db "$DB" --id 1001 --name 张三 --role cashier --pin 1234 >/dev/n
 $L user add --db "$DB" --id 9001 --name 李店长 --role manager --pin 9999 >/dev/null
 $L user add --db "$DB" --id 9999 --name 王老板 --role owner --pin 8888 >/dev/null
 $L catalog import --db "$DB" "$SRC/packaging/demo/catalog.csv" >/dev/null
-$L promo import --db "$DB" "$SRC/packaging/demo/promotions.json" >/dev/null
+# Without the time-windowed promotion (水果晚市, 19:00-22:00 store time): the
+# scenarios check exact totals, which must not depend on when the test runs.
+# Time windows have their own tests in tests/pos/promotions_test.cc.
+grep -v '"window"' "$SRC/packaging/demo/promotions.json" > "$DB.promotions.json"
+$L promo import --db "$DB" "$DB.promotions.json" >/dev/null
+rm -f "$DB.promotions.json"
