@@ -104,9 +104,15 @@ int OnWalCommit(void* arg, sqlite3* db, const char* name, int frames) {
 }
 
 Status InstallHook(Database& db, const JournalHeadMark& now) {
+  Statement* mark = nullptr;
+  try {
+    mark = &db.Cached(kSelectMark);
+  } catch (const std::exception& e) {
+    return Status::IoError("could not install the journal head guard on " + db.path() + ": " + e.what());
+  }
   auto* state = new HookState;
   state->path = db.path();
-  state->mark = &db.Cached(kSelectMark);
+  state->mark = mark;
   state->epoch = now.epoch;
   state->seq = now.seq;
   // A second install on the same connection replaces (and frees) the first.
