@@ -100,31 +100,6 @@ Result<Ed25519KeyPair> GenerateEd25519() {
   return kp;
 }
 
-Result<std::string> Ed25519Sign(std::string_view private_key, std::string_view message) {
-  std::unique_ptr<EVP_PKEY, PkeyFree> key(EVP_PKEY_new_raw_private_key(
-      EVP_PKEY_ED25519, nullptr, U(private_key), private_key.size()));
-  if (!key) return Status::InvalidArgument("device private key is not a valid Ed25519 key");
-  std::unique_ptr<EVP_MD_CTX, MdCtxFree> md(EVP_MD_CTX_new());
-  std::string sig(64, '\0');
-  size_t len = sig.size();
-  if (EVP_DigestSignInit(md.get(), nullptr, nullptr, nullptr, key.get()) != 1 ||
-      EVP_DigestSign(md.get(), reinterpret_cast<unsigned char*>(sig.data()), &len, U(message),
-                     message.size()) != 1) {
-    return Status::IoError("Ed25519 signing failed (OpenSSL)");
-  }
-  return sig;
-}
-
-bool Ed25519Verify(std::string_view public_key, std::string_view message,
-                   std::string_view signature) {
-  std::unique_ptr<EVP_PKEY, PkeyFree> key(EVP_PKEY_new_raw_public_key(
-      EVP_PKEY_ED25519, nullptr, U(public_key), public_key.size()));
-  if (!key) return false;
-  std::unique_ptr<EVP_MD_CTX, MdCtxFree> md(EVP_MD_CTX_new());
-  return EVP_DigestVerifyInit(md.get(), nullptr, nullptr, nullptr, key.get()) == 1 &&
-         EVP_DigestVerify(md.get(), U(signature), signature.size(), U(message), message.size()) == 1;
-}
-
 struct Ed25519Key::Impl {
   std::string raw;
   bool is_private = false;
@@ -177,6 +152,17 @@ bool Ed25519Key::Verify(std::string_view message, std::string_view signature) {
   return impl_ && signature.size() == 64 &&
          EVP_DigestVerifyInit(impl_->md.get(), nullptr, nullptr, nullptr, impl_->key.get()) == 1 &&
          EVP_DigestVerify(impl_->md.get(), U(signature), signature.size(), U(message), message.size()) == 1;
+}
+
+Result<std::string> Ed25519Sign(std::string_view private_key, std::string_view message) {
+  auto key = Ed25519Key::Private(private_key);
+  if (!key.ok()) return Status::InvalidArgument("device private key is not a valid Ed25519 key");
+  return key->Sign(message);
+}
+
+bool Ed25519Verify(std::string_view public_key, std::string_view message, std::string_view signature) {
+  auto key = Ed25519Key::Public(public_key);
+  return key.ok() && key->Verify(message, signature);
 }
 
 Result<std::string> HashSecret(std::string_view secret, int log2_n) {

@@ -23,27 +23,23 @@ constexpr const char* kTag = "linli-head-v1";
 constexpr const char* kSelectMark =
     "SELECT d.device_id, d.epoch, h.seq, h.hash FROM device d, journal_head h WHERE d.id = 1 AND h.id = 1";
 
-// Reads the current mark through a statement prepared for this call only, on
-// connections that are not a Database (the hook uses the Database's cache).
-std::optional<JournalHeadMark> ReadMark(sqlite3* db) {
-  sqlite3_stmt* st = nullptr;
-  if (sqlite3_prepare_v2(db, kSelectMark, -1, &st, nullptr) != SQLITE_OK) {
-    sqlite3_finalize(st);
+// The mark from kSelectMark's statement; nullopt when there is no row.
+std::optional<JournalHeadMark> MarkFrom(Statement& q) {
+  q.Reset();
+  std::optional<JournalHeadMark> m;
+  if (q.Step()) m = JournalHeadMark{q.Text(0), q.Int(1), q.Int(2), q.Blob(3)};
+  q.Reset();
+  return m;
+}
+
+// The current mark, through the connection's statement cache (finalized by
+// ~Database before it closes). Nullopt when the file is not a Linli store.
+std::optional<JournalHeadMark> ReadMark(Database& db) {
+  try {
+    return MarkFrom(db.Cached(kSelectMark));
+  } catch (const std::exception&) {
     return std::nullopt;
   }
-  std::optional<JournalHeadMark> out;
-  if (sqlite3_step(st) == SQLITE_ROW) {
-    JournalHeadMark m;
-    const auto* id = reinterpret_cast<const char*>(sqlite3_column_text(st, 0));
-    m.device_id = id ? id : "";
-    m.epoch = sqlite3_column_int64(st, 1);
-    m.seq = sqlite3_column_int64(st, 2);
-    const void* h = sqlite3_column_blob(st, 3);
-    m.hash.assign(static_cast<const char*>(h ? h : ""), static_cast<size_t>(sqlite3_column_bytes(st, 3)));
-    out = std::move(m);
-  }
-  sqlite3_finalize(st);
-  return out;
 }
 
 std::string Record(const JournalHeadMark& m) {
@@ -87,10 +83,7 @@ int OnWalCommit(void* arg, sqlite3* db, const char* name, int frames) {
   auto* s = static_cast<HookState*>(arg);
   std::optional<JournalHeadMark> m;
   try {
-    Statement& q = *s->mark;
-    q.Reset();
-    if (q.Step()) m = JournalHeadMark{q.Text(0), q.Int(1), q.Int(2), q.Blob(3)};
-    q.Reset();
+    m = MarkFrom(*s->mark);
   } catch (...) {
     return SQLITE_OK;  // never throw through SQLite; the next commit tries again
   }
@@ -193,7 +186,7 @@ Status WriteHeadSidecar(const std::string& db_path, const JournalHeadMark& mark)
 
 Status GuardAgainstRestore(Database& db, const Clock& clock, bool* restored) {
   if (restored) *restored = false;
-  auto now = ReadMark(db.handle());
+  auto now = ReadMark(db);
   if (!now) return Status::Ok();  // no device yet (not initialised): nothing to guard
   const auto mark = ReadHeadSidecar(db.path());
   if (mark && mark->device_id == now->device_id) {
@@ -254,7 +247,7 @@ Result<RestoreReport> RestoreStore(const std::string& db_path, const std::string
   ro.read_only = true;
   auto src = Database::Open(from, ro);
   if (!src.ok()) return src.status();
-  auto backup_mark = ReadMark((*src)->handle());
+  auto backup_mark = ReadMark(**src);
   if (!backup_mark) return Status::InvalidArgument(from + " is not a Linli store database (no device, no journal)");
   report.backup_epoch = backup_mark->epoch;
   report.head_seq = backup_mark->seq;
@@ -262,7 +255,7 @@ Result<RestoreReport> RestoreStore(const std::string& db_path, const std::string
   if (std::filesystem::exists(db_path, ec)) {
     auto live = Database::Open(db_path, ro);
     if (live.ok()) {
-      if (auto m = ReadMark((*live)->handle())) {
+      if (auto m = ReadMark(**live)) {
         if (m->device_id != backup_mark->device_id) {
           return Status::InvalidArgument(from + " is a backup of another till (device " + backup_mark->device_id +
                                          ") than " + db_path + " (device " + m->device_id +
@@ -295,7 +288,7 @@ Result<RestoreReport> RestoreStore(const std::string& db_path, const std::string
         .Run();
     tx.Commit();
   }));
-  auto mark = ReadMark((*dst)->handle());
+  auto mark = ReadMark(**dst);
   if (mark) LINLI_RETURN_IF_ERROR(WriteHeadSidecar(db_path, *mark));
   return report;
 }

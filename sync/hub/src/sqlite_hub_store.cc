@@ -838,8 +838,8 @@ class SqliteHubStore final : public HubStore {
       }
     };
     // A large batch (one store catching up) is split across the cores; a
-    // small one is not worth a thread. Only the first bad event counts, as if
-    // checked in order, so what a later part found after it is dropped.
+    // small one is not worth a thread. Ingest stops at the first bad event,
+    // so what a later part found after it is never looked at.
     constexpr size_t kPerThread = 128;
     const size_t parts = std::clamp<size_t>(events.size() / kPerThread, 1,
                                             std::max(1u, std::thread::hardware_concurrency()));
@@ -859,13 +859,6 @@ class SqliteHubStore final : public HubStore {
     }
     check(0, std::min(events.size(), step));
     for (std::thread& t : helpers) t.join();
-    for (size_t i = 0; i < pre.size(); ++i) {
-      if (!pre[i].bad.empty()) {
-        pre.resize(i + 1);
-        pre.resize(events.size());
-        break;
-      }
-    }
     return pre;
   }
 
