@@ -2,7 +2,7 @@
 //
 // Both use SQLite's online backup API, so a backup taken while the till sells
 // is consistent. A restore takes a new device epoch in the same command
-// (pos/include/linli/pos/restore_guard.h, PROTOCOL.md §6.4): sales made
+// (pos/journal/include/linli/pos/restore_guard.h, PROTOCOL.md §6.4): sales made
 // after it never reuse a sequence number the hub already holds.
 #include <iostream>
 #include <memory>

@@ -312,7 +312,7 @@ class RawLookup {
 };
 
 // Diagnostic: the same join Catalog::FindByBarcode runs (copied from
-// pos/src/catalog.cc; keep in sync), stepped through sqlite3 directly and read
+// pos/catalog/src/catalog.cc; keep in sync), stepped through sqlite3 directly and read
 // without copying, to split the gap into SQLite work and wrapper work.
 class RawJoinLookup {
  public:

@@ -14,7 +14,7 @@
 // schema/store/*.sql), the same products and the same device/journal_head
 // rows. Per sale it runs, in one BEGIN IMMEDIATE…COMMIT with prepared
 // statements, the statements WriteSale/AppendJournal/RecordMovement run
-// (pos/src/sale_writer.cc, journal.cc, inventory.cc; keep in sync): receipt
+// (pos/sale/src/sale_writer.cc, journal.cc, inventory.cc; keep in sync): receipt
 // counter upsert, open-shift lookup, journal head+device lookup, 1 journal row
 // (a payload as long as ours, a 32-byte hash and 64-byte signature of random
 // bytes), journal_head update, 1 sales row, 5 × (sale_lines row, stock
@@ -280,7 +280,7 @@ sqlite3* OpenRaw(const std::string& path, const std::string& store_path) {
     Die("raw open " + path);
   }
   sqlite3_extended_result_codes(db, 1);
-  // The same settings as linli::Database::Open (pos/src/db.cc).
+  // The same settings as linli::Database::Open (pos/core/src/db.cc).
   RawExec(db, "PRAGMA busy_timeout=5000");
   RawExec(db, "PRAGMA foreign_keys=ON");
   RawExec(db, "PRAGMA journal_mode=WAL");
@@ -459,7 +459,7 @@ class CachedSigner {
   EVP_MD_CTX* md_;
 };
 
-// The journal payload WriteSale builds (pos/src/sale_writer.cc; keep in sync).
+// The journal payload WriteSale builds (pos/sale/src/sale_writer.cc; keep in sync).
 nlohmann::json SalePayload(const linli::PricedCart& priced, const std::string& receipt_no,
                            const std::string& business_date) {
   nlohmann::json lines = nlohmann::json::array();

@@ -13,6 +13,7 @@
 #include "linli/pos/canonical_json.h"
 #include "linli/pos/clock.h"
 #include "linli/pos/crypto.h"
+#include "linli/pos/events.h"
 #include "linli/sync/protocol.h"
 #include "testing.h"
 
@@ -49,15 +50,35 @@ struct TestDevice {
   }
 };
 
+// A one-line cash sale as the store writes it (events.h: sale@1).
 inline json Sale(const std::string& sku, int64_t qty_milli, int64_t total_fen, const std::string& date = "2026-11-21") {
-  return {{"business_date", date},
-          {"receipt_no", "S001-1"},
-          {"lines", {{{"sku", sku}, {"qty_milli", qty_milli}, {"unit_price_fen", total_fen}, {"total_fen", total_fen}, {"tax_fen", 0}}}},
-          {"tenders", {{{"method", "cash"}, {"amount_fen", total_fen}}}},
-          {"total_fen", total_fen}};
+  events::SaleEvent e;
+  e.sale_uuid = "sale-" + sku + "-" + std::to_string(qty_milli);
+  e.receipt_no = "S001-1";
+  e.business_date = date;
+  e.cashier = "1001";
+  e.lines.push_back({1, sku, qty_milli, total_fen, total_fen, 0, 0, total_fen, 0, 0, std::nullopt});
+  e.subtotal_fen = total_fen;
+  e.total_fen = total_fen;
+  e.tenders.push_back({"cash", total_fen, std::nullopt, std::nullopt});
+  return e.ToJson();
 }
+// A signed stock correction (events.h: stock_movement@1).
 inline json Movement(const std::string& sku, int64_t qty_milli) {
-  return {{"sku", sku}, {"qty_milli", qty_milli}, {"reason", "receiving"}};
+  events::StockMovementEvent e;
+  e.sku = sku;
+  e.qty_milli = qty_milli;
+  e.reason = events::MovementReason::kCorrection;
+  return e.ToJson();
+}
+// A shift opening with its float (events.h: shift_open@1).
+inline json ShiftOpen(int64_t shift_id, int64_t float_fen = 0) {
+  events::ShiftOpenEvent e;
+  e.shift_id = shift_id;
+  e.user_id = "1001";
+  e.float_fen = float_fen;
+  e.opened_at = "2026-11-21T01:00:00.000Z";
+  return e.ToJson();
 }
 
 inline std::string PushBody(const std::string& device_id, const std::vector<JournalEntry>& events) {

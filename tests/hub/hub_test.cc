@@ -24,7 +24,7 @@ TEST_CASE("push: verified events land, hwm and a signed checkpoint follow, dupli
 
   std::vector<JournalEntry> batch = {dev.Next("stock_movement", Movement("H001", 10000)),
                                      dev.Next("sale", Sale("H001", 2000, 400)),
-                                     dev.Next("shift_open", {{"shift_id", 1}, {"float_fen", 10000}})};
+                                     dev.Next("shift_open", ShiftOpen(1, 10000))};
   auto res = f.Push(dev, batch);
   REQUIRE(res);
   REQUIRE(res->status == 200);
@@ -298,7 +298,7 @@ TEST_CASE("robustness: corrupt, oversized and wrong-version requests get a clear
   CHECK(r->status == 413);
   // 501 events.
   std::vector<JournalEntry> many;
-  for (int i = 0; i < 501; ++i) many.push_back(dev.Next("shift_open", {{"shift_id", i}}));
+  for (int i = 0; i < 501; ++i) many.push_back(dev.Next("shift_open", ShiftOpen(i)));
   r = f.Signed(dev, "POST", sync::kPathPush, *sync::Gzip(PushBody(dev.id, many)), "", {{sync::kHeaderEncoding, "gzip"}});
   CHECK(r->status == 413);
   // 500 gzip'd events are fine.

@@ -425,7 +425,7 @@ TEST_CASE("journal tamper: a prev_hash rewritten") {
   CheckBad(VerifyJournal(*f.db), 3, "seq 3: prev_hash does not link to seq 2");
 }
 
-// ---- byte layout (pos/JOURNAL_FORMAT.md §3) ----
+// ---- byte layout (pos/journal/JOURNAL_FORMAT.md §3) ----
 
 TEST_CASE("journal format: hash input bytes are as documented") {
   JournalEntry e;

@@ -152,12 +152,16 @@ TEST_CASE("sync under faults: the hub process is SIGKILLed mid-batch and restart
             Transaction tx(*till.db);
             for (int i = 0; i < kEvents; ++i) {
               const int64_t fen = 100 + static_cast<int64_t>(i % 50);
-              json sale = {{"business_date", "2026-11-21"},
-                           {"receipt_no", "S001-" + std::to_string(i)},
-                           {"lines", {{{"sku", "A001"}, {"qty_milli", 1000}, {"unit_price_fen", fen}, {"total_fen", fen}, {"tax_fen", 0}}}},
-                           {"tenders", {{{"method", "cash"}, {"amount_fen", fen}}}},
-                           {"total_fen", fen}};
-              auto e = AppendJournal(*till.db, "sale", 1, sale, clock);
+              events::SaleEvent sale;
+              sale.sale_uuid = "kill-" + std::to_string(i);
+              sale.receipt_no = "S001-" + std::to_string(i);
+              sale.business_date = "2026-11-21";
+              sale.cashier = "1001";
+              sale.lines.push_back({1, "A001", 1000, fen, fen, 0, 0, fen, 0, 0, std::nullopt});
+              sale.subtotal_fen = fen;
+              sale.total_fen = fen;
+              sale.tenders.push_back({"cash", fen, std::nullopt, std::nullopt});
+              auto e = AppendEvent(*till.db, sale, clock);
               if (!e.ok()) throw DbError(1, e.status().message());
             }
             tx.Commit();

@@ -1,50 +1,34 @@
 // What one journal event does to the hub's projections (DESIGN §7), as data.
-// Dialect-neutral: each HubStore applies the effects with its own SQL, live
-// at ingest and again in Rebuild, so both give the same rows.
+//
+// The rules are the events' own (pos/journal/include/linli/pos/events.h):
+// each type's Effects() says what it does to stock, sales and tenders, and
+// the store applies the same Effects() to its own stock. Here they are only
+// named for the hub. Dialect-neutral: each HubStore applies the effects with
+// its own SQL, live at ingest and again in Rebuild, so both give the same rows.
 #pragma once
 
-#include <cstdint>
-#include <string>
-#include <vector>
+#include <string_view>
 
+#include "linli/pos/events.h"
 #include "linli/pos/status.h"
 
 namespace linli::hub {
 
-struct StockDelta {
-  std::string sku;
-  int64_t qty_milli = 0;  // signed
-};
-struct SalesDelta {
-  std::string business_date;
-  std::string sku;
-  int64_t sales_fen = 0;
-  int64_t refunds_fen = 0;
-  int64_t tax_fen = 0;    // signed, net
-  int64_t qty_milli = 0;  // signed, net
-};
-struct TenderDelta {
-  std::string business_date;
-  std::string method;
-  int64_t amount_fen = 0;  // signed
-};
-struct EventEffects {
-  std::vector<StockDelta> stock;
-  std::vector<SalesDelta> sales;
-  std::vector<TenderDelta> tenders;
-  std::string receipt_date;  // non-empty: one receipt on that business date
-  bool refund = false;       // that receipt is a refund or void
-  std::vector<std::string> skus;  // every SKU the event names (checked against the catalogue)
-};
+using events::EventEffects;
+using events::SalesDelta;
+using events::StockDelta;
+using events::TenderDelta;
 
-// The effects of a type@version event with the given canonical JSON payload:
-//   sale@1          stock −qty per line; sales += total; tax, qty; tenders +
-//   refund@1/void@1 stock +qty per line; refunds += total; tax, qty −; tenders −
+// The effects of a type@version event with the given canonical JSON payload
+// (events::EffectsOf):
+//   sale@1           stock −qty per line; sales += total; tax, qty; tenders +
+//   refund@1/void@1  stock +qty per line; refunds += total; tax, qty −; tenders −
 //   stock_movement@1 stock += qty_milli (already signed)
-//   shift_*@1, cash_movement@1: none
-// InvalidArgument (the reason becomes the event's flag) when the payload
-// lacks a field these rules read.
-Result<EventEffects> EffectsOf(const std::string& type, int type_version,
-                               const std::string& payload);
+//   shift_*@1, cash_movement@1: nothing the hub projects today
+// InvalidArgument, naming the field, when the payload is not a valid event of
+// that type (the reason becomes the event's flag; the event is kept).
+inline Result<EventEffects> EffectsOf(std::string_view type, int type_version, std::string_view payload) {
+  return events::EffectsOf(type, type_version, payload);
+}
 
 }  // namespace linli::hub

@@ -28,6 +28,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "linli/pos/events.h"
 #include "linli/pos/journal.h"
 #include "linli/pos/status.h"
 
@@ -44,19 +45,14 @@ inline constexpr int kProtocolVersion = 1;
 inline constexpr int kMinProtocolVersion = 1;  // oldest version the hub accepts
 
 // One journal event type at one payload version ("sale@1").
-struct EventTypeVersion {
-  const char* type;
-  int version;
-};
+using EventTypeVersion = events::TypeVersion;
 
 // The event types (with their payload versions) this build of the hub
-// accepts on push. A batch holding any other type@version is refused whole
-// with 426 and error "event_version", naming it; the agent keeps queueing.
-inline constexpr EventTypeVersion kAcceptedEventTypes[] = {
-    {"sale", 1},          {"refund", 1},      {"void", 1},
-    {"stock_movement", 1}, {"shift_open", 1}, {"shift_close", 1},
-    {"cash_movement", 1},
-};
+// accepts on push: every type the journal's vocabulary defines
+// (pos/journal/include/linli/pos/events.h). A batch holding any other
+// type@version is refused whole with 426 and error "event_version", naming
+// it; the agent keeps queueing.
+inline constexpr const auto& kAcceptedEventTypes = events::kAllTypes;
 
 // True when type@version is in kAcceptedEventTypes.
 bool IsAcceptedEventType(std::string_view type, int version);
@@ -194,7 +190,7 @@ struct Checkpoint {
 
 // "linli/checkpoint/v1" ‖ bytes(device_id) ‖ i64(epoch) ‖ i64(seq) ‖
 // bytes(hash, 32 raw bytes) ‖ bytes(signed_at); u32/i64 big-endian as in
-// pos/JOURNAL_FORMAT.md §3. InvalidArgument when hash_hex is not 64 hex.
+// pos/journal/JOURNAL_FORMAT.md §3. InvalidArgument when hash_hex is not 64 hex.
 Result<std::string> CheckpointSigningInput(const Checkpoint& c);
 // Fills signature_hex and hub_key_hex.
 Status SignCheckpoint(Checkpoint& c, std::string_view hub_private_key,

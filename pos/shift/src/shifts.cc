@@ -5,7 +5,7 @@
 #include "linli/pos/crypto.h"
 #include "linli/pos/journal.h"
 #include "linli/pos/money.h"
-#include "linli/pos/receipt.h"
+#include "linli/pos/text.h"
 #include "linli/pos/store.h"
 #include "linli/pos/text.h"
 
@@ -16,7 +16,6 @@ namespace {
 // to overflow the sums), refused before it reaches a row.
 constexpr int64_t kMaxCashFen = 1'000'000'000;  // 10,000,000.00 yuan
 
-constexpr int kJournalVersion = 1;
 
 // Signed net of one tender per (method, provider) over the sales rows of a
 // shift. The sign rule is the one in shifts.h: sale +, refund -, void the
@@ -235,12 +234,16 @@ Result<CashMovement> RecordMovement(Database& db, const std::string& user_id, in
         .Bind(6, mv.occurred_at)
         .Run();
     mv.id = db.LastInsertRowId();
-    nlohmann::json payload = {{"movement_id", mv.id},       {"shift_id", mv.shift_id},
-                              {"kind", mv.kind},            {"amount_fen", mv.amount_fen},
-                              {"reason", mv.reason},        {"user_id", mv.user_id},
-                              {"occurred_at", mv.occurred_at}};
-    InsertAudit(db, mv.occurred_at, user_id, kind, mv.reason, std::nullopt, payload.dump());
-    auto j = AppendJournal(db, "cash_movement", kJournalVersion, payload, clock);
+    events::CashMovementEvent ev;
+    ev.movement_id = mv.id;
+    ev.shift_id = mv.shift_id;
+    ev.kind = mv.kind;
+    ev.amount_fen = mv.amount_fen;
+    ev.reason = mv.reason;
+    ev.user_id = mv.user_id;
+    ev.occurred_at = mv.occurred_at;
+    InsertAudit(db, mv.occurred_at, user_id, kind, mv.reason, std::nullopt, ev.ToJson().dump());
+    auto j = AppendEvent(db, ev, clock);
     if (!j.ok()) return j.status();
     tx.Commit();
     return Status::Ok();
@@ -303,12 +306,13 @@ Result<Shift> OpenShift(Database& db, const std::string& user_id, int64_t float_
         .Bind(3, float_fen)
         .Run();
     shift.id = db.LastInsertRowId();
-    nlohmann::json payload = {{"shift_id", shift.id},
-                              {"user_id", user_id},
-                              {"float_fen", float_fen},
-                              {"opened_at", shift.opened_at}};
-    InsertAudit(db, shift.opened_at, user_id, "shift_open", std::nullopt, std::nullopt, payload.dump());
-    auto j = AppendJournal(db, "shift_open", kJournalVersion, payload, clock);
+    events::ShiftOpenEvent ev;
+    ev.shift_id = shift.id;
+    ev.user_id = user_id;
+    ev.float_fen = float_fen;
+    ev.opened_at = shift.opened_at;
+    InsertAudit(db, shift.opened_at, user_id, "shift_open", std::nullopt, std::nullopt, ev.ToJson().dump());
+    auto j = AppendEvent(db, ev, clock);
     if (!j.ok()) return j.status();
     tx.Commit();
     return Status::Ok();
@@ -416,32 +420,23 @@ Result<ShiftCloseReport> CloseShift(
         .Bind(4, rep.expected_cash_fen)
         .Bind(5, shift->id)
         .Run();
-    nlohmann::json tenders = nlohmann::json::array();
+    events::ShiftCloseEvent ev;
+    ev.shift_id = shift->id;
+    ev.opened_by = shift->user_id;
+    ev.opened_at = shift->opened_at;
+    ev.closed_by = user_id;
+    ev.closed_at = at;
+    ev.float_fen = shift->float_fen;
+    ev.expected_cash_fen = rep.expected_cash_fen;
+    ev.counted_cash_fen = counted_cash_fen;
+    ev.variance_fen = rep.variance_fen;
     for (const TenderReconciliation& r : rep.tenders) {
-      tenders.push_back({{"method", r.method},
-                         {"provider", r.provider},
-                         {"expected_fen", r.expected_fen},
-                         {"counted_fen", r.counted_fen},
-                         {"variance_fen", r.variance_fen}});
+      ev.tenders.push_back({r.method, r.provider, r.expected_fen, r.counted_fen, r.variance_fen});
     }
-    nlohmann::json denoms = nlohmann::json::array();
-    for (const Denomination& d : rep.denominations) {
-      denoms.push_back({{"value_fen", d.value_fen}, {"count", d.count}});
-    }
-    nlohmann::json payload = {{"shift_id", shift->id},
-                              {"opened_by", shift->user_id},
-                              {"opened_at", shift->opened_at},
-                              {"closed_by", user_id},
-                              {"closed_at", at},
-                              {"float_fen", shift->float_fen},
-                              {"expected_cash_fen", rep.expected_cash_fen},
-                              {"counted_cash_fen", counted_cash_fen},
-                              {"variance_fen", rep.variance_fen},
-                              {"tenders", tenders},
-                              {"denominations", denoms}};
+    for (const Denomination& d : rep.denominations) ev.denominations.push_back({d.value_fen, d.count});
     nlohmann::json before = {{"shift_id", shift->id}, {"status", "open"}};
-    InsertAudit(db, at, user_id, "shift_close", std::nullopt, before.dump(), payload.dump());
-    auto j = AppendJournal(db, "shift_close", kJournalVersion, payload, clock);
+    InsertAudit(db, at, user_id, "shift_close", std::nullopt, before.dump(), ev.ToJson().dump());
+    auto j = AppendEvent(db, ev, clock);
     if (!j.ok()) return j.status();
     rep.journal_seq = j->seq;
     rep.journal_hash = HexEncode(j->hash);

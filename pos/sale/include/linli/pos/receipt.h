@@ -50,15 +50,15 @@
 #include <string_view>
 #include <vector>
 
+#include "linli/pos/journal.h"
+#include "linli/pos/text.h"
+
 namespace linli {
 
 // Paper widths in display columns for the common thermal printers.
 inline constexpr int kReceiptColumns58 = 32;  // 58 mm paper
 inline constexpr int kReceiptColumns80 = 48;  // 80 mm paper
 
-// How many leading characters of the journal hash the receipt shows and the
-// QR payload carries ("验证 3fa9c2e1b07d").
-inline constexpr size_t kReceiptHashPrefixLen = 12;
 
 enum class ReceiptKind {
   kSale,    // 销售: no title line
@@ -191,25 +191,5 @@ std::string ReceiptQrPayload(const ReceiptModel& receipt);
 // mobile number. Seven or more characters keep the first 3 and last 4 and
 // star the middle; shorter input is all stars, one per character kept.
 std::string MaskPhone(std::string_view phone);
-
-// ---- Column helpers, shared with the Z report and other slips. ----
-// All widths are display columns (DisplayWidth); none splits a character.
-
-// `text` truncated to `columns` and padded with spaces to exactly `columns`.
-std::string PadRight(std::string_view text, int columns);
-
-// `text` truncated to `columns` and right-aligned in exactly `columns`.
-std::string PadLeft(std::string_view text, int columns);
-
-// `text` truncated to `columns` and centred (extra space goes right); leading
-// spaces only, no trailing ones.
-std::string CenterText(std::string_view text, int columns);
-
-// One line exactly `columns` wide: `left` at the left edge, `right` ending at
-// the right edge, at least one space between them when both are non-empty.
-// If they do not fit, `left` is truncated; if `right` alone is wider than
-// `columns`, it is truncated and `left` dropped.
-std::string AlignLeftRight(std::string_view left, std::string_view right,
-                           int columns);
 
 }  // namespace linli

@@ -5,7 +5,7 @@
 // journal holds a row exactly when the fact committed. Rows form a hash chain
 // per device, each hash signed with the device's Ed25519 key; rows are never
 // updated or deleted. The byte layout of the hash input and the signature is
-// specified in pos/JOURNAL_FORMAT.md and implemented by JournalHashInput()
+// specified in pos/journal/JOURNAL_FORMAT.md and implemented by JournalHashInput()
 // below, which the hub uses as well.
 //
 // Tables (schema/store/0003_journal.sql): `journal`, one row per event, and
@@ -25,6 +25,7 @@
 
 #include "linli/pos/clock.h"
 #include "linli/pos/db.h"
+#include "linli/pos/events.h"
 #include "linli/pos/status.h"
 
 namespace linli {
@@ -43,6 +44,10 @@ struct JournalEntry {
   std::string signature;     // 64 bytes: Ed25519 over `hash`
 };
 
+// How many leading characters of the journal hash the receipt shows and the
+// QR payload carries ("验证 3fa9c2e1b07d").
+inline constexpr size_t kReceiptHashPrefixLen = 12;
+
 // Characters a type name may use: lowercase ASCII letters, digits, '_' and
 // '.', starting with a letter, at most kMaxJournalTypeLength bytes. No '@',
 // so "type@version" (as printed and as hashed) is unambiguous.
@@ -53,7 +58,7 @@ inline constexpr size_t kMaxJournalTypeLength = 64;
 std::string JournalGenesisHash();
 
 // The exact bytes that are hashed for `e` on device `device_id`
-// (pos/JOURNAL_FORMAT.md §3): a version tag, then prev_hash, device_id,
+// (pos/journal/JOURNAL_FORMAT.md §3): a version tag, then prev_hash, device_id,
 // epoch, seq, "type@version", event_id, occurred_at and payload, each
 // variable-length field prefixed with its length as a big-endian uint32 and
 // each integer a big-endian int64. e.hash and e.signature are not read.
@@ -91,6 +96,13 @@ std::string ComputeJournalHash(std::string_view device_id, const JournalEntry& e
 // and two row writes, tens of microseconds beside a commit's fsync.
 Result<JournalEntry> AppendJournal(Database& db, const std::string& type, int type_version,
                                    const nlohmann::json& payload, const Clock& clock);
+
+// Appends a typed event (events.h) as AppendJournal would append its type,
+// version and payload; the same contract and errors.
+template <typename Event>
+Result<JournalEntry> AppendEvent(Database& db, const Event& event, const Clock& clock) {
+  return AppendJournal(db, Event::kType, Event::kVersion, event.ToJson(), clock);
+}
 
 // What VerifyJournal found.
 struct JournalVerifyReport {

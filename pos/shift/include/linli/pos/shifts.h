@@ -25,18 +25,8 @@
 //
 // Every change below runs in one transaction (BEGIN IMMEDIATE) that writes the
 // fact, its audit_log row and, for open, close, pay-in and pay-out, its journal
-// event (AppendJournal, journal.h). Journal event types, all version 1, with
-// canonical JSON payloads (numbers are integers: ids and fen; times are the
-// UTC ISO strings stored in the rows):
-//
-//   shift_open     {"shift_id","user_id","float_fen","opened_at"}
-//   cash_movement  {"movement_id","shift_id","kind":"pay_in"|"pay_out",
-//                   "amount_fen","reason","user_id","occurred_at"}
-//   shift_close    {"shift_id","opened_by","opened_at","closed_by","closed_at",
-//                   "float_fen","expected_cash_fen","counted_cash_fen",
-//                   "variance_fen","tenders":[{"method","provider",
-//                   "expected_fen","counted_fen","variance_fen"}],
-//                   "denominations":[{"value_fen","count"}]}
+// event (AppendEvent, journal.h): shift_open@1, cash_movement@1 and
+// shift_close@1, whose fields are defined in events.h (JOURNAL_FORMAT.md §6).
 //
 // Audit actions written here: 'shift_open', 'shift_close', 'pay_in',
 // 'pay_out', 'no_sale'.

@@ -9,6 +9,7 @@
 
 #include "linli/pos/clock.h"
 #include "linli/pos/db.h"
+#include "linli/pos/events.h"
 #include "linli/pos/status.h"
 
 namespace linli {
@@ -16,13 +17,10 @@ namespace linli {
 // Why stock moved. For kCount the quantity is the counted on-hand figure and
 // the movement is the difference; kDamage, kExpired, kLoss and kReturnToSupplier
 // take a positive quantity that leaves the shelf; kReceive adds; kCorrection is
-// signed.
-enum class MovementReason {
-  kReceive, kCount, kDamage, kExpired, kLoss, kReturnToSupplier, kCorrection,
-  kSale, kRefund, kVoid, kTransferIn, kTransferOut,
-};
-Result<MovementReason> ParseMovementReason(std::string_view s);
-const char* MovementReasonName(MovementReason r);
+// signed. The reasons are the journal's vocabulary (events.h).
+using events::MovementReason;
+using events::MovementReasonName;
+using events::ParseMovementReason;
 
 struct StockAdjustment {
   std::string sku;

@@ -3,47 +3,6 @@
 #include "linli/pos/journal.h"
 
 namespace linli {
-namespace {
-
-struct ReasonName {
-  MovementReason reason;
-  const char* name;
-  const char* zh;
-};
-constexpr ReasonName kReasons[] = {
-    {MovementReason::kReceive, "receive", "收货"},
-    {MovementReason::kCount, "count", "盘点"},
-    {MovementReason::kDamage, "damage", "报损"},
-    {MovementReason::kExpired, "expired", "过期"},
-    {MovementReason::kLoss, "loss", "丢失"},
-    {MovementReason::kReturnToSupplier, "return_to_supplier", "退供"},
-    {MovementReason::kCorrection, "correction", "更正"},
-    {MovementReason::kSale, "sale", "销售"},
-    {MovementReason::kRefund, "refund", "退货"},
-    {MovementReason::kVoid, "void", "作废"},
-    {MovementReason::kTransferIn, "transfer_in", "调入"},
-    {MovementReason::kTransferOut, "transfer_out", "调出"},
-};
-
-}  // namespace
-
-Result<MovementReason> ParseMovementReason(std::string_view s) {
-  for (const auto& r : kReasons) {
-    if (s == r.name || s == r.zh) return r.reason;
-  }
-  return Status::InvalidArgument(
-      "reason \"" + std::string(s) +
-      "\" is unknown; use receive, count, damage, expired, loss, return_to_supplier, correction, "
-      "transfer_in or transfer_out");
-}
-
-const char* MovementReasonName(MovementReason r) {
-  for (const auto& x : kReasons) {
-    if (x.reason == r) return x.name;
-  }
-  return "correction";
-}
-
 void RecordMovement(Database& db, int64_t product_id, int64_t qty_milli, MovementReason reason,
                     const std::string& ref, const std::string& user_id, const std::string& note,
                     const std::string& occurred_at) {
@@ -115,13 +74,20 @@ Result<StockLevel> AdjustStock(Database& db, const StockAdjustment& adj, const C
         delta = adj.qty_milli;
         break;
     }
-    RecordMovement(db, product_id, delta, adj.reason, "", adj.user_id, adj.note, FormatUtc(clock.NowMs()));
-    // Manual movements are business facts too: journaled in the same transaction.
-    nlohmann::json payload = {{"sku", adj.sku}, {"qty_milli", delta}, {"reason", MovementReasonName(adj.reason)}};
-    if (!adj.user_id.empty()) payload["user"] = adj.user_id;
-    if (!adj.note.empty()) payload["note"] = adj.note;
-    if (adj.reason == MovementReason::kCount) payload["counted_milli"] = adj.qty_milli;
-    auto entry = AppendJournal(db, "stock_movement", 1, payload, clock);
+    // Manual movements are business facts too: journaled in the same
+    // transaction, and the stock moves by the event's own rule.
+    events::StockMovementEvent ev;
+    ev.sku = adj.sku;
+    ev.qty_milli = delta;
+    ev.reason = adj.reason;
+    if (!adj.user_id.empty()) ev.user = adj.user_id;
+    if (!adj.note.empty()) ev.note = adj.note;
+    if (adj.reason == MovementReason::kCount) ev.counted_milli = adj.qty_milli;
+    const std::string at = FormatUtc(clock.NowMs());
+    for (const events::StockDelta& d : ev.Effects().stock) {
+      RecordMovement(db, product_id, d.qty_milli, d.reason, "", adj.user_id, adj.note, at);
+    }
+    auto entry = AppendEvent(db, ev, clock);
     if (!entry.ok()) return entry.status();
     tx.Commit();
     level.movement_milli = delta;

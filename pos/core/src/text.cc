@@ -5,6 +5,7 @@
 #include <unicode/unistr.h>
 #include <unicode/utf8.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <cstdio>
 
@@ -147,6 +148,37 @@ std::string TruncateToWidth(std::string_view s, int columns) {
     w += cw;
   }
   return std::string(s);
+}
+
+namespace {
+std::string Spaces(int n) { return std::string(static_cast<size_t>(std::max(n, 0)), ' '); }
+std::string TrimRight(std::string s) {
+  while (!s.empty() && s.back() == ' ') s.pop_back();
+  return s;
+}
+}  // namespace
+
+std::string PadRight(std::string_view text, int columns) {
+  std::string s = TruncateToWidth(text, columns);
+  return s + Spaces(columns - DisplayWidth(s));
+}
+
+std::string PadLeft(std::string_view text, int columns) {
+  std::string s = TruncateToWidth(text, columns);
+  return Spaces(columns - DisplayWidth(s)) + s;
+}
+
+std::string CenterText(std::string_view text, int columns) {
+  std::string s = TrimRight(TruncateToWidth(text, columns));
+  return Spaces((columns - DisplayWidth(s)) / 2) + s;
+}
+
+std::string AlignLeftRight(std::string_view left, std::string_view right, int columns) {
+  const int wr = DisplayWidth(right);
+  if (wr >= columns) return PadLeft(right, columns);
+  if (left.empty()) return PadLeft(right, columns);
+  const std::string l = TruncateToWidth(left, columns - wr - 1);
+  return l + Spaces(columns - DisplayWidth(l) - wr) + std::string(right);
 }
 
 }  // namespace linli

@@ -114,29 +114,6 @@ std::string QrField(std::string_view s) {
 
 }  // namespace
 
-std::string PadRight(std::string_view text, int columns) {
-  std::string s = TruncateToWidth(text, columns);
-  return s + Spaces(columns - DisplayWidth(s));
-}
-
-std::string PadLeft(std::string_view text, int columns) {
-  std::string s = TruncateToWidth(text, columns);
-  return Spaces(columns - DisplayWidth(s)) + s;
-}
-
-std::string CenterText(std::string_view text, int columns) {
-  std::string s = TrimRight(TruncateToWidth(text, columns));
-  return Spaces((columns - DisplayWidth(s)) / 2) + s;
-}
-
-std::string AlignLeftRight(std::string_view left, std::string_view right, int columns) {
-  const int wr = DisplayWidth(right);
-  if (wr >= columns) return PadLeft(right, columns);
-  if (left.empty()) return PadLeft(right, columns);
-  const std::string l = TruncateToWidth(left, columns - wr - 1);
-  return l + Spaces(columns - DisplayWidth(l) - wr) + std::string(right);
-}
-
 std::string MaskPhone(std::string_view phone) {
   std::string kept;
   for (char c : phone) {

@@ -9,7 +9,7 @@
 #include "linli/pos/crypto.h"
 #include "linli/pos/journal.h"
 #include "linli/pos/money.h"
-#include "linli/pos/receipt.h"
+#include "linli/pos/text.h"
 #include "linli/pos/store.h"
 #include "linli/pos/text.h"
 

@@ -1,8 +1,10 @@
 #include <algorithm>
 #include <cstdio>
+#include <map>
 
 #include "checkout_internal.h"
 #include "linli/pos/crypto.h"
+#include "linli/pos/events.h"
 #include "linli/pos/inventory.h"
 #include "linli/pos/journal.h"
 
@@ -59,45 +61,32 @@ Result<CommittedSale> WriteSale(Database& db, const Clock& clock, const Checkout
     const std::optional<int64_t> shift_id = OpenShiftId(db);
 
     // The journal event carries the whole fact, integers and strings only.
-    nlohmann::json lines = nlohmann::json::array();
+    auto kind = events::ParseReceiptKind(w.kind);
+    if (!kind.ok()) return kind.status();
+    events::ReceiptEvent ev;
+    ev.sale_uuid = w.sale_uuid;
+    ev.receipt_no = out.receipt_no;
+    ev.business_date = out.business_date;
+    ev.cashier = w.cashier_id;
     for (const PricedLine& l : w.priced.lines) {
-      nlohmann::json j = {{"line", l.line_no},       {"sku", l.sku},
-                          {"qty_milli", l.qty_milli}, {"unit_price_fen", l.unit_price_fen},
-                          {"gross_fen", l.gross_fen}, {"discount_fen", l.discount_fen},
-                          {"rounding_fen", l.rounding_fen}, {"total_fen", l.total_fen},
-                          {"tax_rate_bp", l.tax_rate_bp},   {"tax_fen", l.tax_fen}};
-      if (auto it = w.original_line_nos.find(l.line_no); it != w.original_line_nos.end()) {
-        j["original_line"] = it->second;
-      }
-      lines.push_back(j);
+      events::ReceiptLine el{l.line_no,     l.sku,         l.qty_milli, l.unit_price_fen, l.gross_fen, l.discount_fen,
+                             l.rounding_fen, l.total_fen, l.tax_rate_bp, l.tax_fen,        std::nullopt};
+      if (auto it = w.original_line_nos.find(l.line_no); it != w.original_line_nos.end()) el.original_line = it->second;
+      ev.lines.push_back(std::move(el));
     }
-    nlohmann::json tenders = nlohmann::json::array();
-    for (const Tender& t : w.tenders) {
-      nlohmann::json j = {{"method", t.method}, {"amount_fen", t.amount_fen}};
-      if (!t.provider.empty()) j["provider"] = t.provider;
-      if (!t.reference.empty()) j["reference"] = t.reference;
-      tenders.push_back(j);
-    }
-    nlohmann::json payload = {{"sale_uuid", w.sale_uuid},
-                              {"receipt_no", out.receipt_no},
-                              {"business_date", out.business_date},
-                              {"cashier", w.cashier_id},
-                              {"lines", lines},
-                              {"subtotal_fen", w.priced.subtotal_fen},
-                              {"discount_fen", w.priced.discount_fen},
-                              {"rounding_fen", w.priced.rounding_fen},
-                              {"total_fen", w.priced.total_fen},
-                              {"tax_fen", w.priced.tax_fen},
-                              {"tenders", tenders},
-                              {"change_fen", w.change_fen}};
-    if (!w.approved_by.empty()) payload["approved_by"] = w.approved_by;
-    if (!w.original_receipt_no.empty()) payload["original_receipt_no"] = w.original_receipt_no;
-    if (!w.member_phone.empty()) {
-      payload["member"] = w.member_phone;
-      payload["points"] = w.points_earned;
-    }
-    if (shift_id) payload["shift"] = *shift_id;
-    auto entry = AppendJournal(db, w.kind, 1, payload, clock);
+    auto opt = [](const std::string& s) { return s.empty() ? std::optional<std::string>() : s; };
+    for (const Tender& t : w.tenders) ev.tenders.push_back({t.method, t.amount_fen, opt(t.provider), opt(t.reference)});
+    ev.subtotal_fen = w.priced.subtotal_fen;
+    ev.discount_fen = w.priced.discount_fen;
+    ev.rounding_fen = w.priced.rounding_fen;
+    ev.total_fen = w.priced.total_fen;
+    ev.tax_fen = w.priced.tax_fen;
+    ev.change_fen = w.change_fen;
+    ev.approved_by = opt(w.approved_by);
+    ev.original_receipt_no = opt(w.original_receipt_no);
+    if (!w.member_phone.empty()) ev.member = events::ReceiptMember{w.member_phone, w.points_earned};
+    ev.shift = shift_id;
+    auto entry = AppendJournal(db, events::ReceiptKindName(*kind), events::SaleEvent::kVersion, ev.ToJson(), clock);
     if (!entry.ok()) return entry.status();
     out.journal_seq = entry->seq;
     out.journal_hash_hex = HexEncode(entry->hash);
@@ -122,8 +111,6 @@ Result<CommittedSale> WriteSale(Database& db, const Clock& clock, const Checkout
         "unit_price_fen, original_unit_price_fen, gross_fen, promo_discount_fen, line_discount_fen, "
         "order_discount_fen, rounding_fen, discount_fen, total_fen, tax_rate_bp, tax_fen, promo_ids) "
         "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20)");
-    // Sales take stock out; refunds and voids put it back.
-    const bool out_of_stock = w.kind == "sale";
     for (const PricedLine& l : w.priced.lines) {
       std::string promo_ids;
       for (const auto& p : l.promo_ids) promo_ids += (promo_ids.empty() ? "" : ",") + p;
@@ -138,9 +125,14 @@ Result<CommittedSale> WriteSale(Database& db, const Clock& clock, const Checkout
       line.Bind(15, l.rounding_fen).Bind(16, l.discount_fen).Bind(17, l.total_fen);
       line.Bind(18, l.tax_rate_bp).Bind(19, l.tax_fen).Bind(20, promo_ids);
       line.Run();
-      RecordMovement(db, l.product_id, out_of_stock ? -l.qty_milli : l.qty_milli,
-                     out_of_stock ? MovementReason::kSale : w.kind == "void" ? MovementReason::kVoid : MovementReason::kRefund, out.receipt_no, w.cashier_id,
-                     "", out.occurred_at);
+    }
+    // What the receipt does to stock is the event's rule (events.h), keyed by
+    // SKU; this store's lines know each SKU's product row.
+    std::map<std::string, int64_t> product_of;
+    for (const PricedLine& l : w.priced.lines) product_of[l.sku] = l.product_id;
+    for (const events::StockDelta& d : ev.EffectsAs(*kind).stock) {
+      RecordMovement(db, product_of.at(d.sku), d.qty_milli, d.reason, out.receipt_no, w.cashier_id, "",
+                     out.occurred_at);
     }
 
     Statement& tender = db.Cached(

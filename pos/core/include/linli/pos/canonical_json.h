@@ -1,5 +1,5 @@
 // Canonical JSON: the one byte form of a JSON document that the journal hashes
-// and signs (DESIGN §6, pos/JOURNAL_FORMAT.md §2).
+// and signs (DESIGN §6, pos/journal/JOURNAL_FORMAT.md §2).
 //
 // Two documents that are equal as JSON values produce the same bytes, however
 // they were built. The form is:

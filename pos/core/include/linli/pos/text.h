@@ -42,4 +42,24 @@ int DisplayWidth(std::string_view utf8);
 // Cuts text to at most `columns` display columns without splitting a character.
 std::string TruncateToWidth(std::string_view utf8, int columns);
 
+// ---- Column helpers for receipts, the Z report and other slips. ----
+// All widths are display columns (DisplayWidth); none splits a character.
+
+// `text` truncated to `columns` and padded with spaces to exactly `columns`.
+std::string PadRight(std::string_view text, int columns);
+
+// `text` truncated to `columns` and right-aligned in exactly `columns`.
+std::string PadLeft(std::string_view text, int columns);
+
+// `text` truncated to `columns` and centred (extra space goes right); leading
+// spaces only, no trailing ones.
+std::string CenterText(std::string_view text, int columns);
+
+// One line exactly `columns` wide: `left` at the left edge, `right` ending at
+// the right edge, at least one space between them when both are non-empty.
+// If they do not fit, `left` is truncated; if `right` alone is wider than
+// `columns`, it is truncated and `left` dropped.
+std::string AlignLeftRight(std::string_view left, std::string_view right,
+                           int columns);
+
 }  // namespace linli
