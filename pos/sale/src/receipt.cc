@@ -20,7 +20,6 @@ std::string TrimRight(std::string s) {
   return s;
 }
 
-std::string Spaces(int n) { return std::string(static_cast<size_t>(std::max(n, 0)), ' '); }
 
 std::string Yuan(int64_t fen) { return FormatYuan(Money::Fen(fen)); }
 
