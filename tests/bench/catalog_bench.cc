@@ -416,17 +416,17 @@ int main(int argc, char** argv) {
   linli::Database& db = **dbr;
   // Measure a clean connection, where every lookup is its own read
   // transaction (as on a correct till): reset anything OpenStore left busy.
-  const std::vector<std::string> leaked = BusyStatements(db.handle());
+  const std::vector<std::string> leaked = BusyStatements(db.TEST_raw_handle());
   for (const std::string& sql : leaked) {
     std::printf("WARNING: OpenStore left a statement un-reset, holding a read transaction open (reset here): %s\n",
                 sql.c_str());
   }
-  for (sqlite3_stmt* s = sqlite3_next_stmt(db.handle(), nullptr); s; s = sqlite3_next_stmt(db.handle(), s)) {
+  for (sqlite3_stmt* s = sqlite3_next_stmt(db.TEST_raw_handle(), nullptr); s; s = sqlite3_next_stmt(db.TEST_raw_handle(), s)) {
     if (sqlite3_stmt_busy(s)) sqlite3_reset(s);
   }
   linli::Catalog catalog(db);
-  RawLookup raw(db.handle());
-  RawJoinLookup raw_join(db.handle());
+  RawLookup raw(db.TEST_raw_handle());
+  RawJoinLookup raw_join(db.TEST_raw_handle());
 
   // ---- Barcode lookups: ours and raw, interleaved in alternating blocks.
   constexpr int kLookups = 200000;
@@ -507,7 +507,7 @@ int main(int argc, char** argv) {
     const int64_t r = raw.Find(*probe[i]);
     if (!h.ok() || (*h ? (*h)->product.id : 0) != r) ++mismatches;
   }
-  for (const std::string& sql : BusyStatements(db.handle())) {
+  for (const std::string& sql : BusyStatements(db.TEST_raw_handle())) {
     std::printf("WARNING: a statement is left busy after the lookups: %s\n", sql.c_str());
   }
   const double ours_p50 = Percentile(ours_us, 0.50), ours_p99 = Percentile(ours_us, 0.99);
@@ -540,7 +540,7 @@ int main(int argc, char** argv) {
       sink += static_cast<int64_t>(r->size());
     }
   }
-  for (const std::string& sql : BusyStatements(db.handle())) {
+  for (const std::string& sql : BusyStatements(db.TEST_raw_handle())) {
     std::printf("WARNING: a statement is left busy after the searches: %s\n", sql.c_str());
   }
   const double search_p99 = Percentile(all_ms, 0.99);

@@ -208,7 +208,7 @@ RawResult RawInserts(const std::string& raw_path, const std::vector<Row>& rows, 
   OpenOptions opts;  // what OpenSqliteHubStore passes: WAL, synchronous=FULL, foreign keys on
   auto db = Database::Open(raw_path, opts);
   if (!db.ok()) Die("open raw db", db.status());
-  sqlite3* h = (*db)->handle();
+  sqlite3* h = (*db)->TEST_raw_handle();
   sqlite3_stmt* ins = nullptr;
   if (sqlite3_prepare_v2(h,
                          "INSERT INTO events (device_id, epoch, seq, store_id, event_id, type, type_version, "

@@ -274,7 +274,7 @@ TEST_CASE("kill: SIGKILL at random points loses no printed sale and leaves no ha
     ++own_sales;
     if (leave_wal) {
       int on = 0;
-      REQUIRE(sqlite3_db_config((*db)->handle(), SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, &on) == SQLITE_OK);
+      REQUIRE(sqlite3_db_config((*db)->TEST_raw_handle(), SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, &on) == SQLITE_OK);
       REQUIRE(on == 1);
     }
     check_time += std::chrono::steady_clock::now() - t1;

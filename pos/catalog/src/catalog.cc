@@ -95,11 +95,70 @@ PinyinIndexer& Indexer() {
   return indexer;
 }
 
+// The id in the first column of the statement's one row (a row the caller
+// knows is there), leaving the statement reset.
+int64_t IdOf(Statement& s) {
+  s.Step();
+  const int64_t id = s.Int(0);
+  s.Reset();
+  return id;
+}
+
 // Upper bound for a prefix range: no UTF-8 string byte is 0xFF, so every
 // string starting with `prefix` sorts below prefix + "\xFF" under BINARY.
 std::string PrefixEnd(const std::string& prefix) { return prefix + "\xFF"; }
 
 }  // namespace
+
+std::string SkuProblem(std::string_view sku) {
+  if (sku.empty()) return "is empty; every product needs an SKU";
+  if (sku.size() > 64 || sku.find_first_of(" \t|*") != std::string_view::npos) {
+    return "must be at most 64 characters without spaces, '|' or '*'";
+  }
+  return "";
+}
+
+std::string NameProblem(std::string_view name) {
+  if (name.empty()) return "is empty; give the product's name";
+  if (DisplayWidth(name) > 120) return "is too long (over 120 columns)";
+  return "";
+}
+
+std::optional<std::string> ParseUnit(std::string_view unit) {
+  const std::string lower = AsciiLower(std::string(unit));
+  if (unit.empty() || lower == "pcs" || unit == "件" || unit == "个") return "pcs";
+  if (lower == "kg" || unit == "千克" || unit == "公斤") return "kg";
+  return std::nullopt;
+}
+
+int64_t CategoryIdFor(Database& db, const std::string& name) {
+  db.Cached("INSERT INTO categories (name) VALUES (?) ON CONFLICT(name) DO NOTHING").Bind(1, name).Run();
+  return IdOf(db.Cached("SELECT id FROM categories WHERE name = ?").Bind(1, name));
+}
+
+int64_t TaxClassIdFor(Database& db, int64_t rate_bp) {
+  db.Cached("INSERT INTO tax_classes (name, rate_bp) VALUES (?, ?) ON CONFLICT(rate_bp) DO NOTHING")
+      .Bind(1, FormatPercentBp(rate_bp) + "%")
+      .Bind(2, rate_bp)
+      .Run();
+  return IdOf(db.Cached("SELECT id FROM tax_classes WHERE rate_bp = ?").Bind(1, rate_bp));
+}
+
+int64_t UpsertProduct(Database& db, const ProductRow& row, const std::string& updated_at) {
+  const Pinyin py = Indexer().Index(row.name);
+  Statement& s = db.Cached(
+      "INSERT INTO products (sku, name, category_id, unit, tax_class_id, plu, price_fen, cost_fen, "
+      "pinyin_initials, pinyin_full, search_name, active, updated_at) "
+      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, COALESCE(?7, 0), ?8, ?9, ?10, ?11, ?12, ?13) "
+      "ON CONFLICT(sku) DO UPDATE SET name = ?2, category_id = ?3, unit = ?4, tax_class_id = ?5, "
+      "plu = COALESCE(?6, plu), price_fen = COALESCE(?7, price_fen), cost_fen = COALESCE(?8, cost_fen), "
+      "pinyin_initials = ?9, pinyin_full = ?10, search_name = ?11, active = ?12, updated_at = ?13 "
+      "RETURNING id");
+  s.Bind(1, row.sku).Bind(2, row.name).Bind(3, row.category_id).Bind(4, row.unit).Bind(5, row.tax_class_id);
+  s.Bind(6, row.plu).Bind(7, row.price_fen).Bind(8, row.cost_fen).Bind(9, py.initials).Bind(10, py.full);
+  s.Bind(11, NormalizeQuery(row.name)).Bind(12, row.active ? 1 : 0).Bind(13, updated_at);
+  return IdOf(s);
+}
 
 std::string ImportProblem::ToString() const {
   std::string s = "line " + std::to_string(line);
@@ -177,20 +236,13 @@ Result<ImportReport> ImportCatalogCsv(Database& db, std::string_view csv, const 
     auto cell = [&](Col c) { return col_index[c] < 0 ? std::string() : Trim(rec.fields[col_index[c]]); };
     Product& p = r.p;
     p.sku = cell(kSku);
-    if (p.sku.empty()) {
-      problem(r, kSku, "", "is empty; every product needs an SKU");
-    } else if (p.sku.size() > 64 || p.sku.find_first_of(" \t|*") != std::string::npos) {
-      problem(r, kSku, p.sku, "must be at most 64 characters without spaces, '|' or '*'");
-    }
+    if (std::string why = SkuProblem(p.sku); !why.empty()) problem(r, kSku, p.sku, why);
     p.name = cell(kName);
-    if (p.name.empty()) problem(r, kName, "", "is empty; give the product's name");
-    else if (DisplayWidth(p.name) > 120) problem(r, kName, p.name, "is too long (over 120 columns)");
+    if (std::string why = NameProblem(p.name); !why.empty()) problem(r, kName, p.name, why);
     p.category = cell(kCategory);
     const std::string unit = cell(kUnit);
-    if (unit.empty() || unit == "pcs" || unit == "件" || unit == "个" || AsciiLower(unit) == "pcs") {
-      p.unit = "pcs";
-    } else if (AsciiLower(unit) == "kg" || unit == "千克" || unit == "公斤") {
-      p.unit = "kg";
+    if (auto u = ParseUnit(unit)) {
+      p.unit = *u;
     } else {
       problem(r, kUnit, unit, "is not a known unit; use pcs (件) or kg (千克)");
     }
@@ -325,55 +377,44 @@ Result<ImportReport> ImportCatalogCsv(Database& db, std::string_view csv, const 
     // Barcodes of every SKU in the file are replaced, so clear them first: a
     // code moving from one product to another must not collide with itself.
     Statement clear = db.Prepare("DELETE FROM barcodes WHERE product_id = (SELECT id FROM products WHERE sku = ?)");
-    Statement clear_plu = db.Prepare("UPDATE products SET plu = NULL WHERE sku = ?");
+    // The file's PLU and cost replace the stored ones (a blank cell clears
+    // them): cleared here, so UpsertProduct's "keep" keeps none.
+    Statement clear_plu = db.Prepare("UPDATE products SET plu = NULL, cost_fen = NULL WHERE sku = ?");
     for (const Row& r : rows) {
       if (!r.ok) continue;
       clear.Bind(1, r.p.sku).Run();
       clear_plu.Bind(1, r.p.sku).Run();
     }
     Statement existing = db.Prepare("SELECT id, price_fen FROM products WHERE sku = ?");
-    Statement upsert = db.Prepare(
-        "INSERT INTO products (sku, name, category_id, unit, tax_class_id, plu, price_fen, cost_fen, "
-        "pinyin_initials, pinyin_full, search_name, active, updated_at) "
-        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, 1, ?12) "
-        "ON CONFLICT(sku) DO UPDATE SET name = ?2, category_id = ?3, unit = ?4, tax_class_id = ?5, "
-        "plu = ?6, price_fen = ?7, cost_fen = ?8, pinyin_initials = ?9, pinyin_full = ?10, "
-        "search_name = ?11, active = 1, updated_at = ?12 RETURNING id");
     Statement price = db.Prepare(
         "INSERT INTO prices (product_id, effective_from, price_fen, source) VALUES (?, ?, ?, 'import') "
         "ON CONFLICT(product_id, effective_from) DO UPDATE SET price_fen = excluded.price_fen");
     Statement code = db.Prepare("INSERT INTO barcodes (code, product_id, pack_qty_milli) VALUES (?, ?, ?)");
-    Statement add_cat = db.Prepare("INSERT INTO categories (name) VALUES (?)");
-    Statement add_tax = db.Prepare("INSERT INTO tax_classes (name, rate_bp) VALUES (?, ?)");
     for (const Row& r : rows) {
       if (!r.ok) continue;
       const Product& p = r.p;
       std::optional<int64_t> category_id;
       if (!p.category.empty()) {
         auto it = categories.find(p.category);
-        if (it == categories.end()) {
-          add_cat.Bind(1, p.category).Run();
-          it = categories.emplace(p.category, db.LastInsertRowId()).first;
-        }
+        if (it == categories.end()) it = categories.emplace(p.category, CategoryIdFor(db, p.category)).first;
         category_id = it->second;
       }
       auto tax = tax_classes.find(p.tax_rate_bp);
-      if (tax == tax_classes.end()) {
-        add_tax.Bind(1, FormatPercentBp(p.tax_rate_bp) + "%").Bind(2, p.tax_rate_bp).Run();
-        tax = tax_classes.emplace(p.tax_rate_bp, db.LastInsertRowId()).first;
-      }
+      if (tax == tax_classes.end()) tax = tax_classes.emplace(p.tax_rate_bp, TaxClassIdFor(db, p.tax_rate_bp)).first;
       std::optional<int64_t> old_price;
       existing.Bind(1, p.sku);
       if (existing.Step()) old_price = existing.Int(1);
       existing.Reset();
-      const Pinyin py = Indexer().Index(p.name);
-      upsert.Bind(1, p.sku).Bind(2, p.name).Bind(3, category_id).Bind(4, p.unit).Bind(5, tax->second);
-      upsert.Bind(6, p.plu.empty() ? std::optional<std::string>() : p.plu);
-      upsert.Bind(7, p.price_fen).Bind(8, p.cost_fen).Bind(9, py.initials).Bind(10, py.full);
-      upsert.Bind(11, NormalizeQuery(p.name)).Bind(12, now);
-      upsert.Step();
-      const int64_t id = upsert.Int(0);
-      upsert.Reset();
+      ProductRow row;
+      row.sku = p.sku;
+      row.name = p.name;
+      row.category_id = category_id;
+      row.unit = p.unit;
+      row.tax_class_id = tax->second;
+      row.price_fen = p.price_fen;
+      row.cost_fen = p.cost_fen;
+      if (!p.plu.empty()) row.plu = p.plu;
+      const int64_t id = UpsertProduct(db, row, now);
       if (old_price) ++report.updated; else ++report.inserted;
       if (!old_price || *old_price != p.price_fen) price.Bind(1, id).Bind(2, now).Bind(3, p.price_fen).Run();
       for (const BarcodeEntry& e : p.barcodes) code.Bind(1, e.code).Bind(2, id).Bind(3, e.pack_qty_milli).Run();

@@ -1,15 +1,13 @@
 #include "linli/pos/clock.h"
 
-#include <openssl/rand.h>
-#include <unicode/calendar.h>
-#include <unicode/smpdtfmt.h>
-#include <unicode/timezone.h>
-
 #include <chrono>
-#include <map>
-#include <memory>
 #include <cstdio>
+#include <cstring>
 #include <ctime>
+#include <stdexcept>
+
+#include "linli/pos/crypto.h"
+#include "linli/pos/text.h"
 
 namespace linli {
 
@@ -51,29 +49,14 @@ int64_t ParseUtc(const std::string& s) {
 }
 
 std::string FormatLocal(int64_t unix_ms, const std::string& tz, const char* pattern) {
-  // Building an ICU formatter and zone costs tens of microseconds, more than
-  // the rest of a sale commit's CPU work, so keep one per thread, zone and
-  // pattern.
-  thread_local std::map<std::pair<std::string, std::string>, std::unique_ptr<icu::SimpleDateFormat>> cache;
-  auto& fmt = cache[{tz, pattern}];
-  if (!fmt) {
-    UErrorCode err = U_ZERO_ERROR;
-    auto made = std::make_unique<icu::SimpleDateFormat>(icu::UnicodeString::fromUTF8(pattern),
-                                                        icu::Locale::getRoot(), err);
-    if (U_FAILURE(err)) return FormatUtc(unix_ms);
-    made->adoptTimeZone(icu::TimeZone::createTimeZone(icu::UnicodeString::fromUTF8(tz)));
-    fmt = std::move(made);
-  }
-  icu::UnicodeString out;
-  fmt->format(static_cast<UDate>(unix_ms), out);
-  std::string s;
-  out.toUTF8String(s);
-  return s;
+  return FormatInZone(unix_ms, tz, pattern);
 }
 
 std::string NewUuidV7(int64_t unix_ms) {
+  Result<std::string> tail = RandomBytes(10);
+  if (!tail.ok()) throw std::runtime_error("cannot make an id: " + tail.status().message());
   unsigned char b[16];
-  RAND_bytes(b + 6, 10);
+  std::memcpy(b + 6, tail->data(), 10);
   for (int i = 0; i < 6; ++i) b[i] = static_cast<unsigned char>(unix_ms >> (40 - 8 * i));
   b[6] = static_cast<unsigned char>(0x70 | (b[6] & 0x0f));
   b[8] = static_cast<unsigned char>(0x80 | (b[8] & 0x3f));

@@ -6,6 +6,7 @@
 #include <openssl/sha.h>
 
 #include <cstdio>
+#include <limits>
 #include <memory>
 #include <vector>
 
@@ -165,15 +166,23 @@ bool Ed25519Verify(std::string_view public_key, std::string_view message, std::s
   return key.ok() && key->Verify(message, signature);
 }
 
-Result<std::string> HashSecret(std::string_view secret, int log2_n) {
-  std::string salt(16, '\0');
-  if (RAND_bytes(reinterpret_cast<unsigned char*>(salt.data()), 16) != 1) {
-    return Status::IoError("no randomness available for a salt (OpenSSL)");
+Result<std::string> RandomBytes(size_t n) {
+  std::string out(n, '\0');
+  if (n > static_cast<size_t>(std::numeric_limits<int>::max()) ||
+      RAND_bytes(reinterpret_cast<unsigned char*>(out.data()), static_cast<int>(n)) != 1) {
+    return Status::IoError("the system has no randomness to give (OpenSSL RAND_bytes failed); "
+                           "check that /dev/urandom is readable, then try again");
   }
+  return out;
+}
+
+Result<std::string> HashSecret(std::string_view secret, int log2_n) {
+  Result<std::string> salt = RandomBytes(16);
+  if (!salt.ok()) return salt.status();
   const uint64_t n = 1ull << log2_n;
-  auto h = Scrypt(secret, salt, n, 8, 1);
+  auto h = Scrypt(secret, *salt, n, 8, 1);
   if (!h.ok()) return h.status();
-  return "scrypt$" + std::to_string(n) + "$8$1$" + HexEncode(salt) + "$" + HexEncode(*h);
+  return "scrypt$" + std::to_string(n) + "$8$1$" + HexEncode(*salt) + "$" + HexEncode(*h);
 }
 
 bool VerifySecret(std::string_view secret, std::string_view encoded) {

@@ -133,6 +133,36 @@ Database::~Database() {
   sqlite3_close_v2(db_);
 }
 
+bool Database::TryExec(std::string_view sql) noexcept {
+  try {
+    const std::string s(sql);
+    return sqlite3_exec(db_, s.c_str(), nullptr, nullptr, nullptr) == SQLITE_OK;
+  } catch (...) {  // std::bad_alloc from the copy
+    return false;
+  }
+}
+
+bool Database::InTransaction() const { return sqlite3_get_autocommit(db_) == 0; }
+
+namespace {
+
+// After every commit (SQLite calls it once the write lock is released).
+// Installing a WAL hook replaces SQLite's auto-checkpoint hook, so this does
+// what that one did (checkpoint at 1000 frames) first.
+int OnWalCommit(void* arg, sqlite3* db, const char* name, int frames) {
+  if (frames >= 1000) sqlite3_wal_checkpoint(db, name);
+  (*static_cast<std::function<void()>*>(arg))();
+  return SQLITE_OK;
+}
+
+}  // namespace
+
+void Database::SetCommitHook(std::function<void()> hook) {
+  auto next = std::make_unique<std::function<void()>>(std::move(hook));
+  sqlite3_wal_hook(db_, OnWalCommit, next.get());
+  commit_hook_ = std::move(next);  // the previous hook is no longer called
+}
+
 void Database::Exec(std::string_view sql) {
   std::string s(sql);
   char* err = nullptr;
@@ -146,10 +176,11 @@ void Database::Exec(std::string_view sql) {
 
 Statement Database::Prepare(std::string_view sql) { return Statement(db_, sql); }
 
-Statement& Database::Cached(const char* sql) {
+Statement& Database::Cached(std::string_view sql) {
   auto it = cache_.find(sql);
   if (it == cache_.end()) {
-    it = cache_.emplace(sql, std::make_unique<Statement>(db_, sql)).first;
+    auto stmt = std::make_unique<Statement>(db_, sql);
+    it = cache_.emplace(std::string(sql), std::move(stmt)).first;
   } else {
     it->second->Reset();
   }
@@ -164,13 +195,65 @@ Transaction::Transaction(Database& db) : db_(db) { db_.Cached("BEGIN IMMEDIATE")
 Transaction::~Transaction() {
   if (!done_) {
     // A failed COMMIT may already have rolled back; ignore the error then.
-    sqlite3_exec(db_.handle(), "ROLLBACK", nullptr, nullptr, nullptr);
+    db_.TryExec("ROLLBACK");
   }
 }
 
 void Transaction::Commit() {
   db_.Cached("COMMIT").Run();
   done_ = true;
+}
+
+ReadSnapshot::ReadSnapshot(Database& db) : db_(db) { db_.Exec("SAVEPOINT linli_read_snapshot"); }
+
+// Nothing was written, so releasing cannot lose work, and a failure leaves
+// nothing to undo.
+ReadSnapshot::~ReadSnapshot() { db_.TryExec("RELEASE linli_read_snapshot"); }
+
+namespace {
+
+std::string BackupError(sqlite3* db, int rc) {
+  return std::string(db ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
+}
+
+Status Backup(sqlite3* src, sqlite3* dst, const std::string& what) {
+  sqlite3_backup* b = sqlite3_backup_init(dst, "main", src, "main");
+  if (!b) return Status::IoError("cannot start copying " + what + ": " + BackupError(dst, SQLITE_ERROR));
+  int rc = SQLITE_OK;
+  for (int i = 0; i < 1'000'000; ++i) {
+    rc = sqlite3_backup_step(b, 256);
+    if (rc == SQLITE_DONE) break;
+    if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED) {
+      if (i > 10'000) break;
+      sqlite3_sleep(5);
+      continue;
+    }
+    if (rc != SQLITE_OK) break;
+  }
+  const int fin = sqlite3_backup_finish(b);
+  if (rc != SQLITE_DONE || fin != SQLITE_OK) {
+    return Status::IoError("copying " + what + " failed: " + BackupError(dst, fin != SQLITE_OK ? fin : rc));
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+Status CopyDatabase(Database& src, Database& dst, const std::string& what) {
+  return Backup(src.db_, dst.db_, what);
+}
+
+Status CopyDatabaseToFile(Database& src, const std::string& to, const std::string& what) {
+  sqlite3* dst = nullptr;
+  const int rc = sqlite3_open_v2(to.c_str(), &dst, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr);
+  if (rc != SQLITE_OK) {
+    const std::string msg = BackupError(dst, rc);
+    sqlite3_close(dst);
+    return Status::IoError("cannot create " + to + ": " + msg);
+  }
+  Status st = Backup(src.db_, dst, what);
+  sqlite3_close(dst);
+  return st;
 }
 
 Status DbErrorToStatus(const DbError& e) {

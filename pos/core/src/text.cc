@@ -1,5 +1,8 @@
 #include "linli/pos/text.h"
 
+#include <unicode/gregocal.h>
+#include <unicode/smpdtfmt.h>
+#include <unicode/timezone.h>
 #include <unicode/translit.h>
 #include <unicode/uchar.h>
 #include <unicode/unistr.h>
@@ -8,6 +11,10 @@
 #include <algorithm>
 #include <cstdlib>
 #include <cstdio>
+#include <map>
+#include <utility>
+
+#include "linli/pos/clock.h"
 
 namespace linli {
 
@@ -179,6 +186,52 @@ std::string AlignLeftRight(std::string_view left, std::string_view right, int co
   if (left.empty()) return PadLeft(right, columns);
   const std::string l = TruncateToWidth(left, columns - wr - 1);
   return l + Spaces(columns - DisplayWidth(l) - wr) + std::string(right);
+}
+
+Result<ZonedTime> ToZonedTime(int64_t unix_ms, const std::string& time_zone) {
+  std::unique_ptr<icu::TimeZone> tz(
+      icu::TimeZone::createTimeZone(icu::UnicodeString::fromUTF8(time_zone)));
+  icu::UnicodeString id;
+  if (!tz || tz->getID(id) == icu::UnicodeString("Etc/Unknown") ||
+      *tz == icu::TimeZone::getUnknown()) {
+    return Status::InvalidArgument("time zone \"" + time_zone +
+                                   "\" is unknown; use an IANA name such as Asia/Shanghai");
+  }
+  UErrorCode status = U_ZERO_ERROR;
+  icu::GregorianCalendar cal(tz.release(), status);  // adopts the zone
+  if (U_FAILURE(status)) return Status::InvalidArgument("cannot build a calendar for " + time_zone);
+  cal.setTime(static_cast<UDate>(unix_ms), status);
+  ZonedTime out;
+  out.year = cal.get(UCAL_YEAR, status);
+  out.month = cal.get(UCAL_MONTH, status) + 1;
+  out.day = cal.get(UCAL_DATE, status);
+  out.hour = cal.get(UCAL_HOUR_OF_DAY, status);
+  out.minute = cal.get(UCAL_MINUTE, status);
+  const int dow = cal.get(UCAL_DAY_OF_WEEK, status);  // 1 = Sunday
+  if (U_FAILURE(status)) return Status::InvalidArgument("cannot convert the time to " + time_zone);
+  out.iso_weekday = dow == 1 ? 7 : dow - 1;
+  return out;
+}
+
+std::string FormatInZone(int64_t unix_ms, const std::string& time_zone, const char* pattern) {
+  // Building an ICU formatter and zone costs tens of microseconds, more than
+  // the rest of a sale commit's CPU work, so keep one per thread, zone and
+  // pattern.
+  thread_local std::map<std::pair<std::string, std::string>, std::unique_ptr<icu::SimpleDateFormat>> cache;
+  auto& fmt = cache[{time_zone, pattern}];
+  if (!fmt) {
+    UErrorCode err = U_ZERO_ERROR;
+    auto made = std::make_unique<icu::SimpleDateFormat>(icu::UnicodeString::fromUTF8(pattern),
+                                                        icu::Locale::getRoot(), err);
+    if (U_FAILURE(err)) return FormatUtc(unix_ms);
+    made->adoptTimeZone(icu::TimeZone::createTimeZone(icu::UnicodeString::fromUTF8(time_zone)));
+    fmt = std::move(made);
+  }
+  icu::UnicodeString out;
+  fmt->format(static_cast<UDate>(unix_ms), out);
+  std::string s;
+  out.toUTF8String(s);
+  return s;
 }
 
 }  // namespace linli

@@ -1,11 +1,9 @@
 #include "linli/pos/journal.h"
 
-#include <optional>
-#include <sqlite3.h>
-
 #include <cstring>
 #include <limits>
 #include <memory>
+#include <optional>
 #include <unordered_map>
 
 #include "linli/pos/canonical_json.h"
@@ -90,23 +88,6 @@ JournalEntry EntryFromRow(const Statement& st, int first) {
   return e;
 }
 
-// A read snapshot for VerifyJournal that works whether or not the caller is
-// already in a transaction: a SAVEPOINT outside one begins a deferred
-// transaction, inside one it nests. Released (never rolled back into the
-// caller's work: nothing is written) on every path.
-class ReadSnapshot {
- public:
-  explicit ReadSnapshot(Database& db) : db_(db) { db_.Exec("SAVEPOINT linli_journal_verify"); }
-  ~ReadSnapshot() {
-    sqlite3_exec(db_.handle(), "RELEASE linli_journal_verify", nullptr, nullptr, nullptr);
-  }
-  ReadSnapshot(const ReadSnapshot&) = delete;
-  ReadSnapshot& operator=(const ReadSnapshot&) = delete;
-
- private:
-  Database& db_;
-};
-
 // Resets a cached statement on every path out of a scope, so a SELECT left
 // mid-result never holds a read transaction open on an autocommit connection.
 class ResetOnExit {
@@ -177,7 +158,7 @@ Result<JournalEntry> AppendJournal(Database& db, const std::string& type, int ty
                                    std::to_string(type_version) + ": " +
                                    canonical.status().message());
   }
-  if (sqlite3_get_autocommit(db.handle()) != 0) {
+  if (!db.InTransaction()) {
     return Status::FailedPrecondition(
         "AppendJournal was called outside a transaction; the journal event must be written in "
         "the same transaction as the " + type + " it records (a bug in the caller)");

@@ -3,11 +3,11 @@
 #include "linli/pos/restore_guard.h"
 
 #include <fcntl.h>
-#include <sqlite3.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <filesystem>
+#include <memory>
 #include <sstream>
 #include <vector>
 
@@ -58,8 +58,8 @@ bool WriteRecord(int fd, const JournalHeadMark& m) {
   return pwrite(fd, rec.data(), rec.size(), 0) == static_cast<ssize_t>(rec.size());
 }
 
-// State of the WAL hook on one connection; freed when the connection closes
-// (the destructor of a no-op SQL function registered with it).
+// State of the commit hook on one connection; owned by the hook, which the
+// connection keeps for its life.
 struct HookState {
   std::string path;
   // kSelectMark from the connection's statement cache: prepared once, and
@@ -67,33 +67,29 @@ struct HookState {
   Statement* mark = nullptr;
   int fd = -1;
   int64_t epoch = -1, seq = -1;
+  HookState() = default;
+  HookState(const HookState&) = delete;
+  HookState& operator=(const HookState&) = delete;
   ~HookState() {
     if (fd >= 0) close(fd);
   }
 };
 
-void FreeHookState(void* p) { delete static_cast<HookState*>(p); }
-void NoopFunction(sqlite3_context* ctx, int, sqlite3_value**) { sqlite3_result_null(ctx); }
-
-// After every commit on the connection (SQLite calls it once the write lock
-// is released). Installing a WAL hook replaces SQLite's auto-checkpoint hook,
-// so this does what that one did (checkpoint at 1000 frames) first.
-int OnWalCommit(void* arg, sqlite3* db, const char* name, int frames) {
-  if (frames >= 1000) sqlite3_wal_checkpoint(db, name);
-  auto* s = static_cast<HookState*>(arg);
+// After every commit on the connection: rewrites the sidecar when the head
+// moved.
+void OnCommit(HookState& s) {
   std::optional<JournalHeadMark> m;
   try {
-    m = MarkFrom(*s->mark);
+    m = MarkFrom(*s.mark);
   } catch (...) {
-    return SQLITE_OK;  // never throw through SQLite; the next commit tries again
+    return;  // never throw through SQLite; the next commit tries again
   }
-  if (!m || (m->seq == s->seq && m->epoch == s->epoch)) return SQLITE_OK;
-  if (s->fd < 0) s->fd = open(HeadSidecarPath(s->path).c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
-  if (s->fd >= 0 && WriteRecord(s->fd, *m)) {
-    s->seq = m->seq;
-    s->epoch = m->epoch;
+  if (!m || (m->seq == s.seq && m->epoch == s.epoch)) return;
+  if (s.fd < 0) s.fd = open(HeadSidecarPath(s.path).c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
+  if (s.fd >= 0 && WriteRecord(s.fd, *m)) {
+    s.seq = m->seq;
+    s.epoch = m->epoch;
   }
-  return SQLITE_OK;
 }
 
 Status InstallHook(Database& db, const JournalHeadMark& now) {
@@ -103,48 +99,32 @@ Status InstallHook(Database& db, const JournalHeadMark& now) {
   } catch (const std::exception& e) {
     return Status::IoError("could not install the journal head guard on " + db.path() + ": " + e.what());
   }
-  auto* state = new HookState;
+  auto state = std::make_shared<HookState>();
   state->path = db.path();
   state->mark = mark;
   state->epoch = now.epoch;
   state->seq = now.seq;
   // A second install on the same connection replaces (and frees) the first.
-  if (sqlite3_create_function_v2(db.handle(), "linli_head_guard", 0, SQLITE_UTF8, state, NoopFunction,
-                                 nullptr, nullptr, FreeHookState) != SQLITE_OK) {
-    return Status::IoError("could not install the journal head guard on " + db.path());
-  }
-  sqlite3_wal_hook(db.handle(), OnWalCommit, state);
-  return Status::Ok();
-}
-
-std::string BackupError(sqlite3* db, int rc) {
-  return std::string(db ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
-}
-
-// Copies src's main database into dst's with the online backup API, in
-// bounded steps (a busy source is retried a bounded number of times).
-Status CopyDatabase(sqlite3* src, sqlite3* dst, const std::string& what) {
-  sqlite3_backup* b = sqlite3_backup_init(dst, "main", src, "main");
-  if (!b) return Status::IoError("cannot start copying " + what + ": " + BackupError(dst, SQLITE_ERROR));
-  int rc = SQLITE_OK;
-  for (int i = 0; i < 1'000'000; ++i) {
-    rc = sqlite3_backup_step(b, 256);
-    if (rc == SQLITE_DONE) break;
-    if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED) {
-      if (i > 10'000) break;
-      sqlite3_sleep(5);
-      continue;
-    }
-    if (rc != SQLITE_OK) break;
-  }
-  const int fin = sqlite3_backup_finish(b);
-  if (rc != SQLITE_DONE || fin != SQLITE_OK) {
-    return Status::IoError("copying " + what + " failed: " + BackupError(dst, fin != SQLITE_OK ? fin : rc));
-  }
+  db.SetCommitHook([state] { OnCommit(*state); });
   return Status::Ok();
 }
 
 }  // namespace
+
+Status TakeEpoch(Database& db, int64_t new_epoch, const std::vector<EpochNote>& notes) {
+  return Guard([&] {
+    Transaction tx(db);
+    db.Cached("UPDATE device SET epoch = ? WHERE id = 1").Bind(1, new_epoch).Run();
+    for (const EpochNote& n : notes) {
+      db.Cached("INSERT INTO store_config (key, value) VALUES (?1, ?2) "
+                "ON CONFLICT(key) DO UPDATE SET value = excluded.value")
+          .Bind(1, n.key)
+          .Bind(2, n.value)
+          .Run();
+    }
+    tx.Commit();
+  });
+}
 
 std::string HeadSidecarPath(const std::string& db_path) { return db_path + ".head"; }
 
@@ -196,16 +176,8 @@ Status GuardAgainstRestore(Database& db, const Clock& clock, bool* restored) {
       nlohmann::json note = {{"sidecar_epoch", mark->epoch}, {"sidecar_seq", mark->seq},
                              {"db_epoch", now->epoch},       {"db_seq", now->seq},
                              {"new_epoch", new_epoch}};
-      LINLI_RETURN_IF_ERROR(Guard([&] {
-        Transaction tx(db);
-        db.Prepare("UPDATE device SET epoch = ? WHERE id = 1").Bind(1, new_epoch).Run();
-        db.Prepare("INSERT INTO store_config (key, value) VALUES ('restore_detected_at', ?1), "
-                   "('restore_detected', ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value")
-            .Bind(1, FormatUtc(clock.NowMs()))
-            .Bind(2, note.dump())
-            .Run();
-        tx.Commit();
-      }));
+      LINLI_RETURN_IF_ERROR(TakeEpoch(
+          db, new_epoch, {{"restore_detected_at", FormatUtc(clock.NowMs())}, {"restore_detected", note.dump()}}));
       now->epoch = new_epoch;
       if (restored) *restored = true;
     }
@@ -226,15 +198,7 @@ Status BackupStore(const std::string& db_path, const std::string& to) {
   ro.read_only = true;
   auto src = Database::Open(db_path, ro);
   if (!src.ok()) return src.status();
-  sqlite3* dst = nullptr;
-  const int rc = sqlite3_open_v2(to.c_str(), &dst, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr);
-  if (rc != SQLITE_OK) {
-    const std::string msg = BackupError(dst, rc);
-    sqlite3_close(dst);
-    return Status::IoError("cannot create " + to + ": " + msg);
-  }
-  Status st = CopyDatabase((*src)->handle(), dst, db_path + " to " + to);
-  sqlite3_close(dst);
+  Status st = CopyDatabaseToFile(**src, to, db_path + " to " + to);
   if (!st.ok()) std::filesystem::remove(to, ec);
   return st;
 }
@@ -275,19 +239,10 @@ Result<RestoreReport> RestoreStore(const std::string& db_path, const std::string
   rw.create = true;
   auto dst = Database::Open(db_path, rw);
   if (!dst.ok()) return dst.status();
-  LINLI_RETURN_IF_ERROR(CopyDatabase((*src)->handle(), (*dst)->handle(), from + " into " + db_path));
+  LINLI_RETURN_IF_ERROR(CopyDatabase(**src, **dst, from + " into " + db_path));
   src->reset();
-  LINLI_RETURN_IF_ERROR(Guard([&] {
-    Database& d = **dst;
-    Transaction tx(d);
-    d.Prepare("UPDATE device SET epoch = ? WHERE id = 1").Bind(1, report.new_epoch).Run();
-    d.Prepare("INSERT INTO store_config (key, value) VALUES ('restored_at', ?1), ('restored_from', ?2) "
-              "ON CONFLICT(key) DO UPDATE SET value = excluded.value")
-        .Bind(1, FormatUtc(clock.NowMs()))
-        .Bind(2, from)
-        .Run();
-    tx.Commit();
-  }));
+  LINLI_RETURN_IF_ERROR(
+      TakeEpoch(**dst, report.new_epoch, {{"restored_at", FormatUtc(clock.NowMs())}, {"restored_from", from}}));
   auto mark = ReadMark(**dst);
   if (mark) LINLI_RETURN_IF_ERROR(WriteHeadSidecar(db_path, *mark));
   return report;

@@ -1,14 +1,12 @@
 #include "linli/pos/promotions.h"
 
-#include <unicode/gregocal.h>
-#include <unicode/timezone.h>
-
 #include <algorithm>
 #include <cstdio>
 #include <memory>
 #include <set>
 
 #include "linli/pos/money.h"
+#include "linli/pos/text.h"
 
 namespace linli {
 namespace {
@@ -288,33 +286,27 @@ bool PromotionTarget::Matches(std::string_view sku, std::string_view category) c
   return false;
 }
 
+void SavePromotion(Database& db, const Promotion& promo, bool active, const std::string& updated_at) {
+  db.Cached(
+        "INSERT INTO promotions (id, body, active, updated_at) VALUES (?, ?, ?, ?) "
+        "ON CONFLICT(id) DO UPDATE SET body = excluded.body, active = excluded.active, "
+        "updated_at = excluded.updated_at")
+      .Bind(1, promo.id)
+      .Bind(2, PromotionToJson(promo).dump())
+      .Bind(3, active ? 1 : 0)
+      .Bind(4, updated_at)
+      .Run();
+}
+
 Result<LocalTime> ToLocalTime(int64_t unix_ms, const std::string& time_zone) {
-  std::unique_ptr<icu::TimeZone> tz(
-      icu::TimeZone::createTimeZone(icu::UnicodeString::fromUTF8(time_zone)));
-  icu::UnicodeString id;
-  if (!tz || tz->getID(id) == icu::UnicodeString("Etc/Unknown") ||
-      *tz == icu::TimeZone::getUnknown()) {
-    return Status::InvalidArgument("time zone \"" + time_zone +
-                                   "\" is unknown; use an IANA name such as Asia/Shanghai");
-  }
-  UErrorCode status = U_ZERO_ERROR;
-  icu::GregorianCalendar cal(tz.release(), status);  // adopts the zone
-  if (U_FAILURE(status)) return Status::InvalidArgument("cannot build a calendar for " + time_zone);
-  cal.setTime(static_cast<UDate>(unix_ms), status);
-  const int y = cal.get(UCAL_YEAR, status);
-  const int mo = cal.get(UCAL_MONTH, status) + 1;
-  const int d = cal.get(UCAL_DATE, status);
-  const int h = cal.get(UCAL_HOUR_OF_DAY, status);
-  const int mi = cal.get(UCAL_MINUTE, status);
-  const int dow = cal.get(UCAL_DAY_OF_WEEK, status);  // 1 = Sunday
-  if (U_FAILURE(status))
-    return Status::InvalidArgument("cannot convert the sale time to " + time_zone);
+  Result<ZonedTime> t = ToZonedTime(unix_ms, time_zone);
+  if (!t.ok()) return t.status();
   char buf[48];
-  std::snprintf(buf, sizeof buf, "%04d-%02d-%02d", y, mo, d);
+  std::snprintf(buf, sizeof buf, "%04d-%02d-%02d", t->year, t->month, t->day);
   LocalTime out;
   out.date = buf;
-  out.iso_weekday = dow == 1 ? 7 : dow - 1;
-  out.minute_of_day = h * 60 + mi;
+  out.iso_weekday = t->iso_weekday;
+  out.minute_of_day = t->hour * 60 + t->minute;
   return out;
 }
 

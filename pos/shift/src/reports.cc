@@ -1,7 +1,5 @@
 #include "linli/pos/reports.h"
 
-#include <sqlite3.h>
-
 #include <algorithm>
 #include <cctype>
 #include <map>
@@ -9,44 +7,17 @@
 #include "linli/pos/crypto.h"
 #include "linli/pos/journal.h"
 #include "linli/pos/money.h"
-#include "linli/pos/text.h"
 #include "linli/pos/store.h"
 #include "linli/pos/text.h"
+#include "shift_internal.h"
 
 namespace linli {
 namespace {
 
+using shift_internal::SignSql;
+
 constexpr int64_t kHourMs = 3'600'000;
 constexpr int64_t kDayMs = 24 * kHourMs;
-
-// A read snapshot for the whole report: a deferred BEGIN takes no lock until
-// the first read and, in WAL mode, never blocks the till's writes. When the
-// caller already holds a transaction, that one is used as is.
-class ReadSnapshot {
- public:
-  explicit ReadSnapshot(Database& db) : db_(db) {
-    if (sqlite3_get_autocommit(db_.handle()) != 0) {
-      db_.Exec("BEGIN");
-      owned_ = true;
-    }
-  }
-  ~ReadSnapshot() {
-    // Nothing was written, so ending the read transaction cannot lose work.
-    if (owned_) sqlite3_exec(db_.handle(), "ROLLBACK", nullptr, nullptr, nullptr);
-  }
-  ReadSnapshot(const ReadSnapshot&) = delete;
-  ReadSnapshot& operator=(const ReadSnapshot&) = delete;
-
- private:
-  Database& db_;
-  bool owned_ = false;
-};
-
-// The sign of a sales row in every total (reports.h): sale +1, refund -1,
-// void the opposite of its original. `s` is the row, `o` its original.
-constexpr const char* kSignSql =
-    "CASE s.kind WHEN 'sale' THEN 1 WHEN 'refund' THEN -1"
-    " ELSE (CASE WHEN o.kind = 'refund' THEN 1 ELSE -1 END) END";
 
 // What a report covers: the sales rows (by shift or by business date) and
 // the UTC window for audit rows, cash movements and shifts.
@@ -69,29 +40,8 @@ void BindScope(Statement& st, const Scope& sc) {
   }
 }
 
-// Rows of `child` (sale_lines or sale_tenders) that each sales row in scope
-// stands for, with the row's sign: a void without child rows of its own
-// stands for its original's.
 std::string ChildSourceSql(const Scope& sc, const char* child) {
-  return std::string(
-             "WITH r AS (SELECT s.id, s.kind, s.original_sale_id, ") +
-         kSignSql + " AS sign FROM sales s LEFT JOIN sales o ON o.id = s.original_sale_id WHERE " +
-         SalesWhere(sc) +
-         "), src AS (SELECT r.sign, CASE WHEN r.kind = 'void' AND r.original_sale_id IS NOT NULL"
-         " AND NOT EXISTS (SELECT 1 FROM " + child + " x WHERE x.sale_id = r.id)"
-         " THEN r.original_sale_id ELSE r.id END AS cid FROM r) ";
-}
-
-int TenderRank(const std::string& method, const std::string& provider) {
-  if (method == "cash") return 0;
-  if (method == "payment_code") {
-    if (provider == "wechat") return 1;
-    if (provider == "alipay") return 2;
-    if (provider == "unionpay") return 3;
-    return 4;
-  }
-  if (method == "card") return 5;
-  return 6;
+  return shift_internal::SignedChildRowsSql(SalesWhere(sc), child);
 }
 
 bool IsDateShape(const std::string& d) {
@@ -135,9 +85,9 @@ Status Collect(Database& db, const Scope& sc, Report& rep) {
   // Counts and signed sums by cashier and kind.
   {
     Statement s = db.Prepare(
-        std::string("SELECT s.cashier_id, s.kind, COUNT(*), SUM(s.total_fen), SUM(") + kSignSql +
-        " * s.subtotal_fen), SUM(" + kSignSql + " * s.discount_fen), SUM(" + kSignSql +
-        " * s.rounding_fen), SUM(" + kSignSql + " * s.total_fen)"
+        std::string("SELECT s.cashier_id, s.kind, COUNT(*), SUM(s.total_fen), SUM(") + SignSql() +
+        " * s.subtotal_fen), SUM(" + SignSql() + " * s.discount_fen), SUM(" + SignSql() +
+        " * s.rounding_fen), SUM(" + SignSql() + " * s.total_fen)"
         " FROM sales s LEFT JOIN sales o ON o.id = s.original_sale_id WHERE " + SalesWhere(sc) +
         " GROUP BY 1, 2 ORDER BY 1, 2");
     BindScope(s, sc);
@@ -197,12 +147,7 @@ Status Collect(Database& db, const Scope& sc, Report& rep) {
       rep.tenders.push_back(std::move(t));
     }
     if (!have_cash) rep.tenders.push_back({"cash", "", 0});
-    std::sort(rep.tenders.begin(), rep.tenders.end(), [](const TenderTotal& a, const TenderTotal& b) {
-      const int ra = TenderRank(a.method, a.provider), rb = TenderRank(b.method, b.provider);
-      if (ra != rb) return ra < rb;
-      if (a.method != b.method) return a.method < b.method;
-      return a.provider < b.provider;
-    });
+    std::sort(rep.tenders.begin(), rep.tenders.end(), shift_internal::TenderBefore);
   }
 
   // Overrides, discounts and drawer opens, from the audit log.

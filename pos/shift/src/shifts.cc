@@ -5,9 +5,9 @@
 #include "linli/pos/crypto.h"
 #include "linli/pos/journal.h"
 #include "linli/pos/money.h"
-#include "linli/pos/text.h"
 #include "linli/pos/store.h"
 #include "linli/pos/text.h"
+#include "shift_internal.h"
 
 namespace linli {
 namespace {
@@ -18,35 +18,12 @@ constexpr int64_t kMaxCashFen = 1'000'000'000;  // 10,000,000.00 yuan
 
 
 // Signed net of one tender per (method, provider) over the sales rows of a
-// shift. The sign rule is the one in shifts.h: sale +, refund -, void the
-// opposite of its original. A void without tender rows of its own reverses
-// its original's tenders. reports.cc applies the same rule to other filters.
-constexpr const char* kShiftTendersSql =
-    "WITH r AS ("
-    "  SELECT s.id, s.kind, s.original_sale_id,"
-    "         CASE s.kind WHEN 'sale' THEN 1 WHEN 'refund' THEN -1"
-    "           ELSE (CASE WHEN o.kind = 'refund' THEN 1 ELSE -1 END) END AS sign"
-    "  FROM sales s LEFT JOIN sales o ON o.id = s.original_sale_id"
-    "  WHERE s.shift_id = ?1),"
-    " src AS ("
-    "  SELECT r.sign, CASE WHEN r.kind = 'void' AND r.original_sale_id IS NOT NULL"
-    "                  AND NOT EXISTS (SELECT 1 FROM sale_tenders x WHERE x.sale_id = r.id)"
-    "             THEN r.original_sale_id ELSE r.id END AS tid"
-    "  FROM r)"
-    " SELECT t.method, COALESCE(t.provider, ''), SUM(src.sign * t.amount_fen)"
-    " FROM src JOIN sale_tenders t ON t.sale_id = src.tid"
-    " GROUP BY 1, 2";
-
-int TenderRank(const std::string& method, const std::string& provider) {
-  if (method == "cash") return 0;
-  if (method == "payment_code") {
-    if (provider == "wechat") return 1;
-    if (provider == "alipay") return 2;
-    if (provider == "unionpay") return 3;
-    return 4;
-  }
-  if (method == "card") return 5;
-  return 6;
+// shift, with the sign rule of shifts.h (shift_internal.h writes it once for
+// this and the reports).
+std::string ShiftTendersSql() {
+  return shift_internal::SignedChildRowsSql("s.shift_id = ?1", "sale_tenders") +
+         "SELECT t.method, COALESCE(t.provider, ''), SUM(src.sign * t.amount_fen)"
+         " FROM src JOIN sale_tenders t ON t.sale_id = src.cid GROUP BY 1, 2";
 }
 
 std::string Trim(const std::string& s) {
@@ -116,7 +93,7 @@ DrawerSummary Summarize(Database& db, const Shift& shift) {
   DrawerSummary d;
   d.shift_id = shift.id;
   d.float_fen = shift.float_fen;
-  Statement t = db.Prepare(kShiftTendersSql);
+  Statement t = db.Prepare(ShiftTendersSql());
   t.Bind(1, shift.id);
   bool have_cash = false;
   while (t.Step()) {
@@ -136,12 +113,7 @@ DrawerSummary Summarize(Database& db, const Shift& shift) {
     d.tenders.push_back(std::move(tt));
   }
   if (!have_cash) d.tenders.push_back({"cash", "", 0});
-  std::sort(d.tenders.begin(), d.tenders.end(), [](const TenderTotal& a, const TenderTotal& b) {
-    int ra = TenderRank(a.method, a.provider), rb = TenderRank(b.method, b.provider);
-    if (ra != rb) return ra < rb;
-    if (a.method != b.method) return a.method < b.method;
-    return a.provider < b.provider;
-  });
+  std::sort(d.tenders.begin(), d.tenders.end(), shift_internal::TenderBefore);
 
   Statement m = db.Prepare(
       "SELECT kind, COALESCE(SUM(amount_fen), 0), COUNT(*) FROM cash_movements"

@@ -14,6 +14,7 @@
 #include "linli/pos/crypto.h"
 #include "linli/pos/journal.h"
 #include "linli/pos/price_schedule.h"
+#include "linli/pos/restore_guard.h"
 #include "linli/pos/store.h"
 
 namespace linli::sync {
@@ -315,11 +316,7 @@ Status SyncAgent::Push(SyncReport& report) {
     for (const EpochHead& e : hwm->epochs) hub_max_epoch = std::max(hub_max_epoch, e.epoch);
     if (hub_max_epoch > dev->epoch || hwm->HeadSeq(dev->epoch) > head->seq) {
       const int64_t new_epoch = std::max(dev->epoch, hub_max_epoch) + 1;
-      LINLI_RETURN_IF_ERROR(Guard([&] {
-        Transaction tx(db_);
-        db_.Prepare("UPDATE device SET epoch = ? WHERE id = 1").Bind(1, new_epoch).Run();
-        tx.Commit();
-      }));
+      LINLI_RETURN_IF_ERROR(TakeEpoch(db_, new_epoch));
       report.restored = true;
     }
 

@@ -10,17 +10,11 @@
 #include "linli/pos/price_schedule.h"
 #include "linli/pos/promotions.h"
 #include "linli/pos/store.h"
-#include "linli/pos/text.h"
 #include "linli/sync/agent.h"
 
 namespace linli::sync {
 
 namespace {
-
-PinyinIndexer& Indexer() {
-  thread_local PinyinIndexer indexer;
-  return indexer;
-}
 
 // store_config keys the hub may not set: they describe this database itself.
 bool ProtectedConfigKey(const std::string& key) {
@@ -33,29 +27,6 @@ std::optional<int64_t> ProductId(Database& db, const std::string& sku) {
   s.Bind(1, sku);
   std::optional<int64_t> id;
   if (s.Step()) id = s.Int(0);
-  s.Reset();
-  return id;
-}
-
-int64_t CategoryId(Database& db, const std::string& name) {
-  db.Cached("INSERT INTO categories (name) VALUES (?) ON CONFLICT(name) DO NOTHING").Bind(1, name).Run();
-  Statement& s = db.Cached("SELECT id FROM categories WHERE name = ?");
-  s.Bind(1, name);
-  s.Step();
-  const int64_t id = s.Int(0);
-  s.Reset();
-  return id;
-}
-
-int64_t TaxClassId(Database& db, int64_t rate_bp, const std::string& name) {
-  db.Cached("INSERT INTO tax_classes (name, rate_bp) VALUES (?, ?) ON CONFLICT(rate_bp) DO NOTHING")
-      .Bind(1, name)
-      .Bind(2, rate_bp)
-      .Run();
-  Statement& s = db.Cached("SELECT id FROM tax_classes WHERE rate_bp = ?");
-  s.Bind(1, rate_bp);
-  s.Step();
-  const int64_t id = s.Int(0);
   s.Reset();
   return id;
 }
@@ -95,7 +66,7 @@ std::string ApplyOne(Database& db, const Change& c, const Clock& clock, bool& ca
           .Run();
       db.Cached("DELETE FROM categories WHERE name = ?").Bind(1, name).Run();
     } else {
-      CategoryId(db, name);
+      CategoryIdFor(db, name);
     }
     catalog_changed = true;
     return "";
@@ -105,7 +76,7 @@ std::string ApplyOne(Database& db, const Change& c, const Clock& clock, bool& ca
     const int64_t rate = num("rate_bp", -1);
     if (rate < 0 || rate > 10000) return "tax class " + c.key + " has no valid rate_bp";
     const std::string name = str("name").empty() ? c.key : str("name");
-    TaxClassId(db, rate, name);
+    TaxClassIdFor(db, rate);
     db.Cached("UPDATE tax_classes SET name = ? WHERE rate_bp = ?").Bind(1, name).Bind(2, rate).Run();
     return "";
   }
@@ -117,37 +88,25 @@ std::string ApplyOne(Database& db, const Change& c, const Clock& clock, bool& ca
       db.Cached("UPDATE products SET active = 0, updated_at = ? WHERE sku = ?").Bind(1, now).Bind(2, sku).Run();
       return "";
     }
-    const std::string name = str("name");
-    if (name.empty()) return "product " + sku + " has no name";
-    std::string unit = str("unit");
-    if (unit.empty()) unit = "pcs";
-    if (unit != "pcs" && unit != "kg") return "product " + sku + " has unit \"" + unit + "\" (pcs or kg)";
+    // The rules every stored product keeps, whoever writes it (catalog.h).
+    if (std::string why = SkuProblem(sku); !why.empty()) return "product SKU \"" + sku + "\" " + why;
+    ProductRow row;
+    row.sku = sku;
+    row.name = str("name");
+    if (std::string why = NameProblem(row.name); !why.empty()) return "product " + sku + ": the name " + why;
+    const std::optional<std::string> unit = ParseUnit(str("unit"));
+    if (!unit) return "product " + sku + " has unit \"" + str("unit") + "\" (pcs or kg)";
+    row.unit = *unit;
     const int64_t rate = num("tax_rate_bp", 1300);
     if (rate < 0 || rate > 10000) return "product " + sku + " has tax_rate_bp out of range";
-    std::optional<int64_t> category;
-    if (!str("category").empty()) category = CategoryId(db, str("category"));
-    const int64_t tax = TaxClassId(db, rate, std::to_string(rate / 100) + "%");
-    const bool active = !d.contains("active") || !d["active"].is_boolean() || d["active"].get<bool>();
-    const Pinyin py = Indexer().Index(name);
+    if (!str("category").empty()) row.category_id = CategoryIdFor(db, str("category"));
+    row.tax_class_id = TaxClassIdFor(db, rate);
+    row.active = !d.contains("active") || !d["active"].is_boolean() || d["active"].get<bool>();
     // A new product has no price until its price change arrives (0 fen:
     // the till asks for a price override rather than selling it free — the
     // feed sends the price right after the product, in the same page).
-    db.Cached(
-          "INSERT INTO products (sku, name, category_id, unit, tax_class_id, price_fen, pinyin_initials, "
-          "pinyin_full, search_name, active, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, 0, ?6, ?7, ?8, ?9, ?10) "
-          "ON CONFLICT(sku) DO UPDATE SET name = ?2, category_id = ?3, unit = ?4, tax_class_id = ?5, "
-          "pinyin_initials = ?6, pinyin_full = ?7, search_name = ?8, active = ?9, updated_at = ?10")
-        .Bind(1, sku)
-        .Bind(2, name)
-        .Bind(3, category)
-        .Bind(4, unit)
-        .Bind(5, tax)
-        .Bind(6, py.initials)
-        .Bind(7, py.full)
-        .Bind(8, NormalizeQuery(name))
-        .Bind(9, active ? 1 : 0)
-        .Bind(10, now)
-        .Run();
+    // Cost and PLU are the store's own and are kept.
+    UpsertProduct(db, row, now);
     return "";
   }
   if (c.kind == "barcode") {
@@ -211,15 +170,7 @@ std::string ApplyOne(Database& db, const Change& c, const Clock& clock, bool& ca
     auto p = ParsePromotion(body, 1);
     if (!p.ok()) return "promotion " + id + ": " + p.status().message();
     const bool active = !d.contains("active") || !d["active"].is_boolean() || d["active"].get<bool>();
-    db.Cached(
-          "INSERT INTO promotions (id, body, active, updated_at) VALUES (?, ?, ?, ?) "
-          "ON CONFLICT(id) DO UPDATE SET body = excluded.body, active = excluded.active, "
-          "updated_at = excluded.updated_at")
-        .Bind(1, id)
-        .Bind(2, PromotionToJson(*p).dump())
-        .Bind(3, active ? 1 : 0)
-        .Bind(4, now)
-        .Run();
+    SavePromotion(db, *p, active, now);
     return "";
   }
   if (c.kind == "store_config") {

@@ -4,7 +4,6 @@
 
 #include <openssl/evp.h>
 #include <openssl/pem.h>
-#include <openssl/rand.h>
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
 #include <sys/stat.h>
@@ -13,6 +12,8 @@
 #include <filesystem>
 #include <functional>
 #include <memory>
+
+#include "linli/pos/crypto.h"
 
 namespace linli::hub {
 namespace {
@@ -40,10 +41,10 @@ Cert MakeCert(EVP_PKEY* key, const std::string& cn, X509* issuer, EVP_PKEY* issu
   Cert cert(X509_new());
   if (!cert) return nullptr;
   X509_set_version(cert.get(), 2);
-  unsigned char serial[16];
-  RAND_bytes(serial, sizeof serial);
-  serial[0] &= 0x7f;
-  BIGNUM* bn = BN_bin2bn(serial, sizeof serial, nullptr);
+  Result<std::string> serial = RandomBytes(16);
+  if (!serial.ok()) return nullptr;
+  (*serial)[0] = static_cast<char>((*serial)[0] & 0x7f);
+  BIGNUM* bn = BN_bin2bn(reinterpret_cast<const unsigned char*>(serial->data()), 16, nullptr);
   BN_to_ASN1_INTEGER(bn, X509_get_serialNumber(cert.get()));
   BN_free(bn);
   X509_gmtime_adj(X509_getm_notBefore(cert.get()), -3600);

@@ -3,8 +3,6 @@
 // shape checks become InvalidArgument naming the field.
 #include "linli/sync/protocol.h"
 
-#include <openssl/rand.h>
-
 #include <charconv>
 #include <stdexcept>
 
@@ -115,13 +113,11 @@ std::string SigningString(int protocol_version, std::string_view method,
 }
 
 std::string NewNonce() {
-  unsigned char b[16];
-  if (RAND_bytes(b, sizeof b) != 1) {
-    // RAND_bytes does not fail on a seeded Linux system; never send a
-    // predictable nonce silently, though.
-    throw std::runtime_error("OpenSSL RAND_bytes failed");
-  }
-  return HexEncode(std::string_view(reinterpret_cast<const char*>(b), sizeof b));
+  // RandomBytes does not fail on a seeded Linux system; never send a
+  // predictable nonce silently, though.
+  Result<std::string> b = RandomBytes(16);
+  if (!b.ok()) throw std::runtime_error(b.status().message());
+  return HexEncode(*b);
 }
 
 Result<SignedHeaders> SignRequest(std::string_view private_key, std::string_view device_id,

@@ -1,5 +1,6 @@
-// The product catalog: CSV import and export, and the lookups the till makes
-// on every scan and keystroke.
+// The product catalog: CSV import and export, the rules of a stored product
+// and its one writer (UpsertProduct, also used by the hub's change feed), and
+// the lookups the till makes on every scan and keystroke.
 //
 // CSV columns (English or Chinese header names, any order; see README):
 //   sku 编码 · barcode 条码 · name 品名 · category 分类 · unit 单位 ·
@@ -74,6 +75,45 @@ Result<ImportReport> ImportCatalogCsv(Database& db, std::string_view csv, const 
 // The catalog as CSV with English headers, in SKU order; importing it back
 // yields the same catalog.
 Result<std::string> ExportCatalogCsv(Database& db);
+
+// ---- The rules of a stored product and its one writer, shared by the CSV
+// import above and the hub's change feed (sync/agent/src/apply_changes.cc).
+
+// Each returns "" when the value may be stored, else why not, phrased to
+// follow the value ("is empty; every product needs an SKU").
+std::string SkuProblem(std::string_view sku);    // 1-64 characters, no spaces, '|' or '*'
+std::string NameProblem(std::string_view name);  // 1-120 display columns
+
+// The stored unit for what a person wrote: "pcs" for "", pcs (any case), 件
+// or 个; "kg" for kg (any case), 千克 or 公斤; nullopt for anything else.
+std::optional<std::string> ParseUnit(std::string_view unit);
+
+// The id of the category named `name`, created when missing. Throws DbError.
+int64_t CategoryIdFor(Database& db, const std::string& name);
+// The id of the tax class of `rate_bp`, created as "13%" (FormatPercentBp)
+// when missing. Throws DbError.
+int64_t TaxClassIdFor(Database& db, int64_t rate_bp);
+
+// One product as UpsertProduct writes it; checked by the caller (above).
+struct ProductRow {
+  std::string sku;
+  std::string name;
+  std::optional<int64_t> category_id;  // nullopt: no category
+  std::string unit;                    // "pcs" | "kg"
+  int64_t tax_class_id = 0;
+  bool active = true;
+  // The columns the hub's feed does not carry; nullopt keeps what is stored
+  // (a new product then has price 0, no cost and no PLU).
+  std::optional<int64_t> price_fen;
+  std::optional<int64_t> cost_fen;
+  std::optional<std::string> plu;  // 5 digits
+};
+
+// Inserts the product, or updates the one with its SKU, with its search keys
+// (pinyin, NormalizeQuery) and `updated_at` (ISO-8601 UTC); returns its id.
+// Prices history, barcodes and the catalogue version are the caller's. Call
+// it inside the caller's transaction; throws DbError.
+int64_t UpsertProduct(Database& db, const ProductRow& row, const std::string& updated_at);
 
 // Why a search result matched, best first.
 enum class MatchKind { kBarcode, kSku, kPlu, kInitialsPrefix, kNamePrefix, kPinyinPrefix, kNameContains, kInitialsContains, kPinyinContains };

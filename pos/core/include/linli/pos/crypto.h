@@ -1,5 +1,7 @@
-// The cryptography pos needs, all through OpenSSL 3 and wrapped here only:
-// SHA-256, Ed25519 device keys, and slow salted hashes for PINs and passwords.
+// The cryptography Linli needs, all through OpenSSL 3 and wrapped here only
+// (no other file of pos includes an OpenSSL header): SHA-256, Ed25519 device
+// keys, slow salted hashes for PINs and passwords, and random bytes (ids,
+// salts, the sync protocol's nonces, the hub's certificate serials).
 #pragma once
 
 #include <memory>
@@ -12,16 +14,26 @@ namespace linli {
 
 // Raw 32-byte digest.
 std::string Sha256(std::string_view data);
+// Lower-case hex, two digits a byte.
 std::string HexEncode(std::string_view bytes);
-// Empty optional-like: returns InvalidArgument for odd length or non-hex.
+// The bytes of a hex string (either case); InvalidArgument for an odd length
+// or a character that is not a hex digit.
 Result<std::string> HexDecode(std::string_view hex);
+
+// `n` bytes from OpenSSL's CSPRNG. IoError when it has none to give (it does
+// not fail on a seeded Linux system); callers never fall back to weaker bytes.
+Result<std::string> RandomBytes(size_t n);
 
 struct Ed25519KeyPair {
   std::string public_key;   // 32 raw bytes
   std::string private_key;  // 32 raw bytes (the seed)
 };
+// A new key pair; IoError when OpenSSL cannot make one.
 Result<Ed25519KeyPair> GenerateEd25519();
+// A 64-byte signature; InvalidArgument when `private_key` is not a 32-byte
+// seed, IoError when OpenSSL fails.
 Result<std::string> Ed25519Sign(std::string_view private_key, std::string_view message);
+// False for a malformed key or signature as for a wrong one.
 bool Ed25519Verify(std::string_view public_key, std::string_view message,
                    std::string_view signature);
 
@@ -31,7 +43,8 @@ bool Ed25519Verify(std::string_view public_key, std::string_view message,
 // object is not for two threads at once (it keeps one OpenSSL context).
 class Ed25519Key {
  public:
-  // A 32-byte seed to sign with, or a 32-byte public key to verify with.
+  // A 32-byte seed to sign with, or a 32-byte public key to verify with;
+  // InvalidArgument for any other bytes.
   static Result<Ed25519Key> Private(std::string_view seed);
   static Result<Ed25519Key> Public(std::string_view public_key);
   Ed25519Key(Ed25519Key&&) noexcept;
@@ -50,10 +63,13 @@ class Ed25519Key {
   std::unique_ptr<Impl> impl_;
 };
 
-// scrypt with a random 16-byte salt. Encoded as "scrypt$N$r$p$salt_hex$hash_hex".
+// scrypt (r 8, p 1, a 32-byte hash) with a random 16-byte salt (RandomBytes;
+// its IoError is returned). Encoded as "scrypt$N$r$p$salt_hex$hash_hex".
 // log2_n 14 takes tens of milliseconds: slow enough to make guessing a 4-digit
 // PIN from a stolen file costly, fast enough for a cashier's sign-in.
 Result<std::string> HashSecret(std::string_view secret, int log2_n = 14);
+// Whether `secret` hashes to `encoded` (compared in constant time); false
+// for an encoding HashSecret did not make.
 bool VerifySecret(std::string_view secret, std::string_view encoded);
 
 }  // namespace linli

@@ -8,9 +8,16 @@
 // reads straight; every public service catches it at its boundary (Guard) and
 // returns a Status whose message a shopkeeper can act on (disk full, busy…).
 // Destructors never throw. A Database is used by one thread at a time.
+//
+// SQLite is wrapped here only: no other file of the product includes
+// <sqlite3.h> or sees a sqlite3*. What callers need beyond statements (the
+// transaction state, a read snapshot, a hook after each commit, the online
+// backup) is a call below. Fault tests and benchmarks that must reach beneath
+// the wrapper use the visibly named TEST_raw_handle().
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <stdexcept>
@@ -90,19 +97,76 @@ class Database {
   Database& operator=(const Database&) = delete;
 
   void Exec(std::string_view sql);                // throws DbError
+  // The noexcept twin of Exec, for destructors and cleanup paths: false when
+  // the statement failed (the error is not reported further).
+  bool TryExec(std::string_view sql) noexcept;
   Statement Prepare(std::string_view sql);        // throws DbError
-  // A prepared statement kept for the life of the connection, reset on return.
-  Statement& Cached(const char* sql);             // throws DbError
+  // A prepared statement kept for the life of the connection, reset on
+  // return. Keyed by the SQL text itself (copied), so any string may be
+  // passed, also one built at run time: the same text always gets the same
+  // statement, and another text at a reused address never gets a stale one.
+  Statement& Cached(std::string_view sql);        // throws DbError
   int64_t LastInsertRowId() const;
   int Changes() const;
+  // True while a transaction (or a savepoint) is open on this connection.
+  bool InTransaction() const;
   const std::string& path() const { return path_; }
-  sqlite3* handle() { return db_; }
+
+  // Calls `hook` after every commit on this connection, once SQLite has
+  // released the write lock (SQLite's WAL hook; so only in WAL mode). A WAL
+  // hook replaces SQLite's automatic checkpoint, so the wrapper does that
+  // work first: a checkpoint once the WAL holds 1,000 frames. `hook` must be
+  // callable and must not throw. A second call replaces the hook (and destroys the first); the hook
+  // lives as long as the connection. A later `PRAGMA wal_autocheckpoint` on
+  // the connection removes it, as in SQLite.
+  void SetCommitHook(std::function<void()> hook);
+
+  // For fault tests and benchmarks only (the VFS, raw-SQLite baselines, a
+  // connection flag a test must set): the connection beneath the wrapper.
+  // Product code never calls it.
+  sqlite3* TEST_raw_handle() { return db_; }
 
  private:
+  friend Status CopyDatabase(Database& src, Database& dst, const std::string& what);
+  friend Status CopyDatabaseToFile(Database& src, const std::string& to, const std::string& what);
+  struct TextHash {
+    using is_transparent = void;
+    size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
+
   Database(sqlite3* db, std::string path) : db_(db), path_(std::move(path)) {}
   sqlite3* db_;
   std::string path_;
-  std::unordered_map<const char*, std::unique_ptr<Statement>> cache_;
+  std::unordered_map<std::string, std::unique_ptr<Statement>, TextHash, std::equal_to<>> cache_;
+  std::unique_ptr<std::function<void()>> commit_hook_;
+};
+
+// Copies src's main database into dst's with SQLite's online backup API, in
+// bounded steps (a busy source is retried for about a minute): consistent even
+// while another connection writes. `what` names the copy in the IoError
+// returned when it fails, e.g. "a.db into b.db".
+Status CopyDatabase(Database& src, Database& dst, const std::string& what);
+
+// The same into a new file at `to`, opened as a plain SQLite file (no
+// pragmas: the copy keeps the source's settings) and closed again. IoError
+// when `to` cannot be created or the copy fails; a failed copy may leave a
+// partial file at `to` for the caller to remove.
+Status CopyDatabaseToFile(Database& src, const std::string& to, const std::string& what);
+
+// A read snapshot that works whether or not the caller is already in a
+// transaction: a SAVEPOINT outside one begins a deferred transaction (no lock
+// until the first read; in WAL mode it never blocks writers), inside one it
+// nests. Released on every path, never rolled back into the caller's work:
+// use it only around reads.
+class ReadSnapshot {
+ public:
+  explicit ReadSnapshot(Database& db);  // throws DbError
+  ~ReadSnapshot();
+  ReadSnapshot(const ReadSnapshot&) = delete;
+  ReadSnapshot& operator=(const ReadSnapshot&) = delete;
+
+ private:
+  Database& db_;
 };
 
 class Transaction {

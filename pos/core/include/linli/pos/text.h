@@ -1,7 +1,10 @@
-// Text services over ICU, wrapped here only: UTF-8 checks, case folding,
-// Han→pinyin for search, and East-Asian display width for receipt columns.
+// Text services over ICU, wrapped here only (no other file of pos includes an
+// ICU header): UTF-8 checks, full-width folding for search, Han→pinyin,
+// East-Asian display width for receipt columns, and local time in an IANA
+// zone from ICU's zone data (clock.h's FormatLocal, promotion windows).
 #pragma once
 
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -12,7 +15,9 @@ namespace linli {
 
 bool IsValidUtf8(std::string_view s);
 
-// Lower-cases ASCII letters and folds full-width ASCII (Ａ１) to half-width.
+// Folds full-width ASCII (Ａ１) and the ideographic space to half-width,
+// lower-cases ASCII letters (other letters are kept as they are) and trims
+// spaces at both ends.
 std::string NormalizeQuery(std::string_view s);
 
 struct Pinyin {
@@ -20,7 +25,9 @@ struct Pinyin {
   std::string full;      // 可口可乐 → "kekoukele"
 };
 
-// Builds pinyin keys with ICU's Han-Latin transliterator. Creating the
+// Builds pinyin keys with ICU's Han-Latin transliterator: tone marks
+// dropped, lower case; letters and digits, ASCII or full-width, are kept as
+// ASCII; anything else is left out of the keys. Creating the
 // transliterator is costly, so keep one PinyinIndexer per thread and reuse it.
 class PinyinIndexer {
  public:
@@ -36,7 +43,8 @@ class PinyinIndexer {
 };
 
 // Columns the text takes on a fixed-pitch receipt: East-Asian wide and
-// full-width characters count 2, combining marks 0, everything else 1.
+// full-width characters count 2, combining marks and format characters (a
+// zero-width space) 0, everything else 1, also a byte that is not UTF-8.
 int DisplayWidth(std::string_view utf8);
 
 // Cuts text to at most `columns` display columns without splitting a character.
@@ -61,5 +69,27 @@ std::string CenterText(std::string_view text, int columns);
 // `columns`, it is truncated and `left` dropped.
 std::string AlignLeftRight(std::string_view left, std::string_view right,
                            int columns);
+
+// ---- Local time in an IANA zone ("Asia/Shanghai"), from ICU's zone data. ----
+
+// The wall-clock fields of an instant in one zone.
+struct ZonedTime {
+  int year = 0;
+  int month = 0;        // 1..12
+  int day = 0;          // 1..31
+  int hour = 0;         // 0..23
+  int minute = 0;       // 0..59
+  int iso_weekday = 0;  // 1 = Monday .. 7 = Sunday
+};
+
+// `unix_ms` (UTC) as wall time in `time_zone`. InvalidArgument naming the zone
+// when ICU does not know it.
+Result<ZonedTime> ToZonedTime(int64_t unix_ms, const std::string& time_zone);
+
+// `unix_ms` formatted with an ICU date pattern ("yyyy-MM-dd HH:mm:ss") in
+// `time_zone`. An unknown zone formats as GMT (ICU's fallback); a pattern ICU
+// refuses gives FormatUtc(unix_ms). The formatter is kept per thread, zone and
+// pattern, so repeated calls are cheap.
+std::string FormatInZone(int64_t unix_ms, const std::string& time_zone, const char* pattern);
 
 }  // namespace linli

@@ -17,7 +17,7 @@
 //      line "device epoch seq hash" naming the newest journal head this file
 //      is known to have had. It is rewritten after every commit that moves
 //      the head (an SQLite WAL hook, so every commit site is covered without
-//      touching them; not fsync'd: it is a hint, the database is the truth).
+//      touching them, Database::SetCommitHook; not fsync'd: it is a hint, the database is the truth).
 //      At OpenStore, a sidecar AHEAD of the database's head (same device,
 //      higher seq, or a higher epoch) means the file went back in time: the
 //      epoch is bumped to max(db epoch, sidecar epoch) + 1 before anything
@@ -41,6 +41,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "linli/pos/clock.h"
 #include "linli/pos/db.h"
@@ -55,6 +56,20 @@ struct JournalHeadMark {
   int64_t seq = 0;
   std::string hash;  // 32 raw bytes
 };
+
+// One row of store_config written beside an epoch change, saying why.
+struct EpochNote {
+  std::string key;
+  std::string value;
+};
+
+// The one way the device takes a new epoch: sets device.epoch to `new_epoch`
+// and upserts each of `notes` into store_config, in one transaction of its
+// own (so not inside the caller's). Used by GuardAgainstRestore and
+// RestoreStore below and by the sync agent when the hub holds more of this
+// chain than the file (sync/agent/src/agent.cc). The caller chooses
+// `new_epoch` above every epoch the device is known to have used.
+Status TakeEpoch(Database& db, int64_t new_epoch, const std::vector<EpochNote>& notes = {});
 
 // "FILE.head" for the database at FILE.
 std::string HeadSidecarPath(const std::string& db_path);

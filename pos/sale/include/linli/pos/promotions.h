@@ -56,6 +56,7 @@
 #include <string_view>
 #include <vector>
 
+#include "linli/pos/db.h"
 #include "linli/pos/status.h"
 
 namespace linli {
@@ -124,7 +125,7 @@ struct LocalTime {
 };
 
 // Converts unix milliseconds to local time in an IANA zone ("Asia/Shanghai")
-// via ICU. An unknown zone is an InvalidArgument error naming it.
+// (text.h's ToZonedTime). An unknown zone is an InvalidArgument error naming it.
 Result<LocalTime> ToLocalTime(int64_t unix_ms, const std::string& time_zone);
 
 // True when the promotion's dates and window include `when` and, if it is
@@ -142,5 +143,12 @@ Result<Promotion> ParsePromotion(const nlohmann::json& object, size_t index);
 // The inverse of ParsePromotion: ParsePromotion(PromotionToJson(p)) == p.
 // Suitable for storing a promotion in the database.
 nlohmann::json PromotionToJson(const Promotion& promo);
+
+// The one writer of the promotions table: upserts `promo` by id with its
+// canonical body (PromotionToJson), `active` and `updated_at` (ISO-8601 UTC).
+// Used by the promotions file import and the hub's change feed
+// (sync/agent/src/apply_changes.cc). Call it inside the caller's
+// transaction; throws DbError.
+void SavePromotion(Database& db, const Promotion& promo, bool active, const std::string& updated_at);
 
 }  // namespace linli
