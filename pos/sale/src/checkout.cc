@@ -27,8 +27,6 @@ std::map<Role, int64_t> ParseRoleLimits(const std::optional<std::string>& text,
   return defaults;
 }
 
-SaleUnit UnitOf(const Product& p) { return p.unit == "kg" ? SaleUnit::kKg : SaleUnit::kPiece; }
-
 std::string MoneyText(int64_t fen) { return FormatYuan(Money::Fen(fen), true); }
 
 // The share of `base` that `amount` is, in basis points, rounded UP so that a
@@ -192,15 +190,22 @@ Status Checkout::Init() {
   auto p = LoadPromotions(db_);
   if (!p.ok()) return p.status();
   promotions_ = *p;
+  timed_promotions_ = std::any_of(promotions_.begin(), promotions_.end(), PromotionDependsOnTime);
   Reset();
   return Status::Ok();
 }
 
+Cart& Checkout::MutableCart() {
+  priced_.reset();
+  return cart_;
+}
+
 void Checkout::Reset() {
-  cart_ = Cart();
-  cart_.cash_rounding = settings_.cash_rounding;
-  cart_.time_zone = settings_.timezone;
-  rounding_cap_fen_ = settings_.rounding_cap_fen[cashier_.role];
+  Cart& cart = MutableCart();
+  cart = Cart();
+  cart.cash_rounding = settings_.cash_rounding;
+  cart.time_zone = settings_.timezone;
+  cart.rounding_cap_fen = settings_.rounding_cap_fen[cashier_.role];
   next_line_ = 1;
   member_id_.reset();
   member_phone_.clear();
@@ -219,7 +224,7 @@ bool Checkout::empty() const {
 }
 
 CartLine* Checkout::FindLine(int line_no) {
-  for (CartLine& l : cart_.lines) {
+  for (CartLine& l : MutableCart().lines) {
     if (l.line_no == line_no && !l.voided) return &l;
   }
   return nullptr;
@@ -236,13 +241,14 @@ Result<int> Checkout::AddProduct(const Product& p, int64_t qty_milli, std::optio
   l.sku = p.sku;
   l.name = p.name;
   l.category = p.category;
-  l.unit = UnitOf(p);
+  l.unit = ParseSaleUnit(p.unit);
   l.unit_price_fen = p.price_fen;
   l.qty_milli = qty_milli;
   l.tax_rate_bp = p.tax_rate_bp;
   l.label_amount_fen = label_amount;
-  cart_.lines.push_back(std::move(l));
-  return cart_.lines.back().line_no;
+  Cart& cart = MutableCart();
+  cart.lines.push_back(std::move(l));
+  return cart.lines.back().line_no;
 }
 
 Result<int> Checkout::Scan(std::string_view code, int64_t count) {
@@ -452,7 +458,7 @@ Status Checkout::DiscountOrder(Discount d, const std::optional<Approval>& approv
   if (!who.ok()) return who.status();
   nlohmann::json before = {{"total_fen", base}};
   if (cart_.order_discount) before["discount"] = DiscountJson(*cart_.order_discount);
-  cart_.order_discount = d;
+  MutableCart().order_discount = d;
   audit_.push_back({"order_discount", *who, approval ? approval->reason : "", before,
                     {{d.kind == Discount::Kind::kPercent ? "percent_bp" : "amount_fen", d.value}}, clock_.NowMs()});
   return Status::Ok();
@@ -498,8 +504,9 @@ Status Checkout::SetCashRounding(CashRounding rule, const std::optional<Approval
     auto mgr = CheckApproval(db_, *approval);
     if (mgr.ok()) cap = std::max(cap, settings_.rounding_cap_fen[mgr->role]);
   }
-  cart_.cash_rounding = rule;
-  rounding_cap_fen_ = cap;
+  Cart& cart = MutableCart();
+  cart.cash_rounding = rule;
+  cart.rounding_cap_fen = cap;
   if (amount != 0) {
     audit_.push_back({"cash_rounding", *who, approval ? approval->reason : "", nullptr,
                       {{"rule", CashRoundingName(rule)}, {"rounding_fen", amount}}, clock_.NowMs()});
@@ -515,15 +522,23 @@ Status Checkout::AttachMember(std::string_view phone) {
   }
   member_id_ = (*m)->id;
   member_phone_ = (*m)->phone;
-  cart_.member = true;
+  MutableCart().member = true;
   return Status::Ok();
 }
 
 Result<PricedCart> Checkout::Price() const {
-  Cart c = cart_;
-  c.sale_time_ms = clock_.NowMs();
-  c.rounding_cap_fen = rounding_cap_fen_;
-  return PriceCart(c, promotions_);
+  const int64_t now = clock_.NowMs();
+  // PriceCart reads the sale time only for promotions with dates or a window,
+  // and then only to the minute (pricing.h).
+  const int64_t minute = timed_promotions_ ? now / 60'000 : 0;
+  if (!priced_ || priced_minute_ != minute) {
+    Cart c = cart_;
+    c.sale_time_ms = now;
+    priced_ = PriceCart(c, promotions_);
+    priced_minute_ = minute;
+    ++pricing_runs_;
+  }
+  return *priced_;
 }
 
 Result<int64_t> Checkout::RemainingFen() const {
@@ -682,9 +697,6 @@ Result<CommittedSale> Checkout::Commit() {
   w.member_phone = member_phone_;
   w.points_earned = member_id_ ? (priced->total_fen / 100) * settings_.points_per_yuan : 0;
   for (const AuditEntry& a : audit_) w.audit.push_back({a.action, a.approved_by, a.reason, a.before, a.after, a.at_ms});
-  for (const CartLine& l : cart_.lines) {
-    if (!l.voided) w.units[l.line_no] = l.unit == SaleUnit::kKg ? "kg" : "pcs";
-  }
   auto sale = WriteSale(db_, clock_, settings_, w);
   if (!sale.ok()) return sale.status();
   Reset();
@@ -709,7 +721,7 @@ Result<int64_t> Checkout::Suspend(const std::string& label) {
   if (cart_.order_discount) cart["order_discount"] = DiscountJson(*cart_.order_discount);
   if (!member_phone_.empty()) cart["member"] = member_phone_;
   if (!approved_by_.empty()) cart["approved_by"] = approved_by_;
-  cart["rounding_cap_fen"] = rounding_cap_fen_;
+  cart["rounding_cap_fen"] = cart_.rounding_cap_fen;
   // Line numbers and the audit trail (who approved what) survive the
   // suspension: the audit rows are written when the sale commits.
   cart["next_line"] = next_line_;
@@ -774,9 +786,10 @@ Status Checkout::Resume(int64_t suspended_id) {
         if (j.contains("discount")) l->line_discount = DiscountFromJson(j["discount"]);
       }
       next_line_ = std::max(max_line + 1, cart.value("next_line", 1));
-      if (cart.contains("order_discount")) cart_.order_discount = DiscountFromJson(cart["order_discount"]);
-      if (auto r = ParseCashRounding(cart.value("cash_rounding", "none")); r.ok()) cart_.cash_rounding = *r;
-      rounding_cap_fen_ = cart.value("rounding_cap_fen", rounding_cap_fen_);
+      Cart& restored_cart = MutableCart();
+      if (cart.contains("order_discount")) restored_cart.order_discount = DiscountFromJson(cart["order_discount"]);
+      if (auto r = ParseCashRounding(cart.value("cash_rounding", "none")); r.ok()) restored_cart.cash_rounding = *r;
+      restored_cart.rounding_cap_fen = cart.value("rounding_cap_fen", restored_cart.rounding_cap_fen);
       approved_by_ = cart.value("approved_by", "");
       for (const auto& a : cart.value("audit", nlohmann::json::array())) {
         audit_.push_back({a.value("action", ""), a.value("approved_by", ""), a.value("reason", ""),

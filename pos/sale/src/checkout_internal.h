@@ -24,8 +24,7 @@ struct SaleWrite {
   std::string approved_by;
   std::optional<int64_t> original_sale_id;
   std::string original_receipt_no;
-  PricedCart priced;                      // amounts positive; kind gives direction
-  std::map<int, std::string> units;       // line_no → "pcs" | "kg"
+  PricedCart priced;                      // amounts positive; kind gives direction; lines carry their unit
   std::map<int, int> original_line_nos;   // refund line → original line
   std::vector<Tender> tenders;
   int64_t change_fen = 0;

@@ -362,7 +362,7 @@ Result<PricedCart> PriceCart(const Cart& cart, const std::vector<Promotion>& pro
   std::optional<LocalTime> when;
   std::vector<const Promotion*> live;
   for (const Promotion& p : promotions) {
-    if (p.window || !p.starts.empty() || !p.ends.empty()) {
+    if (PromotionDependsOnTime(p)) {
       if (!when) {
         auto t = ToLocalTime(cart.sale_time_ms, cart.time_zone);
         if (!t.ok()) return t.status();
@@ -538,6 +538,7 @@ Result<PricedCart> PriceCart(const Cart& cart, const std::vector<Promotion>& pro
     pl.product_id = l.in->product_id;
     pl.sku = l.in->sku;
     pl.name = l.in->name;
+    pl.unit = l.in->unit;
     pl.qty_milli = l.in->qty_milli;
     pl.unit_price_fen = l.unit_price;
     if (l.in->override_price_fen) pl.original_unit_price_fen = l.in->unit_price_fen;
@@ -579,6 +580,14 @@ Result<PricedCart> PriceCart(const Cart& cart, const std::vector<Promotion>& pro
                    });
   return out;
 }
+
+bool PromotionDependsOnTime(const Promotion& p) {
+  return p.window.has_value() || !p.starts.empty() || !p.ends.empty();
+}
+
+const char* SaleUnitName(SaleUnit unit) { return unit == SaleUnit::kKg ? "kg" : "pcs"; }
+
+SaleUnit ParseSaleUnit(std::string_view name) { return name == "kg" ? SaleUnit::kKg : SaleUnit::kPiece; }
 
 std::vector<int64_t> QuickCashSuggestions(int64_t total_fen) {
   std::vector<int64_t> out;

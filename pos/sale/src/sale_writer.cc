@@ -114,12 +114,11 @@ Result<CommittedSale> WriteSale(Database& db, const Clock& clock, const Checkout
     for (const PricedLine& l : w.priced.lines) {
       std::string promo_ids;
       for (const auto& p : l.promo_ids) promo_ids += (promo_ids.empty() ? "" : ",") + p;
-      auto unit = w.units.find(l.line_no);
       auto orig = w.original_line_nos.find(l.line_no);
       line.Bind(1, out.sale_id).Bind(2, l.line_no);
       line.Bind(3, orig == w.original_line_nos.end() ? std::optional<int64_t>() : orig->second);
       line.Bind(4, l.product_id).Bind(5, l.sku).Bind(6, l.name);
-      line.Bind(7, unit == w.units.end() ? "pcs" : unit->second).Bind(8, l.qty_milli);
+      line.Bind(7, SaleUnitName(l.unit)).Bind(8, l.qty_milli);
       line.Bind(9, l.unit_price_fen).Bind(10, l.original_unit_price_fen).Bind(11, l.gross_fen);
       line.Bind(12, l.promo_discount_fen).Bind(13, l.line_discount_fen).Bind(14, l.order_discount_fen);
       line.Bind(15, l.rounding_fen).Bind(16, l.discount_fen).Bind(17, l.total_fen);

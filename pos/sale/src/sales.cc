@@ -12,7 +12,6 @@ namespace {
 
 struct StoredLine {
   PricedLine l;
-  std::string unit;
   std::optional<int> original_line_no;
 };
 
@@ -72,7 +71,7 @@ std::optional<StoredSale> ReadSale(Database& db, const std::string& where, const
     p.product_id = l.Int(2);
     p.sku = l.Text(3);
     p.name = l.Text(4);
-    sl.unit = l.Text(5);
+    p.unit = ParseSaleUnit(l.Text(5));
     p.qty_milli = l.Int(6);
     p.unit_price_fen = l.Int(7);
     p.original_unit_price_fen = l.OptInt(8);
@@ -222,7 +221,7 @@ Result<ReceiptModel> BuildReceipt(Database& db, const std::string& receipt_no, b
     rl.name = p.name;
     rl.sku = p.sku;
     rl.qty_milli = p.qty_milli;
-    rl.unit = sl.unit == "kg" ? ReceiptUnit::kKilogram : ReceiptUnit::kPiece;
+    rl.unit = p.unit == SaleUnit::kKg ? ReceiptUnit::kKilogram : ReceiptUnit::kPiece;
     rl.unit_price_fen = p.unit_price_fen;
     rl.gross_fen = p.gross_fen;
     if (p.original_unit_price_fen) {
@@ -380,7 +379,6 @@ Result<CommittedSale> RefundSale(Database& db, const Clock& clock, const User& c
     p.discount_fen = p.promo_discount_fen + p.line_discount_fen + p.order_discount_fen;
     p.gross_fen = p.total_fen + p.discount_fen + p.rounding_fen;
     p.tax_fen = share(o.tax_fen, d.tax_fen);
-    w.units[next] = it->unit;
     w.original_line_nos[next] = line_no;
     ++next;
     w.priced.subtotal_fen += p.gross_fen;
@@ -481,10 +479,7 @@ Result<CommittedSale> VoidLastSale(Database& db, const Clock& clock, const User&
   w.original_sale_id = last->sale.sale_id;
   w.original_receipt_no = last->sale.receipt_no;
   w.priced = last->sale.priced;
-  for (const StoredLine& sl : last->lines) {
-    w.units[sl.l.line_no] = sl.unit;
-    w.original_line_nos[sl.l.line_no] = sl.l.line_no;
-  }
+  for (const StoredLine& sl : last->lines) w.original_line_nos[sl.l.line_no] = sl.l.line_no;
   for (const Tender& t : last->sale.tenders) {
     Tender r = t;
     if (t.method == "cash") r.tendered_fen = t.amount_fen;

@@ -355,26 +355,24 @@ Status SyncAgent::Push(SyncReport& report) {
       auto rows = ReadJournal(db_, after, options_.max_batch_events);
       if (!rows.ok()) return rows.status();
       if (rows->empty()) return Status::Ok();
-      PushRequest push;
-      push.device_id = dev->device_id;
-      const size_t envelope = PushRequest{dev->device_id, {}}.ToJson().dump().size();
-      size_t bytes = envelope;
+      // Each event is serialised once: the text measured is the text sent.
+      // A body stays below max_batch_bytes.
+      PushBody push(dev->device_id);
+      int64_t last_seq = 0;
       for (const JournalEntry& e : *rows) {
-        WireEvent w = WireEvent::FromJournal(e);
-        const size_t size = w.ToJson().dump().size() + 1;
-        if (bytes + size > options_.max_batch_bytes) {
-          if (push.events.empty()) {
+        const std::string event = PushBody::Serialise(WireEvent::FromJournal(e));
+        if (push.SizeWith(event) >= options_.max_batch_bytes) {
+          if (push.events() == 0) {
             return Status::FailedPrecondition("journal event " + std::to_string(e.seq) + " is larger than " +
                                               std::to_string(options_.max_batch_bytes) +
                                               " bytes and cannot be sent; call support");
           }
           break;
         }
-        bytes += size;
-        push.events.push_back(std::move(w));
+        push.Add(event);
+        last_seq = e.seq;
       }
-      const int64_t last_seq = push.events.back().seq;
-      auto pr = Signed("POST", kPathPush, push.ToJson().dump(), options_.gzip);
+      auto pr = Signed("POST", kPathPush, std::move(push).Take(), options_.gzip);
       ++report.push_requests;
       if (!pr.ok()) return pr.status();
       if (pr->status == 409) {

@@ -409,6 +409,31 @@ Result<PushRequest> PushRequest::FromJson(const json& j) {
   });
 }
 
+PushBody::PushBody(std::string_view device_id) {
+  // The envelope is PushRequest's own, so the two cannot drift apart. With
+  // no events it dumps as {"device_id":…,"events":[]}: "events" is the last
+  // key (object keys are sorted), so the events go before its closing "]}".
+  text_ = PushRequest{std::string(device_id), {}}.ToJson().dump();
+  text_.resize(text_.size() - 2);
+}
+
+std::string PushBody::Serialise(const WireEvent& event) { return event.ToJson().dump(); }
+
+size_t PushBody::SizeWith(std::string_view event_json) const {
+  return text_.size() + (events_ > 0 ? 1 : 0) + event_json.size() + 2;
+}
+
+void PushBody::Add(std::string_view event_json) {
+  if (events_ > 0) text_ += ',';
+  text_ += event_json;
+  ++events_;
+}
+
+std::string PushBody::Take() && {
+  text_ += "]}";
+  return std::move(text_);
+}
+
 json PushResponse::ToJson() const {
   return {{"accepted", accepted},
           {"duplicates", duplicates},

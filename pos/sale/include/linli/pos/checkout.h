@@ -127,8 +127,16 @@ class Checkout {
   Status SetCashRounding(CashRounding rule, const std::optional<Approval>& approval);
   Status AttachMember(std::string_view phone);
 
-  // Prices the cart as it stands (promotions, discounts, 抹零, tax).
+  // Prices the cart as it stands (promotions, discounts, 抹零, tax). The
+  // pricing runs once per change of the cart and is kept until the next one:
+  // calling Price() again, RemainingFen() and Commit() reuse it. With a
+  // promotion that has dates or a window it also runs again when the clock
+  // reaches a new minute, so the result is always what PriceCart gives now.
   Result<PricedCart> Price() const;
+  // Test hook: how many times the cart has been priced for Price(),
+  // RemainingFen() and Commit() (the checks inside the discount and 抹零
+  // calls are not counted).
+  int64_t TEST_PricingRuns() const { return pricing_runs_; }
 
   // ---- Tenders.
   const std::vector<Tender>& tenders() const { return tenders_; }
@@ -163,6 +171,9 @@ class Checkout {
     int64_t at_ms;
   };
   Result<int> AddProduct(const Product& p, int64_t qty_milli, std::optional<int64_t> label_amount);
+  // The cart, to change it: every change goes through here, which drops the
+  // kept pricing. FindLine goes through it too (its line is there to change).
+  Cart& MutableCart();
   CartLine* FindLine(int line_no);
   // OK when the cashier may do it alone or `approval` names someone who may.
   Result<std::string> Authorise(int64_t needed_bp_or_fen, const std::map<Role, int64_t>& limits,
@@ -177,9 +188,14 @@ class Checkout {
   CheckoutSettings settings_;
   std::vector<ScaleLayout> layouts_;
   std::vector<Promotion> promotions_;
-  Cart cart_;
+  Cart cart_;  // read freely; changed only through MutableCart()
+  // The pricing of cart_ as it stands and the minute it is for (0 unless
+  // timed_promotions_); empty after a change.
+  mutable std::optional<Result<PricedCart>> priced_;
+  mutable int64_t priced_minute_ = 0;
+  mutable int64_t pricing_runs_ = 0;
+  bool timed_promotions_ = false;  // some promotion PromotionDependsOnTime
   int next_line_ = 1;
-  int64_t rounding_cap_fen_ = 0;
   std::string sale_uuid_;
   std::optional<int64_t> member_id_;
   std::string member_phone_;

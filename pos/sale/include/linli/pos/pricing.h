@@ -46,6 +46,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "linli/pos/promotions.h"
@@ -61,6 +62,11 @@ inline constexpr char kProductMemberPriceName[] = "会员价";
 inline constexpr int64_t kMaxPromotionSearchLeaves = 20000;
 
 enum class SaleUnit { kPiece, kKg };
+
+// The unit's name as products.unit and sale_lines.unit hold it: "kg" or "pcs".
+const char* SaleUnitName(SaleUnit unit);
+// The unit a stored name stands for: "kg" is kKg, anything else kPiece.
+SaleUnit ParseSaleUnit(std::string_view name);
 
 // A manual discount: a percent (basis points, 0–10000) or an amount in fen.
 struct Discount {
@@ -111,6 +117,7 @@ struct PricedLine {
   int64_t product_id = 0;
   std::string sku;
   std::string name;
+  SaleUnit unit = SaleUnit::kPiece;  // the cart line's; written to sale_lines.unit
   int64_t qty_milli = 0;
   int64_t unit_price_fen = 0;                      // after override
   std::optional<int64_t> original_unit_price_fen;  // set when overridden (audit)
@@ -165,7 +172,15 @@ struct PricedCart {
 //   - an unknown time zone when a promotion has dates or a window;
 // and PermissionDenied when the 抹零 amount is over rounding_cap_fen (the
 // message says the cap and the amount).
+// The sale time matters only when some promotion PromotionDependsOnTime, and
+// then only to the minute: one cart prices the same at every instant of one
+// minute (every time zone in use has a whole-minute offset), so a caller may
+// keep the result until the cart or the minute changes.
 Result<PricedCart> PriceCart(const Cart& cart, const std::vector<Promotion>& promotions);
+
+// True when whether `p` applies depends on the sale time: it has dates
+// (starts, ends) or a daily window.
+bool PromotionDependsOnTime(const Promotion& p);
 
 // The amount 抹零 takes off `total_fen` under `rule` (before any cap):
 // jiao_down 12.34 → 0.04, yuan_down → 0.34, jiao_nearest 12.35 → -0.05.

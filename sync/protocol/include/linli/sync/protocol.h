@@ -281,6 +281,28 @@ struct PushRequest {
   nlohmann::json ToJson() const;
   static Result<PushRequest> FromJson(const nlohmann::json& j);
 };
+// A push body built one event at a time, each event serialised once: the
+// bytes Take() returns are exactly PushRequest{device_id, events}.ToJson()
+// .dump() for the events added, in order. The agent measures every event
+// against its byte limit with the same text that goes into the body.
+class PushBody {
+ public:
+  explicit PushBody(std::string_view device_id);
+  // The event as it goes into the body: WireEvent::ToJson().dump().
+  static std::string Serialise(const WireEvent& event);
+  // Bytes of the finished body if `event_json` were added now.
+  size_t SizeWith(std::string_view event_json) const;
+  // Appends one event (text from Serialise).
+  void Add(std::string_view event_json);
+  int events() const { return events_; }
+  // The finished body; the PushBody is spent.
+  std::string Take() &&;
+
+ private:
+  std::string text_;  // the envelope up to and including the events' '[', then the events
+  int events_ = 0;
+};
+
 // 200 when every event was ingested or skipped as a duplicate.
 struct PushResponse {
   int accepted = 0;    // newly stored
