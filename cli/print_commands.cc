@@ -7,7 +7,6 @@
 #include "linli/drivers/image.h"
 #include "linli/drivers/printer.h"
 #include "linli/pos/reports.h"
-#include "linli/pos/store.h"
 #include "linli/pos/users.h"
 
 namespace linli::cli {

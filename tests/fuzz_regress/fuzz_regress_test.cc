@@ -52,8 +52,8 @@ std::string Slurp(const fs::path& p) {
 
 void Replay(const Target& t, const std::string& kind) {
   const std::vector<fs::path> inputs = Inputs(kind, t.name);
-  INFO("tests/fuzz/" << kind << "/" << t.name << "/");
-  REQUIRE_MESSAGE(!inputs.empty(), "no inputs to replay");
+  const std::string dir = "tests/fuzz/" + kind + "/" + t.name + "/";
+  REQUIRE_MESSAGE(!inputs.empty(), dir << " holds no inputs to replay");
   fuzz::FailHook() = [](const std::string& what) { throw std::runtime_error(what); };
   for (const fs::path& p : inputs) {
     const std::string bytes = Slurp(p);
