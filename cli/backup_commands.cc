@@ -22,24 +22,24 @@ struct BackupOpts {
 void RegisterBackupCommands(CLI::App& app) {
   auto bo = std::make_shared<BackupOpts>();
   CLI::App* b = app.add_subcommand("backup", "Copy the store database to a new file (safe while the till sells)");
-  b->add_option("--db", bo->db, "Store database")->required();
+  AddDbOption(b, &bo->db)->required();
   b->add_option("--to", bo->to, "Backup file to create (must not exist)")->required();
-  b->callback([bo] {
+  OnRun(b, [bo] {
     Status st = BackupStore(bo->db, bo->to);
-    if (!st.ok()) return void(ExitCode() = Fail(st));
+    if (!st.ok()) return Fail(st);
     std::cerr << "linli: backed up " << bo->db << " to " << bo->to << "\n";
-    ExitCode() = 0;
+    return 0;
   });
 
   auto ro = std::make_shared<BackupOpts>();
   CLI::App* r = app.add_subcommand(
       "restore", "Replace the store database with a backup and start a new device epoch (stop the till first)");
-  r->add_option("--db", ro->db, "Store database to replace")->required();
+  AddDbOption(r, &ro->db, "Store database to replace")->required();
   r->add_option("--from", ro->from, "Backup file made by linli backup")->required();
   r->add_flag("--json", ro->json, "Print what was done as JSON");
-  r->callback([ro] {
+  OnRun(r, [ro] {
     auto rep = RestoreStore(ro->db, ro->from, TheClock());
-    if (!rep.ok()) return void(ExitCode() = Fail(rep.status()));
+    if (!rep.ok()) return Fail(rep.status());
     if (ro->json) {
       PrintJson({{"old_epoch", rep->old_epoch}, {"backup_epoch", rep->backup_epoch},
                  {"new_epoch", rep->new_epoch}, {"head_seq", rep->head_seq}});
@@ -47,7 +47,7 @@ void RegisterBackupCommands(CLI::App& app) {
     std::cerr << "linli: restored " << ro->db << " from " << ro->from << "; journal continues after seq "
               << rep->head_seq << " in new epoch " << rep->new_epoch
               << ". Sales recorded after the backup was taken and not yet sent to the hub are not in this file\n";
-    ExitCode() = 0;
+    return 0;
   });
 }
 

@@ -15,7 +15,7 @@ namespace linli::cli {
 namespace {
 
 struct ImportOpts {
-  std::string db, file;
+  std::string db, file, text;
   bool skip_bad = false, json = false;
 };
 struct FindOpts {
@@ -52,6 +52,39 @@ nlohmann::json ProductJson(const Product& p) {
   return j;
 }
 
+// What `barcode classify` prints: the code's class, and with a store the
+// product it names (layouts from the store instead of the defaults).
+int Classify(const std::string& code, Database* db) {
+  std::vector<ScaleLayout> layouts = DefaultScaleLayouts();
+  if (db) {
+    auto l = LoadScaleLayouts(*db);
+    if (!l.ok()) return Fail(l.status());
+    layouts = *l;
+  }
+  BarcodeClass c = ClassifyBarcode(code, layouts);
+  nlohmann::json j = c.ToJson();
+  if (db) {
+    Catalog products(*db);
+    if (auto hit = products.FindByBarcode(c.code); hit.ok() && *hit) {
+      (void)products.LoadBarcodes((*hit)->product);
+      j["product"] = ProductJson((*hit)->product);
+      if ((*hit)->pack_qty_milli != 1000) j["pack_qty_milli"] = (*hit)->pack_qty_milli;
+    } else if (c.kind == BarcodeKind::kPriceEmbedded) {
+      if (auto p = products.FindByPlu(c.plu); p.ok() && *p) {
+        j["product"] = ProductJson(**p);
+        // Only the amount printed: the quantity follows from the unit price.
+        if (c.weight_g) {
+          j["qty_milli"] = *c.weight_g;
+        } else if (c.amount_fen && (*p)->price_fen > 0) {
+          j["qty_milli"] = MulDivRound(*c.amount_fen, 1000, (*p)->price_fen);
+        }
+      }
+    }
+  }
+  PrintJson(j, true);
+  return 0;
+}
+
 }  // namespace
 
 void RegisterCatalogCommands(CLI::App& app) {
@@ -61,28 +94,21 @@ void RegisterCatalogCommands(CLI::App& app) {
   // ---- import
   auto imp = std::make_shared<ImportOpts>();
   CLI::App* ci = catalog->add_subcommand("import", "Import products from a UTF-8 CSV file");
-  ci->add_option("--db", imp->db, "Store database")->required();
   ci->add_option("csv", imp->file, "CSV file with a header row")->required();
   ci->add_flag("--skip-bad", imp->skip_bad, "Import the good rows and report the bad ones");
   ci->add_flag("--json", imp->json, "Print the report as JSON");
-  ci->callback([imp] {
+  StoreCommand import_cmd;
+  import_cmd.check = [imp] {
     std::ifstream f(imp->file, std::ios::binary);
-    if (!f) {
-      ExitCode() = Fail("cannot read " + imp->file + "; check the path");
-      return;
-    }
+    if (!f) return Fail("cannot read " + imp->file + "; check the path");
     std::stringstream ss;
     ss << f.rdbuf();
-    auto db = OpenStoreOrFail(imp->db);
-    if (!db) {
-      ExitCode() = 1;
-      return;
-    }
-    auto report = ImportCatalogCsv(*db, ss.str(), {imp->skip_bad}, TheClock());
-    if (!report.ok()) {
-      ExitCode() = Fail(imp->file + ": " + report.status().message());
-      return;
-    }
+    imp->text = ss.str();
+    return 0;
+  };
+  import_cmd.run = [imp](Database& db) {
+    auto report = ImportCatalogCsv(db, imp->text, {imp->skip_bad}, TheClock());
+    if (!report.ok()) return Fail(imp->file + ": " + report.status().message());
     const ImportReport& r = *report;
     if (imp->json) {
       nlohmann::json problems = nlohmann::json::array();
@@ -100,8 +126,7 @@ void RegisterCatalogCommands(CLI::App& app) {
           "linli: {} bad row(s) of {}; nothing was imported. Fix the rows above, or use --skip-bad "
           "to import the good rows only\n",
           r.rejected, r.rows);
-      ExitCode() = 1;
-      return;
+      return 1;
     }
     if (!imp->json) {
       std::cout << fmt::format("imported {} row(s): {} new, {} updated", r.inserted + r.updated, r.inserted,
@@ -110,28 +135,20 @@ void RegisterCatalogCommands(CLI::App& app) {
       std::cout << "\n";
     }
     // With --skip-bad, bad rows still make the exit code say "not everything".
-    if (r.rejected) ExitCode() = 3;
-  });
+    return r.rejected ? 3 : 0;
+  };
+  OnStore(ci, &imp->db, std::move(import_cmd));
 
   // ---- find
   auto find = std::make_shared<FindOpts>();
   CLI::App* cf = catalog->add_subcommand("find", "Find products by barcode, SKU, PLU, name or pinyin initials");
-  cf->add_option("--db", find->db, "Store database")->required();
   cf->add_option("query", find->query, "e.g. 6901234567892, A001, 00123, 可乐, kkkl")->required();
   cf->add_option("--limit", find->limit, "At most this many results")->capture_default_str();
   cf->add_flag("--json", find->json, "Print JSON");
-  cf->callback([find] {
-    auto db = OpenStoreOrFail(find->db);
-    if (!db) {
-      ExitCode() = 1;
-      return;
-    }
-    Catalog products(*db);
+  OnStore(cf, &find->db, [find](Database& db) {
+    Catalog products(db);
     auto hits = products.Search(find->query, find->limit);
-    if (!hits.ok()) {
-      ExitCode() = Fail(hits.status());
-      return;
-    }
+    if (!hits.ok()) return Fail(hits.status());
     if (find->json) {
       nlohmann::json arr = nlohmann::json::array();
       for (auto& h : *hits) {
@@ -150,33 +167,25 @@ void RegisterCatalogCommands(CLI::App& app) {
       }
       if (hits->empty()) std::cout << "no product matches \"" << find->query << "\"\n";
     }
-    if (hits->empty()) ExitCode() = 4;
+    return hits->empty() ? 4 : 0;
   });
 
   // ---- export
   auto exp = std::make_shared<ExportOpts>();
   CLI::App* ce = catalog->add_subcommand("export", "Write the catalog as CSV (stdout or --out)");
-  ce->add_option("--db", exp->db, "Store database")->required();
   ce->add_option("--out", exp->out, "Write to this file instead of stdout");
-  ce->callback([exp] {
-    auto db = OpenStoreOrFail(exp->db);
-    if (!db) {
-      ExitCode() = 1;
-      return;
-    }
-    auto csv = ExportCatalogCsv(*db);
-    if (!csv.ok()) {
-      ExitCode() = Fail(csv.status());
-      return;
-    }
+  OnStore(ce, &exp->db, [exp](Database& db) {
+    auto csv = ExportCatalogCsv(db);
+    if (!csv.ok()) return Fail(csv.status());
     if (exp->out.empty()) {
       std::cout << *csv;
-      return;
+      return 0;
     }
     std::ofstream f(exp->out, std::ios::binary);
     f << *csv;
     f.close();
-    if (!f) ExitCode() = Fail("could not write " + exp->out + " (disk full or no permission?)");
+    if (!f) return Fail("could not write " + exp->out + " (disk full or no permission?)");
+    return 0;
   });
 
   // ---- barcode classify
@@ -185,45 +194,12 @@ void RegisterCatalogCommands(CLI::App& app) {
   auto cls = std::make_shared<ClassifyOpts>();
   CLI::App* bc = barcode->add_subcommand("classify", "Say what a scanned code is, as one JSON object");
   bc->add_option("code", cls->code, "The scanned code")->required();
-  bc->add_option("--db", cls->db, "Store database: use its label layouts and report the product");
-  bc->callback([cls] {
-    std::vector<ScaleLayout> layouts = DefaultScaleLayouts();
-    std::unique_ptr<Database> db;
-    if (!cls->db.empty()) {
-      db = OpenStoreOrFail(cls->db);
-      if (!db) {
-        ExitCode() = 1;
-        return;
-      }
-      auto l = LoadScaleLayouts(*db);
-      if (!l.ok()) {
-        ExitCode() = Fail(l.status());
-        return;
-      }
-      layouts = *l;
-    }
-    BarcodeClass c = ClassifyBarcode(cls->code, layouts);
-    nlohmann::json j = c.ToJson();
-    if (db) {
-      Catalog products(*db);
-      if (auto hit = products.FindByBarcode(c.code); hit.ok() && *hit) {
-        (void)products.LoadBarcodes((*hit)->product);
-        j["product"] = ProductJson((*hit)->product);
-        if ((*hit)->pack_qty_milli != 1000) j["pack_qty_milli"] = (*hit)->pack_qty_milli;
-      } else if (c.kind == BarcodeKind::kPriceEmbedded) {
-        if (auto p = products.FindByPlu(c.plu); p.ok() && *p) {
-          j["product"] = ProductJson(**p);
-          // Only the amount printed: the quantity follows from the unit price.
-          if (c.weight_g) {
-            j["qty_milli"] = *c.weight_g;
-          } else if (c.amount_fen && (*p)->price_fen > 0) {
-            j["qty_milli"] = MulDivRound(*c.amount_fen, 1000, (*p)->price_fen);
-          }
-        }
-      }
-    }
-    PrintJson(j, true);
-  });
+  StoreCommand classify_cmd;
+  classify_cmd.help = "Store database: use its label layouts and report the product";
+  classify_cmd.required = false;
+  classify_cmd.run = [cls](Database& db) { return Classify(cls->code, &db); };
+  classify_cmd.without_store = [cls] { return Classify(cls->code, nullptr); };
+  OnStore(bc, &cls->db, std::move(classify_cmd));
 }
 
 }  // namespace linli::cli

@@ -35,6 +35,7 @@ PaymentGateway& Gateway() {
 
 struct SellOpts {
   std::string db, script;
+  nlohmann::json parsed;  // the script file, parsed by the check
   bool receipt = false;
   int width = 32;
 };
@@ -58,10 +59,9 @@ struct MemberOpts {
   bool json = false;
 };
 struct PromoOpts {
-  std::string db, file;
+  std::string db, file, text;  // text: the file's, read by the check
   bool replace = false, json = false;
 };
-
 
 }  // namespace
 
@@ -69,32 +69,27 @@ void RegisterCheckoutCommands(CLI::App& app) {
   // ---- sell
   auto sell = std::make_shared<SellOpts>();
   CLI::App* s = app.add_subcommand("sell", "Run a scripted till session (JSON) and print the completed sales");
-  s->add_option("--db", sell->db, "Store database")->required();
   s->add_option("--script", sell->script, "Script file (JSON); see README")->required();
   s->add_flag("--receipt", sell->receipt, "Include each receipt's text in the output");
   s->add_option("--width", sell->width, "Receipt columns: 32 (58 mm) or 48 (80 mm)")->capture_default_str();
-  s->callback([sell] {
+  StoreCommand sell_cmd;
+  sell_cmd.check = [sell] {
     std::string text;
-    if (!ReadWholeFile(sell->script, text)) {
-      ExitCode() = Fail("cannot read " + sell->script + "; check the path");
-      return;
-    }
+    if (!ReadWholeFile(sell->script, text)) return Fail("cannot read " + sell->script + "; check the path");
     auto script = ParseTillScript(text);
-    if (!script.ok()) {
-      ExitCode() = Fail(sell->script + ": " + script.status().message());
-      return;
-    }
-    auto db = OpenStoreOrFail(sell->db);
-    if (!db) {
-      ExitCode() = 1;
-      return;
-    }
+    if (!script.ok()) return Fail(sell->script + ": " + script.status().message());
+    sell->parsed = std::move(script).value();
+    return 0;
+  };
+  sell_cmd.run = [sell](Database& db) {
     TillScriptOptions opts;
     opts.receipt_columns = sell->receipt ? sell->width : 0;
-    TillScriptResult r = RunTillScript(*db, TheClock(), &Gateway(), *script, opts);
+    TillScriptResult r = RunTillScript(db, TheClock(), &Gateway(), sell->parsed, opts);
     PrintJson(r.completed);
-    if (!r.status.ok()) ExitCode() = Fail(sell->script + ": " + r.status.message());
-  });
+    if (!r.status.ok()) return Fail(sell->script + ": " + r.status.message());
+    return 0;
+  };
+  OnStore(s, &sell->db, std::move(sell_cmd));
 
   // ---- sale show
   CLI::App* sale = app.add_subcommand("sale", "Committed sales");
@@ -102,37 +97,25 @@ void RegisterCheckoutCommands(CLI::App& app) {
   auto show = std::make_shared<ShowOpts>();
   CLI::App* ss = sale->add_subcommand("show", "Show a sale, refund or void by receipt number");
   ss->add_option("receipt_no", show->receipt_no, "e.g. S001-20261121-0001")->required();
-  ss->add_option("--db", show->db, "Store database")->required();
   ss->add_flag("--receipt", show->receipt, "Print the receipt text");
   ss->add_flag("--reprint", show->reprint, "Mark the receipt as a reprint");
   ss->add_option("--width", show->width, "Receipt columns: 32 or 48")->capture_default_str();
   ss->add_flag("--json", show->json, "Print JSON");
-  ss->callback([show] {
-    auto db = OpenStoreOrFail(show->db);
-    if (!db) {
-      ExitCode() = 1;
-      return;
-    }
-    auto sale_rec = LoadSale(*db, show->receipt_no);
-    if (!sale_rec.ok()) {
-      ExitCode() = Fail(sale_rec.status());
-      return;
-    }
+  OnStore(ss, &show->db, [show](Database& db) {
+    auto sale_rec = LoadSale(db, show->receipt_no);
+    if (!sale_rec.ok()) return Fail(sale_rec.status());
     if (show->receipt || !show->json) {
-      auto model = BuildReceipt(*db, show->receipt_no, show->reprint);
-      if (!model.ok()) {
-        ExitCode() = Fail(model.status());
-        return;
-      }
+      auto model = BuildReceipt(db, show->receipt_no, show->reprint);
+      if (!model.ok()) return Fail(model.status());
       std::cout << RenderReceiptText(*model, show->width);
     }
     if (show->json) PrintJson(sale_rec->ToJson());
+    return 0;
   });
 
   // ---- refund
   auto ref = std::make_shared<RefundOpts>();
   CLI::App* rf = app.add_subcommand("refund", "Refund a sale by receipt number (whole, or chosen lines)");
-  rf->add_option("--db", ref->db, "Store database")->required();
   rf->add_option("--receipt-no", ref->receipt_no, "The sale's receipt number")->required();
   rf->add_option("--cashier", ref->cashier, "Cashier number")->required();
   rf->add_option("--pin", ref->pin, "Cashier PIN (read from stdin when omitted)");
@@ -142,17 +125,9 @@ void RegisterCheckoutCommands(CLI::App& app) {
   rf->add_option("--reason", ref->reason, "Reason code, e.g. damaged");
   rf->add_flag("--receipt", ref->receipt, "Print the refund receipt");
   rf->add_flag("--json", ref->json, "Print JSON");
-  rf->callback([ref] {
-    auto db = OpenStoreOrFail(ref->db);
-    if (!db) {
-      ExitCode() = 1;
-      return;
-    }
-    auto user = SignInOrFail(*db, ref->cashier, ref->pin);
-    if (!user) {
-      ExitCode() = 1;
-      return;
-    }
+  OnStore(rf, &ref->db, [ref](Database& db) {
+    auto user = SignInOrFail(db, ref->cashier, ref->pin);
+    if (!user) return 1;
     RefundRequest req;
     req.receipt_no = ref->receipt_no;
     req.to_cash = ref->to_cash;
@@ -168,51 +143,37 @@ void RegisterCheckoutCommands(CLI::App& app) {
         line = 0;
       }
       if (colon == std::string::npos || line <= 0 || !qty.ok()) {
-        ExitCode() = Fail("--line \"" + spec + "\" should be LINE:QTY, e.g. 1:2");
-        return;
+        return Fail("--line \"" + spec + "\" should be LINE:QTY, e.g. 1:2");
       }
       req.lines.push_back({line, *qty});
     }
-    auto done = RefundSale(*db, TheClock(), *user, req, &Gateway());
-    if (!done.ok()) {
-      ExitCode() = Fail(done.status());
-      return;
-    }
+    auto done = RefundSale(db, TheClock(), *user, req, &Gateway());
+    if (!done.ok()) return Fail(done.status());
     if (ref->json) PrintJson(done->ToJson());
     else std::cout << "refund " << done->receipt_no << ": " << FormatYuan(Money::Fen(done->priced.total_fen), true) << "\n";
     if (ref->receipt) {
-      auto model = BuildReceipt(*db, done->receipt_no);
+      auto model = BuildReceipt(db, done->receipt_no);
       if (model.ok()) std::cout << RenderReceiptText(*model, ref->width);
     }
+    return 0;
   });
 
   // ---- void
   auto vd = std::make_shared<RefundOpts>();
   CLI::App* v = app.add_subcommand("void", "Post-void the last sale (manager PIN)");
-  v->add_option("--db", vd->db, "Store database")->required();
   v->add_option("--cashier", vd->cashier, "Cashier number")->required();
   v->add_option("--pin", vd->pin, "Cashier PIN (read from stdin when omitted)");
   v->add_option("--manager-pin", vd->manager_pin, "Manager PIN");
   v->add_option("--reason", vd->reason, "Reason code");
   v->add_flag("--json", vd->json, "Print JSON");
-  v->callback([vd] {
-    auto db = OpenStoreOrFail(vd->db);
-    if (!db) {
-      ExitCode() = 1;
-      return;
-    }
-    auto user = SignInOrFail(*db, vd->cashier, vd->pin);
-    if (!user) {
-      ExitCode() = 1;
-      return;
-    }
-    auto done = VoidLastSale(*db, TheClock(), *user, Approval{vd->manager_pin, "", vd->reason}, &Gateway());
-    if (!done.ok()) {
-      ExitCode() = Fail(done.status());
-      return;
-    }
+  OnStore(v, &vd->db, [vd](Database& db) {
+    auto user = SignInOrFail(db, vd->cashier, vd->pin);
+    if (!user) return 1;
+    auto done = VoidLastSale(db, TheClock(), *user, Approval{vd->manager_pin, "", vd->reason}, &Gateway());
+    if (!done.ok()) return Fail(done.status());
     if (vd->json) PrintJson(done->ToJson());
     else std::cout << "voided " << done->original_receipt_no << " as " << done->receipt_no << "\n";
+    return 0;
   });
 
   // ---- journal verify
@@ -220,15 +181,9 @@ void RegisterCheckoutCommands(CLI::App& app) {
   journal->require_subcommand(1);
   auto jv = std::make_shared<DbOpts>();
   CLI::App* jvc = journal->add_subcommand("verify", "Re-check every hash and signature in the journal");
-  jvc->add_option("--db", jv->db, "Store database")->required();
   jvc->add_flag("--json", jv->json, "Print JSON");
-  jvc->callback([jv] {
-    auto db = OpenStoreOrFail(jv->db);
-    if (!db) {
-      ExitCode() = 1;
-      return;
-    }
-    JournalVerifyReport r = VerifyJournal(*db);
+  OnStore(jvc, &jv->db, [jv](Database& db) {
+    JournalVerifyReport r = VerifyJournal(db);
     if (jv->json) {
       PrintJson({{"ok", r.ok}, {"count", r.count}, {"head_seq", r.head_seq}, {"head_hash", r.head_hash_hex},
                  {"first_bad_seq", r.first_bad_seq}, {"reason", r.reason}});
@@ -236,9 +191,8 @@ void RegisterCheckoutCommands(CLI::App& app) {
       std::cout << fmt::format("journal ok: {} events, head seq {} hash {}\n", r.count, r.head_seq,
                                r.head_hash_hex.substr(0, 16));
     }
-    if (!r.ok) {
-      ExitCode() = Fail(fmt::format("journal verification FAILED at seq {}: {}", r.first_bad_seq, r.reason));
-    }
+    if (!r.ok) return Fail(fmt::format("journal verification FAILED at seq {}: {}", r.first_bad_seq, r.reason));
+    return 0;
   });
 
   // ---- member
@@ -246,38 +200,22 @@ void RegisterCheckoutCommands(CLI::App& app) {
   member->require_subcommand(1);
   auto madd = std::make_shared<MemberOpts>();
   CLI::App* ma = member->add_subcommand("add", "Add a member, or rename one");
-  ma->add_option("--db", madd->db, "Store database")->required();
   ma->add_option("--phone", madd->phone, "11-digit mobile number")->required();
   ma->add_option("--name", madd->name, "Name")->required();
-  ma->callback([madd] {
-    auto db = OpenStoreOrFail(madd->db);
-    if (!db) {
-      ExitCode() = 1;
-      return;
-    }
-    Status st = AddMember(*db, madd->phone, madd->name, TheClock());
-    if (!st.ok()) {
-      ExitCode() = Fail(st);
-      return;
-    }
+  OnStore(ma, &madd->db, [madd](Database& db) {
+    Status st = AddMember(db, madd->phone, madd->name, TheClock());
+    if (!st.ok()) return Fail(st);
     std::cout << "member " << madd->phone << " " << madd->name << " saved\n";
+    return 0;
   });
   auto mshow = std::make_shared<MemberOpts>();
   CLI::App* ms = member->add_subcommand("show", "Show a member by phone");
-  ms->add_option("--db", mshow->db, "Store database")->required();
   ms->add_option("--phone", mshow->phone, "Mobile number")->required();
-  ms->callback([mshow] {
-    auto db = OpenStoreOrFail(mshow->db);
-    if (!db) {
-      ExitCode() = 1;
-      return;
-    }
-    auto m = FindMember(*db, mshow->phone);
-    if (!m.ok() || !*m) {
-      ExitCode() = Fail(m.ok() ? "no member with phone " + mshow->phone : m.status().message());
-      return;
-    }
+  OnStore(ms, &mshow->db, [mshow](Database& db) {
+    auto m = FindMember(db, mshow->phone);
+    if (!m.ok() || !*m) return Fail(m.ok() ? "no member with phone " + mshow->phone : m.status().message());
     PrintJson({{"phone", (*m)->phone}, {"name", (*m)->name}, {"points", (*m)->points}});
+    return 0;
   });
 
   // ---- promo
@@ -285,48 +223,30 @@ void RegisterCheckoutCommands(CLI::App& app) {
   promo->require_subcommand(1);
   auto pimp = std::make_shared<PromoOpts>();
   CLI::App* pi = promo->add_subcommand("import", "Import promotions from JSON (docs/promotions.md)");
-  pi->add_option("--db", pimp->db, "Store database")->required();
   pi->add_option("file", pimp->file, "PROMOS.json")->required();
   pi->add_flag("--replace", pimp->replace, "Switch off promotions not in the file");
-  pi->callback([pimp] {
-    std::string text;
-    if (!ReadWholeFile(pimp->file, text)) {
-      ExitCode() = Fail("cannot read " + pimp->file);
-      return;
-    }
-    auto db = OpenStoreOrFail(pimp->db);
-    if (!db) {
-      ExitCode() = 1;
-      return;
-    }
-    auto n = ImportPromotions(*db, text, pimp->replace, TheClock());
-    if (!n.ok()) {
-      ExitCode() = Fail(pimp->file + ": " + n.status().message() + "; nothing was imported");
-      return;
-    }
+  StoreCommand promo_cmd;
+  promo_cmd.check = [pimp] { return ReadWholeFile(pimp->file, pimp->text) ? 0 : Fail("cannot read " + pimp->file); };
+  promo_cmd.run = [pimp](Database& db) {
+    auto n = ImportPromotions(db, pimp->text, pimp->replace, TheClock());
+    if (!n.ok()) return Fail(pimp->file + ": " + n.status().message() + "; nothing was imported");
     std::cout << "imported " << *n << " promotion(s)\n";
-  });
+    return 0;
+  };
+  OnStore(pi, &pimp->db, std::move(promo_cmd));
   auto plist = std::make_shared<PromoOpts>();
   CLI::App* pl = promo->add_subcommand("list", "List the store's promotions");
-  pl->add_option("--db", plist->db, "Store database")->required();
   pl->add_flag("--json", plist->json, "Print JSON");
-  pl->callback([plist] {
-    auto db = OpenStoreOrFail(plist->db);
-    if (!db) {
-      ExitCode() = 1;
-      return;
-    }
-    auto promos = LoadPromotions(*db);
-    if (!promos.ok()) {
-      ExitCode() = Fail(promos.status());
-      return;
-    }
+  OnStore(pl, &plist->db, [plist](Database& db) {
+    auto promos = LoadPromotions(db);
+    if (!promos.ok()) return Fail(promos.status());
     nlohmann::json arr = nlohmann::json::array();
     for (const Promotion& p : *promos) {
       arr.push_back(PromotionToJson(p));
       if (!plist->json) std::cout << p.id << "\t" << p.name << "\t" << PromotionTypeName(p.type) << "\n";
     }
     if (plist->json) PrintJson(arr);
+    return 0;
   });
 }
 

@@ -57,29 +57,17 @@ void RegisterDeviceCommands(CLI::App& app) {
   sr->add_flag("--any", so->any, "Print the first reading even if it is not stable");
   sr->add_flag("--tare", so->tare, "Send the tare command first (continuous-st only)");
   sr->add_flag("--json", so->json, "Print JSON");
-  sr->callback([so] {
+  OnRun(sr, [so] {
     auto port = PosixSerialPort::Open(so->port, SerialOptions{so->baud});
-    if (!port.ok()) {
-      ExitCode() = Fail(port.status());
-      return;
-    }
+    if (!port.ok()) return Fail(port.status());
     auto made = MakeScale(so->protocol, std::move(*port));
-    if (!made.ok()) {
-      ExitCode() = Fail(made.status());
-      return;
-    }
+    if (!made.ok()) return Fail(made.status());
     Scale& s = **made;
     if (so->tare) {
-      if (Status st = s.Tare(so->timeout_ms); !st.ok()) {
-        ExitCode() = Fail(st);
-        return;
-      }
+      if (Status st = s.Tare(so->timeout_ms); !st.ok()) return Fail(st);
     }
     auto r = so->any ? s.Read(so->timeout_ms) : s.ReadStable(so->timeout_ms);
-    if (!r.ok()) {
-      ExitCode() = Fail(r.status());
-      return;
-    }
+    if (!r.ok()) return Fail(r.status());
     if (so->json) {
       PrintJson({{"protocol", s.protocol()},
                  {"grams", r->grams},
@@ -88,7 +76,7 @@ void RegisterDeviceCommands(CLI::App& app) {
                  {"net", r->net},
                  {"overload", r->overload},
                  {"underload", r->underload}});
-      return;
+      return 0;
     }
     if (r->overload) {
       std::cout << "overload\n";
@@ -100,6 +88,7 @@ void RegisterDeviceCommands(CLI::App& app) {
       if (r->tare_grams != 0) std::cout << " tare " << FormatKg(r->tare_grams) << " kg";
       std::cout << "\n";
     }
+    return 0;
   });
 
   // ---- scanner listen
@@ -114,15 +103,11 @@ void RegisterDeviceCommands(CLI::App& app) {
   sl->add_option("--count", sc->count, "Stop after this many codes (0: no limit)");
   sl->add_option("--seconds", sc->seconds, "Stop after this many seconds (0: until interrupted)");
   sl->add_flag("--json", sc->json, "One JSON object per code");
-  sl->callback([sc] {
+  OnRun(sl, [sc] {
     auto suffix = ParseScanSuffix(sc->suffix);
-    if (!suffix.ok()) {
-      ExitCode() = Fail(suffix.status());
-      return;
-    }
+    if (!suffix.ok()) return Fail(suffix.status());
     if (!IsSupportedBaud(sc->baud)) {
-      ExitCode() = Fail("--baud " + std::to_string(sc->baud) + " is not supported; use e.g. 9600 or 115200");
-      return;
+      return Fail("--baud " + std::to_string(sc->baud) + " is not supported; use e.g. 9600 or 115200");
     }
     ScannerOptions opts;
     opts.suffix = *suffix;
@@ -156,10 +141,7 @@ void RegisterDeviceCommands(CLI::App& app) {
       Status st = listener.Poll(slice);
       if (!st.ok()) {
         // A scanner that was never there is a usage error; one that went away is waited for.
-        if (!was_connected && listener.stats().disconnects == 0) {
-          ExitCode() = Fail(st);
-          return;
-        }
+        if (!was_connected && listener.stats().disconnects == 0) return Fail(st);
         if (st.message() != last_error) {
           std::cerr << "linli: " << st.message() << " (waiting for it to come back)\n";
           last_error = st.message();
@@ -172,6 +154,7 @@ void RegisterDeviceCommands(CLI::App& app) {
         last_error.clear();
       }
     }
+    return 0;
   });
 
   // ---- display test
@@ -184,22 +167,13 @@ void RegisterDeviceCommands(CLI::App& app) {
   dt->add_option("--commands", dp->commands, "Command set: epson or cd5220")->capture_default_str();
   dt->add_option("--baud", dp->baud, "Baud rate")->capture_default_str();
   dt->add_option("--pause-ms", dp->pause_ms, "Time each screen stays up")->capture_default_str();
-  dt->callback([dp] {
+  OnRun(dt, [dp] {
     auto enc = ParseDisplayEncoding(dp->encoding);
-    if (!enc.ok()) {
-      ExitCode() = Fail(enc.status());
-      return;
-    }
+    if (!enc.ok()) return Fail(enc.status());
     auto cmds = ParseDisplayCommandSet(dp->commands);
-    if (!cmds.ok()) {
-      ExitCode() = Fail(cmds.status());
-      return;
-    }
+    if (!cmds.ok()) return Fail(cmds.status());
     auto port = PosixSerialPort::Open(dp->port, SerialOptions{dp->baud});
-    if (!port.ok()) {
-      ExitCode() = Fail(port.status());
-      return;
-    }
+    if (!port.ok()) return Fail(port.status());
     PoleDisplayOptions opts;
     opts.encoding = *enc;
     opts.commands = *cmds;
@@ -219,11 +193,9 @@ void RegisterDeviceCommands(CLI::App& app) {
       std::this_thread::sleep_for(pause);
       st = d.ShowThanks(753);
     }
-    if (!st.ok()) {
-      ExitCode() = Fail(st);
-      return;
-    }
+    if (!st.ok()) return Fail(st);
     std::cout << "display test sent to " << dp->port << " (" << dp->encoding << ", " << dp->commands << ")\n";
+    return 0;
   });
 }
 

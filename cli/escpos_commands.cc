@@ -53,12 +53,9 @@ void RegisterEscposCommands(CLI::App& app) {
       ->check(CLI::IsMember({kPaper58mmDots, kPaper80mmDots}))
       ->capture_default_str();
   r->add_flag("--json", ro->json, "Print a JSON summary (cuts, drawer kicks, issues)");
-  r->callback([ro] {
+  OnRun(r, [ro] {
     std::ifstream f(ro->in, std::ios::binary);
-    if (!f) {
-      ExitCode() = Fail("cannot read " + ro->in + "; check the path");
-      return;
-    }
+    if (!f) return Fail("cannot read " + ro->in + "; check the path");
     std::stringstream ss;
     ss << f.rdbuf();
     const std::string bytes = ss.str();
@@ -70,17 +67,11 @@ void RegisterEscposCommands(CLI::App& app) {
     } else if (!ro->text_out.empty()) {
       std::ofstream out(ro->text_out, std::ios::binary);
       out << res.text;
-      if (!out) {
-        ExitCode() = Fail("cannot write " + ro->text_out);
-        return;
-      }
+      if (!out) return Fail("cannot write " + ro->text_out);
     }
     if (!ro->png_out.empty()) {
       Status st = SavePng(res.image, ro->png_out);
-      if (!st.ok()) {
-        ExitCode() = Fail(st);
-        return;
-      }
+      if (!st.ok()) return Fail(st);
     }
     for (const RenderIssue& is : res.issues) {
       std::cerr << "linli: " << ro->in << ": byte " << is.offset << ": " << is.what << "\n";
@@ -98,7 +89,7 @@ void RegisterEscposCommands(CLI::App& app) {
     } else if (ro->text_out.empty() && ro->png_out.empty()) {
       std::cout << res.text;  // nothing asked for: show the text
     }
-    if (!res.issues.empty()) ExitCode() = 2;
+    return res.issues.empty() ? 0 : 2;
   });
 
   // ---- decode
@@ -106,7 +97,7 @@ void RegisterEscposCommands(CLI::App& app) {
   CLI::App* d = app.add_subcommand("decode", "Read barcodes and QR codes in PNG/JPEG images");
   d->add_option("images", dopt->images, "Image files")->required();
   d->add_flag("--json", dopt->json, "Print JSON");
-  d->callback([dopt] {
+  OnRun(d, [dopt] {
     nlohmann::json all = nlohmann::json::array();
     int unreadable = 0, empty = 0;
     for (const std::string& path : dopt->images) {
@@ -132,8 +123,9 @@ void RegisterEscposCommands(CLI::App& app) {
       }
     }
     if (dopt->json) PrintJson(all);
-    if (unreadable > 0) ExitCode() = 1;
-    else if (empty > 0) ExitCode() = 3;  // read fine, but some image had no code
+    if (unreadable > 0) return 1;
+    if (empty > 0) return 3;  // read fine, but some image had no code
+    return 0;
   });
 
   // ---- camera scan
@@ -145,31 +137,22 @@ void RegisterEscposCommands(CLI::App& app) {
   auto* dir = cs->add_option("--dir", co->dir, "Directory of PNG/JPEG frames (tests and demos)");
   dev->excludes(dir);
   cs->add_option("--seconds", co->seconds, "Stop after this many seconds (0: until the frames end or Ctrl-C)");
-  cs->callback([co] {
+  OnRun(cs, [co] {
     std::unique_ptr<FrameSource> source;
     if (!co->dir.empty()) {
       auto s = DirectoryFrameSource::Open(co->dir);
-      if (!s.ok()) {
-        ExitCode() = Fail(s.status());
-        return;
-      }
+      if (!s.ok()) return Fail(s.status());
       source = std::move(*s);
     } else {
       V4l2Options vo;
       if (!co->device.empty()) vo.device = co->device;
       auto s = V4l2FrameSource::Open(vo);
-      if (!s.ok()) {
-        ExitCode() = Fail(s.status());
-        return;
-      }
+      if (!s.ok()) return Fail(s.status());
       source = std::move(*s);
     }
     CameraScanner scanner(std::move(source), [](const std::string& code) { std::cout << code << std::endl; });
     Status st = scanner.Start();
-    if (!st.ok()) {
-      ExitCode() = Fail(st);
-      return;
-    }
+    if (!st.ok()) return Fail(st);
     std::signal(SIGINT, [](int) { g_interrupted = true; });
     std::atomic<bool> done{false};
     Status end;
@@ -190,7 +173,7 @@ void RegisterEscposCommands(CLI::App& app) {
     const CameraScannerStats stats = scanner.stats();
     std::cerr << "linli: " << stats.frames << " frames, " << stats.codes_delivered << " codes ("
               << stats.repeats_dropped << " repeats and " << stats.frames_dropped << " busy frames skipped)\n";
-    if (!end.ok()) ExitCode() = Fail(end);
+    return end.ok() ? 0 : Fail(end);
   });
 }
 

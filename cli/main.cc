@@ -3,13 +3,9 @@
 #include <iostream>
 
 #include "cli.h"
+#include "linli/pos/store.h"
 
 namespace linli::cli {
-
-int& ExitCode() {
-  static int code = 0;
-  return code;
-}
 
 const Clock& TheClock() {
   static SystemClock clock;
@@ -26,7 +22,39 @@ int Fail(const std::string& message, int code) {
   return code;
 }
 
-std::unique_ptr<Database> OpenStoreOrFail(const std::string& path);
+void OnRun(CLI::App* c, std::function<int()> run) {
+  c->callback([c, run = std::move(run)] {
+    if (!c->get_subcommands().empty()) return;
+    // CLI11 ends parse() with this error's code and prints nothing for it.
+    if (const int code = run(); code != 0) throw CLI::RuntimeError(code);
+  });
+}
+
+CLI::Option* AddDbOption(CLI::App* c, std::string* path, const std::string& help) {
+  return c->add_option("--db", *path, help);
+}
+
+void OnStore(CLI::App* c, std::string* path, StoreCommand cmd) {
+  CLI::Option* db = AddDbOption(c, path, cmd.help);
+  if (cmd.required) db->required();
+  OnRun(c, [path, cmd = std::move(cmd)]() -> int {
+    if (!cmd.required && path->empty()) {
+      return cmd.without_store ? cmd.without_store() : Fail("--db is required");
+    }
+    if (cmd.check) {
+      if (const int code = cmd.check(); code != 0) return code;
+    }
+    auto store = OpenStore(*path);
+    if (!store.ok()) return Fail(store.status());
+    return cmd.run(**store);
+  });
+}
+
+void OnStore(CLI::App* c, std::string* path, std::function<int(Database&)> run) {
+  StoreCommand cmd;
+  cmd.run = std::move(run);
+  OnStore(c, path, std::move(cmd));
+}
 
 void PrintJson(const nlohmann::json& j, bool compact) {
   std::cout << (compact ? j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)
@@ -71,5 +99,5 @@ int main(int argc, char** argv) {
   } catch (const CLI::ParseError& e) {
     return app.exit(e);
   }
-  return linli::cli::ExitCode();
+  return 0;
 }

@@ -7,7 +7,6 @@
 #include "linli/drivers/image.h"
 #include "linli/drivers/printer.h"
 #include "linli/pos/reports.h"
-#include "linli/pos/store.h"
 #include "linli/pos/users.h"
 
 namespace linli::cli {
@@ -36,64 +35,52 @@ struct DrawerOpts : PrinterOpts {
   std::string user, pin, reason;
 };
 
-void AddPrinterOptions(CLI::App* c, PrinterOpts& o, bool db_required) {
-  auto* db = c->add_option("--db", o.db, "Store database");
-  if (db_required) db->required();
+void AddPrinterOptions(CLI::App* c, PrinterOpts& o) {
   c->add_option("--printer", o.printer, "tcp://HOST[:9100], file:/dev/usb/lp0 (or any path), spool:/DIR");
   c->add_option("--profile", o.profile, "Printer profile: generic58 or generic80")->capture_default_str();
   c->add_option("--logo", o.logo, "Store logo (PNG or JPEG) printed above receipts");
   c->add_option("--timeout-ms", o.timeout_ms, "Connect/write/status timeout")->capture_default_str();
 }
 
-// The transport and config the options name, or a printed error.
+// The transport and config the options name.
 struct Setup {
   std::unique_ptr<PrinterTransport> transport;
   PrinterConfig config;
 };
-std::optional<Setup> MakeSetup(const PrinterOpts& o) {
+Result<Setup> MakeSetup(const PrinterOpts& o) {
   if (o.printer.empty()) {
-    ExitCode() = Fail("--printer is required (e.g. tcp://192.168.1.50:9100 or file:/dev/usb/lp0)");
-    return std::nullopt;
+    return Status::InvalidArgument("--printer is required (e.g. tcp://192.168.1.50:9100 or file:/dev/usb/lp0)");
   }
   auto profile = FindProfile(o.profile);
-  if (!profile.ok()) {
-    ExitCode() = Fail(profile.status());
-    return std::nullopt;
-  }
+  if (!profile.ok()) return profile.status();
   auto transport = OpenTransport(o.printer);
-  if (!transport.ok()) {
-    ExitCode() = Fail(transport.status());
-    return std::nullopt;
-  }
+  if (!transport.ok()) return transport.status();
   Setup s;
   s.transport = std::move(transport).value();
   s.config.profile = *profile;
   s.config.timeout_ms = o.timeout_ms;
   if (!o.logo.empty()) {
     auto logo = LoadImageFile(o.logo);
-    if (!logo.ok()) {
-      ExitCode() = Fail(logo.status());
-      return std::nullopt;
-    }
+    if (!logo.ok()) return logo.status();
     s.config.logo = std::move(logo).value();
   }
   return s;
 }
 
 // Reports one job's outcome: JSON on stdout; on failure the error and how
-// to try again on stderr, with a non-zero exit code.
-void ShowOutcome(const char* what, const PrintOutcome& out, nlohmann::json extra = nlohmann::json::object()) {
+// to try again on stderr. Returns the exit code.
+int ShowOutcome(const char* what, const PrintOutcome& out, nlohmann::json extra = nlohmann::json::object()) {
   extra["what"] = what;
   extra["job_id"] = out.job_id;
   extra["state"] = out.status.ok() ? "printed" : "failed";
   if (!out.status.ok()) extra["error"] = out.status.message();
   PrintJson(extra, true);
-  if (out.status.ok()) return;
+  if (out.status.ok()) return 0;
   std::string msg = out.status.message();
   if (out.job_id != 0) {
     msg += fmt::format(" (print job {} is kept in the queue: linli print retry --job {})", out.job_id, out.job_id);
   }
-  ExitCode() = Fail(msg);
+  return Fail(msg);
 }
 
 nlohmann::json JobJson(const PrintJob& j) {
@@ -115,94 +102,81 @@ void RegisterPrintCommands(CLI::App& app) {
   auto po = std::make_shared<PrintOpts>();
   CLI::App* print = app.add_subcommand(
       "print", "Print a receipt or an X/Z report on the receipt printer; the print queue");
-  AddPrinterOptions(print, *po, /*db_required=*/false);
+  AddPrinterOptions(print, *po);
   print->add_option("--receipt", po->receipt_no, "Receipt number of a committed sale, refund or void");
   print->add_option("--report", po->report, "x or z")->check(CLI::IsMember({"x", "z"}));
   print->add_option("--date", po->date, "Z report business day YYYY-MM-DD (default today)");
   print->add_flag("--reprint", po->reprint, "Mark the receipt as a reprint");
   print->add_flag("--drawer", po->drawer,
                   "Also open the cash drawer if the sale took cash and its drawer has not opened yet");
-  print->callback([print, po] {
-    if (!print->get_subcommands().empty()) return;  // print queue / print retry
-    if (po->db.empty()) return void(ExitCode() = Fail("--db is required"));
-    if (po->receipt_no.empty() == po->report.empty()) {
-      return void(ExitCode() = Fail("give one of --receipt NO or --report x|z"));
-    }
-    auto db = OpenStoreOrFail(po->db);
-    if (!db) return void(ExitCode() = 1);
+  // --db is not required of `print queue` and `print retry`, which take their own.
+  StoreCommand print_cmd;
+  print_cmd.required = false;
+  print_cmd.check = [po] {
+    return po->receipt_no.empty() == po->report.empty() ? Fail("give one of --receipt NO or --report x|z") : 0;
+  };
+  print_cmd.run = [po](Database& db) {
     auto setup = MakeSetup(*po);
-    if (!setup) return;
-    Printer printer(*db, *setup->transport, TheClock(), setup->config);
-
+    if (!setup.ok()) return Fail(setup.status());
+    Printer printer(db, *setup->transport, TheClock(), setup->config);
     if (!po->receipt_no.empty()) {
       if (po->drawer && !po->reprint) {
         SalePrintOutcome out = printer.PrintSale(po->receipt_no);
+        int drawer_code = 0;
         if (out.drawer.job_id != 0 && !out.drawer.status.ok()) {
           std::cerr << "linli: the cash drawer did not open: " << out.drawer.status.message() << "\n";
-          ExitCode() = 1;
+          drawer_code = 1;
         }
-        ShowOutcome("receipt", out.receipt, {{"receipt_no", po->receipt_no}, {"drawer_kicked", out.drawer_kicked}});
-      } else {
-        ShowOutcome("receipt", printer.PrintReceipt(po->receipt_no, po->reprint), {{"receipt_no", po->receipt_no}});
+        const int code = ShowOutcome("receipt", out.receipt,
+                                     {{"receipt_no", po->receipt_no}, {"drawer_kicked", out.drawer_kicked}});
+        return code != 0 ? code : drawer_code;
       }
-      return;
+      return ShowOutcome("receipt", printer.PrintReceipt(po->receipt_no, po->reprint),
+                         {{"receipt_no", po->receipt_no}});
     }
-
-    Result<linli::Report> r = Status::InvalidArgument("");
-    if (po->report == "z") {
-      std::string date = po->date;
-      if (date.empty()) {
-        auto info = LoadStoreInfo(*db);
-        date = FormatLocal(TheClock().NowMs(), info.ok() ? info->timezone : "Asia/Shanghai", "yyyy-MM-dd");
-      }
-      r = BuildZReport(*db, date, TheClock());
-    } else {
-      r = BuildXReport(*db, TheClock());
-    }
-    if (!r.ok()) return void(ExitCode() = Fail(r.status()));
-    ShowOutcome("report", printer.PrintReport(r->RenderText(setup->config.profile.columns)),
-           {{"report", po->report}, {"business_date", r->business_date}});
-  });
+    Result<linli::Report> r = BuildReport(db, po->report == "z", po->date);
+    if (!r.ok()) return Fail(r.status());
+    return ShowOutcome("report", printer.PrintReport(r->RenderText(setup->config.profile.columns)),
+                       {{"report", po->report}, {"business_date", r->business_date}});
+  };
+  OnStore(print, &po->db, std::move(print_cmd));
 
   // ---- print queue
   auto qo = std::make_shared<QueueOpts>();
   CLI::App* queue = print->add_subcommand("queue", "List receipts and reports waiting to be printed again");
-  queue->add_option("--db", qo->db, "Store database")->required();
   queue->add_flag("--all", qo->all, "Every print job, printed ones and drawer opens included");
   queue->add_flag("--json", qo->json, "Print JSON");
-  queue->callback([qo] {
-    auto db = OpenStoreOrFail(qo->db);
-    if (!db) return void(ExitCode() = 1);
-    auto jobs = ListPrintJobs(*db, !qo->all);
-    if (!jobs.ok()) return void(ExitCode() = Fail(jobs.status()));
+  OnStore(queue, &qo->db, [qo](Database& db) {
+    auto jobs = ListPrintJobs(db, !qo->all);
+    if (!jobs.ok()) return Fail(jobs.status());
     if (qo->json) {
       nlohmann::json arr = nlohmann::json::array();
       for (const PrintJob& j : *jobs) arr.push_back(JobJson(j));
-      return PrintJson(arr);
+      PrintJson(arr);
+      return 0;
     }
     if (jobs->empty()) {
       std::cout << (qo->all ? "no print jobs\n" : "nothing waiting to print\n");
-      return;
+      return 0;
     }
     for (const PrintJob& j : *jobs) {
       std::cout << fmt::format("{:>5}  {:<7}  {:<7}  {:<20}  tries {}  {}  {}\n", j.id, PrintJobKindName(j.kind),
                                PrintJobStateName(j.state), j.receipt_no.empty() ? "-" : j.receipt_no, j.attempts,
                                j.created_at, j.last_error);
     }
+    return 0;
   });
 
   // ---- print retry
   auto ro = std::make_shared<RetryOpts>();
   CLI::App* retry = print->add_subcommand("retry", "Print a failed receipt or report job again");
-  AddPrinterOptions(retry, *ro, /*db_required=*/true);
+  AddPrinterOptions(retry, *ro);
   retry->add_option("--job", ro->job, "Print job id (see linli print queue)")->required();
-  retry->callback([ro] {
-    auto db = OpenStoreOrFail(ro->db);
-    if (!db) return void(ExitCode() = 1);
+  OnStore(retry, &ro->db, [ro](Database& db) {
     auto setup = MakeSetup(*ro);
-    if (!setup) return;
-    Printer printer(*db, *setup->transport, TheClock(), setup->config);
-    ShowOutcome("retry", printer.Retry(ro->job));
+    if (!setup.ok()) return Fail(setup.status());
+    Printer printer(db, *setup->transport, TheClock(), setup->config);
+    return ShowOutcome("retry", printer.Retry(ro->job));
   });
 
   // ---- drawer open (no sale)
@@ -210,22 +184,21 @@ void RegisterPrintCommands(CLI::App& app) {
   drawer->require_subcommand(1);
   auto d = std::make_shared<DrawerOpts>();
   CLI::App* open = drawer->add_subcommand("open", "Open the drawer without a sale (开钱箱; audited)");
-  AddPrinterOptions(open, *d, /*db_required=*/true);
+  AddPrinterOptions(open, *d);
   open->add_option("--user", d->user, "User id")->required();
   open->add_option("--pin", d->pin, "PIN (read from stdin when omitted)");
   open->add_option("--reason", d->reason, "Why the drawer is opened")->required();
-  open->callback([d] {
-    auto db = OpenStoreOrFail(d->db);
-    if (!db) return void(ExitCode() = 1);
+  OnStore(open, &d->db, [d](Database& db) {
     std::string pin = d->pin.empty() ? ReadLineFromStdin() : d->pin;
-    auto user = Authenticate(*db, d->user, pin);
-    if (!user.ok()) return void(ExitCode() = Fail(user.status()));
+    auto user = Authenticate(db, d->user, pin);
+    if (!user.ok()) return Fail(user.status());
     auto setup = MakeSetup(*d);
-    if (!setup) return;
-    Printer printer(*db, *setup->transport, TheClock(), setup->config);
-    Status st = OpenDrawerNoSale(*db, printer, *user, d->reason);
-    if (!st.ok()) return void(ExitCode() = Fail(st));
+    if (!setup.ok()) return Fail(setup.status());
+    Printer printer(db, *setup->transport, TheClock(), setup->config);
+    Status st = OpenDrawerNoSale(db, printer, *user, d->reason);
+    if (!st.ok()) return Fail(st);
     std::cout << "drawer opened; no-sale recorded\n";
+    return 0;
   });
 }
 

@@ -11,15 +11,6 @@
 
 namespace linli::cli {
 
-std::unique_ptr<Database> OpenStoreOrFail(const std::string& path) {
-  auto db = OpenStore(path);
-  if (!db.ok()) {
-    Fail(db.status());
-    return nullptr;
-  }
-  return std::move(db).value();
-}
-
 namespace {
 
 struct InitOpts {
@@ -28,12 +19,14 @@ struct InitOpts {
 
 struct UserOpts {
   std::string db, id, name, role, pin;
+  Role parsed_role{};  // from role, by the check
   bool json = false;
 };
 
 struct StockOpts {
   std::string db, sku, qty, reason, note, user;
-  std::optional<int64_t> qty_milli;
+  std::optional<int64_t> qty_milli;  // from --qty-milli, or --qty by the check
+  MovementReason parsed_reason{};     // from reason, by the check
   bool json = false;
 };
 
@@ -51,76 +44,60 @@ void RegisterStoreCommands(CLI::App& app) {
   // ---- init
   auto init = std::make_shared<InitOpts>();
   CLI::App* c = app.add_subcommand("init", "Create a store database with its device key");
-  c->add_option("--db", init->db, "Store database file to create")->required();
   c->add_option("--store-code", init->code, "Store code, e.g. S001")->required();
   c->add_option("--name", init->name, "Store name, e.g. 邻里便利店")->required();
   c->add_option("--timezone", init->tz, "IANA time zone for display")->capture_default_str();
-  c->callback([init] {
+  StoreCommand init_cmd;
+  init_cmd.help = "Store database file to create";
+  init_cmd.check = [init] {
     Status st = InitStore(init->db, {init->code, init->name, init->tz}, TheClock());
-    if (!st.ok()) {
-      ExitCode() = Fail(st);
-      return;
-    }
-    auto db = OpenStoreOrFail(init->db);
-    if (!db) {
-      ExitCode() = 1;
-      return;
-    }
-    auto dev = LoadDevice(*db);
+    return st.ok() ? 0 : Fail(st);
+  };
+  init_cmd.run = [init](Database& db) {
+    auto dev = LoadDevice(db);
     std::cout << "created store " << init->code << " (" << init->name << ") in " << init->db << "\n";
     if (dev.ok()) std::cout << "device " << dev->device_id << "\n";
-  });
+    return 0;
+  };
+  OnStore(c, &init->db, std::move(init_cmd));
 
   // ---- user
   CLI::App* user = app.add_subcommand("user", "Manage till users");
   user->require_subcommand(1);
   auto uadd = std::make_shared<UserOpts>();
   CLI::App* ua = user->add_subcommand("add", "Add a user or change a user's name, role and PIN");
-  ua->add_option("--db", uadd->db, "Store database")->required();
   ua->add_option("--id", uadd->id, "User number typed at sign-in, e.g. 1001")->required();
   ua->add_option("--name", uadd->name, "Name, e.g. 张三")->required();
   ua->add_option("--role", uadd->role, "cashier | manager | owner")->required();
   ua->add_option("--pin", uadd->pin, "4–8 digit PIN (read from stdin when omitted)");
-  ua->callback([uadd] {
+  StoreCommand add_cmd;
+  add_cmd.check = [uadd] {
     auto role = ParseRole(uadd->role);
-    if (!role.ok()) {
-      ExitCode() = Fail(role.status());
-      return;
-    }
-    std::string pin = uadd->pin.empty() ? ReadLineFromStdin() : uadd->pin;
-    auto db = OpenStoreOrFail(uadd->db);
-    if (!db) {
-      ExitCode() = 1;
-      return;
-    }
-    Status st = AddUser(*db, {uadd->id, uadd->name, *role}, pin, TheClock());
-    if (!st.ok()) {
-      ExitCode() = Fail(st);
-      return;
-    }
-    std::cout << "user " << uadd->id << " " << uadd->name << " (" << RoleName(*role) << ") saved\n";
-  });
+    if (!role.ok()) return Fail(role.status());
+    uadd->parsed_role = *role;
+    if (uadd->pin.empty()) uadd->pin = ReadLineFromStdin();
+    return 0;
+  };
+  add_cmd.run = [uadd](Database& db) {
+    Status st = AddUser(db, {uadd->id, uadd->name, uadd->parsed_role}, uadd->pin, TheClock());
+    if (!st.ok()) return Fail(st);
+    std::cout << "user " << uadd->id << " " << uadd->name << " (" << RoleName(uadd->parsed_role) << ") saved\n";
+    return 0;
+  };
+  OnStore(ua, &uadd->db, std::move(add_cmd));
   auto ulist = std::make_shared<UserOpts>();
   CLI::App* ul = user->add_subcommand("list", "List active users");
-  ul->add_option("--db", ulist->db, "Store database")->required();
   ul->add_flag("--json", ulist->json, "Print JSON");
-  ul->callback([ulist] {
-    auto db = OpenStoreOrFail(ulist->db);
-    if (!db) {
-      ExitCode() = 1;
-      return;
-    }
-    auto users = ListUsers(*db);
-    if (!users.ok()) {
-      ExitCode() = Fail(users.status());
-      return;
-    }
+  OnStore(ul, &ulist->db, [ulist](Database& db) {
+    auto users = ListUsers(db);
+    if (!users.ok()) return Fail(users.status());
     nlohmann::json arr = nlohmann::json::array();
     for (const User& u : *users) {
       arr.push_back({{"id", u.id}, {"name", u.name}, {"role", RoleName(u.role)}});
       if (!ulist->json) std::cout << u.id << "\t" << u.name << "\t" << RoleName(u.role) << "\n";
     }
     if (ulist->json) PrintJson(arr);
+    return 0;
   });
 
   // ---- stock
@@ -128,7 +105,6 @@ void RegisterStoreCommands(CLI::App& app) {
   stock->require_subcommand(1);
   auto adj = std::make_shared<StockOpts>();
   CLI::App* sa = stock->add_subcommand("adjust", "Record a stock movement");
-  sa->add_option("--db", adj->db, "Store database")->required();
   sa->add_option("--sku", adj->sku, "Product SKU")->required();
   auto* qty = sa->add_option("--qty", adj->qty, "Quantity in pieces (or kg for weighed goods), e.g. 24 or 1.5");
   auto* qm = sa->add_option("--qty-milli", adj->qty_milli, "Quantity in milli-units (grams for kg goods)");
@@ -140,41 +116,29 @@ void RegisterStoreCommands(CLI::App& app) {
   sa->add_option("--note", adj->note, "Free text kept with the movement");
   sa->add_option("--user", adj->user, "User number recording it");
   sa->add_flag("--json", adj->json, "Print JSON");
-  sa->callback([adj] {
+  StoreCommand adjust_cmd;
+  adjust_cmd.check = [adj] {
     if (adj->qty.empty() && !adj->qty_milli) {
-      ExitCode() = Fail("give the quantity with --qty N (pieces or kg) or --qty-milli N", 2);
-      return;
+      return Fail("give the quantity with --qty N (pieces or kg) or --qty-milli N", 2);
     }
-    int64_t milli = 0;
-    if (adj->qty_milli) {
-      milli = *adj->qty_milli;
-    } else {
+    if (!adj->qty_milli) {
       auto m = ParseMilli(adj->qty, Sign::kAny);
-      if (!m.ok()) {
-        ExitCode() = Fail("--qty: " + m.status().message());
-        return;
-      }
-      milli = *m;
+      if (!m.ok()) return Fail("--qty: " + m.status().message());
+      adj->qty_milli = *m;
     }
     auto reason = ParseMovementReason(adj->reason);
-    if (!reason.ok()) {
-      ExitCode() = Fail(reason.status());
-      return;
-    }
-    auto db = OpenStoreOrFail(adj->db);
-    if (!db) {
-      ExitCode() = 1;
-      return;
-    }
-    auto level = AdjustStock(*db, {adj->sku, milli, *reason, adj->user, adj->note}, TheClock());
-    if (!level.ok()) {
-      ExitCode() = Fail(level.status());
-      return;
-    }
+    if (!reason.ok()) return Fail(reason.status());
+    adj->parsed_reason = *reason;
+    return 0;
+  };
+  adjust_cmd.run = [adj](Database& db) {
+    const MovementReason reason = adj->parsed_reason;
+    auto level = AdjustStock(db, {adj->sku, *adj->qty_milli, reason, adj->user, adj->note}, TheClock());
+    if (!level.ok()) return Fail(level.status());
     if (adj->json) {
       nlohmann::json j = LevelJson(*level);
       j["movement_milli"] = level->movement_milli;
-      j["reason"] = MovementReasonName(*reason);
+      j["reason"] = MovementReasonName(reason);
       PrintJson(j);
     } else {
       std::cout << fmt::format("{} {}: {}{} → on hand {}\n", level->sku, level->name,
@@ -183,34 +147,28 @@ void RegisterStoreCommands(CLI::App& app) {
                                QtyText(level->on_hand_milli, level->unit));
       if (level->on_hand_milli < 0) std::cout << "note: stock is negative; count the shelf when you can\n";
     }
-  });
+    return 0;
+  };
+  OnStore(sa, &adj->db, std::move(adjust_cmd));
   auto show = std::make_shared<StockOpts>();
   CLI::App* ss = stock->add_subcommand("show", "Show stock on hand");
-  ss->add_option("--db", show->db, "Store database")->required();
   ss->add_option("--sku", show->sku, "Only this SKU");
   ss->add_flag("--json", show->json, "Print JSON");
-  ss->callback([show] {
-    auto db = OpenStoreOrFail(show->db);
-    if (!db) {
-      ExitCode() = 1;
-      return;
-    }
-    auto levels = ShowStock(*db, show->sku.empty() ? std::nullopt : std::optional<std::string>(show->sku));
-    if (!levels.ok()) {
-      ExitCode() = Fail(levels.status());
-      return;
-    }
+  OnStore(ss, &show->db, [show](Database& db) {
+    auto levels = ShowStock(db, show->sku.empty() ? std::nullopt : std::optional<std::string>(show->sku));
+    if (!levels.ok()) return Fail(levels.status());
     if (show->json) {
       nlohmann::json arr = nlohmann::json::array();
       for (const auto& l : *levels) arr.push_back(LevelJson(l));
       PrintJson(show->sku.empty() ? arr : arr.at(0));
-      return;
+      return 0;
     }
     for (const auto& l : *levels) {
       std::cout << l.sku << "\t" << l.name << "\t" << QtyText(l.on_hand_milli, l.unit)
                 << (l.on_hand_milli < 0 ? "\t(negative)" : "") << "\n";
     }
     if (levels->empty()) std::cout << "no stock recorded yet\n";
+    return 0;
   });
 }
 

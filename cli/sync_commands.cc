@@ -27,15 +27,6 @@ struct SyncOpts {
   bool json = false;
 };
 
-std::unique_ptr<sync::HttpTransport> TransportOrFail(const std::string& ca_pem) {
-  auto t = sync::NewCurlTransport({.ca_pem = ca_pem});
-  if (!t.ok()) {
-    Fail(t.status());
-    return nullptr;
-  }
-  return std::move(t).value();
-}
-
 nlohmann::json ReportJson(const sync::SyncReport& r) {
   return {{"ok", r.status.ok()},
           {"error", r.status.ok() ? "" : r.status.message()},
@@ -61,109 +52,108 @@ std::string ReportLine(const sync::SyncReport& r) {
   return s;
 }
 
+// One round (the exit code says how it went), or with --daemon rounds until
+// stopped; sync's own run, once the store is open.
+int Sync(Database& db, const SyncOpts& so) {
+  auto state = sync::LoadSyncState(db);
+  if (!state.ok()) return Fail(state.status());
+  if (!state->enrolled) {
+    return Fail("this till is not enrolled; run linli enroll --db FILE --hub URL --token T --ca CERT");
+  }
+  auto made = sync::NewCurlTransport({.ca_pem = state->ca_pem});
+  if (!made.ok()) return Fail(made.status());
+  sync::HttpTransport& transport = **made;
+  sync::SyncAgent agent(db, transport, TheClock());
+  if (!so.daemon) {
+    sync::SyncReport r = agent.SyncOnce();
+    if (so.json) {
+      nlohmann::json j = ReportJson(r);
+      j["bytes_sent"] = transport.bytes_sent();
+      j["requests"] = transport.requests();
+      PrintJson(j);
+    } else {
+      std::cerr << "linli: " << ReportLine(r) << "\n";
+    }
+    return r.status.ok() ? 0 : (r.update_required ? 3 : 2);
+  }
+  std::signal(SIGINT, OnStopSignal);
+  std::signal(SIGTERM, OnStopSignal);
+  sync::RealSleeper sleeper;
+  sync::SplitMix64 rng(std::random_device{}());
+  sync::DaemonOptions options;
+  options.max_seconds = so.max_seconds;
+  options.max_rounds = so.max_rounds;
+  const bool json = so.json;
+  options.on_round = [json](const sync::SyncReport& r, int64_t delay) {
+    if (json) {
+      nlohmann::json j = ReportJson(r);
+      j["next_in_ms"] = delay;
+      PrintJson(j, true);
+    } else {
+      std::cerr << "linli: " << ReportLine(r) << "; next in " << (delay + 999) / 1000 << " s\n";
+    }
+  };
+  sync::RunDaemon(agent, TheClock(), sleeper, rng, options, g_stop);
+  return 0;
+}
+
 }  // namespace
 
 void RegisterSyncCommands(CLI::App& app) {
   // ---- enroll
   auto eo = std::make_shared<EnrollOpts>();
   CLI::App* e = app.add_subcommand("enroll", "Register this till's device key with the hub (one-time token from HQ)");
-  e->add_option("--db", eo->db, "Store database")->required();
   e->add_option("--hub", eo->hub, "Hub address, e.g. https://hub.example.cn:8443")->required();
   e->add_option("--token", eo->token, "One-time enrolment token printed by linli-hub store add")->required();
   e->add_option("--ca", eo->ca, "The hub's CA certificate (PEM); pinned for every later sync");
-  e->callback([eo] {
-    auto db = OpenStoreOrFail(eo->db);
-    if (!db) return void(ExitCode() = 1);
+  OnStore(e, &eo->db, [eo](Database& db) {
     std::string ca_pem;
     if (!eo->ca.empty()) {
       std::ifstream f(eo->ca, std::ios::binary);
-      if (!f) return void(ExitCode() = Fail("cannot read the CA file " + eo->ca));
+      if (!f) return Fail("cannot read the CA file " + eo->ca);
       std::stringstream ss;
       ss << f.rdbuf();
       ca_pem = ss.str();
     }
-    auto transport = TransportOrFail(ca_pem);
-    if (!transport) return void(ExitCode() = 1);
-    sync::SyncAgent agent(*db, *transport, TheClock());
+    auto transport = sync::NewCurlTransport({.ca_pem = ca_pem});
+    if (!transport.ok()) return Fail(transport.status());
+    sync::SyncAgent agent(db, **transport, TheClock());
     Status st = agent.Enroll(eo->hub, eo->token, ca_pem);
-    if (!st.ok()) return void(ExitCode() = Fail(st));
-    auto state = sync::LoadSyncState(*db);
+    if (!st.ok()) return Fail(st);
+    auto state = sync::LoadSyncState(db);
     if (state.ok()) {
       std::cerr << "linli: enrolled with " << state->hub_url << " as store " << state->store_code
                 << " of organisation " << state->org_code << "\n";
     }
+    return 0;
   });
 
   // ---- sync, sync status
   auto so = std::make_shared<SyncOpts>();
   CLI::App* s = app.add_subcommand("sync", "Send sales to the hub and fetch HQ changes");
-  s->add_option("--db", so->db, "Store database");
   s->add_flag("--daemon", so->daemon, "Keep going, with back-off, until stopped (Ctrl-C)");
   s->add_option("--max-seconds", so->max_seconds, "With --daemon: stop after this many seconds");
   s->add_option("--max-rounds", so->max_rounds, "With --daemon: stop after this many rounds");
   s->add_flag("--json", so->json, "Print the result as JSON");
   auto st_opts = std::make_shared<SyncOpts>();
   CLI::App* status = s->add_subcommand("status", "Pending events, last success and last problem");
-  status->add_option("--db", st_opts->db, "Store database")->required();
   status->add_flag("--json", st_opts->json, "Print as JSON");
-  status->callback([st_opts] {
-    auto db = OpenStoreOrFail(st_opts->db);
-    if (!db) return void(ExitCode() = 1);
-    auto r = sync::GetSyncStatus(*db, TheClock());
-    if (!r.ok()) return void(ExitCode() = Fail(r.status()));
+  OnStore(status, &st_opts->db, [st_opts](Database& db) {
+    auto r = sync::GetSyncStatus(db, TheClock());
+    if (!r.ok()) return Fail(r.status());
     if (st_opts->json) {
       PrintJson(r->ToJson());
     } else {
-      auto info = LoadStoreInfo(*db);
+      auto info = LoadStoreInfo(db);
       std::cout << r->ToText(info.ok() ? info->timezone : "Asia/Shanghai");
     }
-    ExitCode() = r->update_required ? 3 : 0;
+    return r->update_required ? 3 : 0;
   });
-  s->callback([status, so] {
-    if (status->parsed()) return;
-    if (so->db.empty()) return void(ExitCode() = Fail("--db is required"));
-    auto db = OpenStoreOrFail(so->db);
-    if (!db) return void(ExitCode() = 1);
-    auto state = sync::LoadSyncState(*db);
-    if (!state.ok()) return void(ExitCode() = Fail(state.status()));
-    if (!state->enrolled) {
-      return void(ExitCode() = Fail("this till is not enrolled; run linli enroll --db FILE --hub URL --token T --ca CERT"));
-    }
-    auto transport = TransportOrFail(state->ca_pem);
-    if (!transport) return void(ExitCode() = 1);
-    sync::SyncAgent agent(*db, *transport, TheClock());
-    if (!so->daemon) {
-      sync::SyncReport r = agent.SyncOnce();
-      if (so->json) {
-        nlohmann::json j = ReportJson(r);
-        j["bytes_sent"] = transport->bytes_sent();
-        j["requests"] = transport->requests();
-        PrintJson(j);
-      } else {
-        std::cerr << "linli: " << ReportLine(r) << "\n";
-      }
-      ExitCode() = r.status.ok() ? 0 : (r.update_required ? 3 : 2);
-      return;
-    }
-    std::signal(SIGINT, OnStopSignal);
-    std::signal(SIGTERM, OnStopSignal);
-    sync::RealSleeper sleeper;
-    sync::SplitMix64 rng(std::random_device{}());
-    sync::DaemonOptions options;
-    options.max_seconds = so->max_seconds;
-    options.max_rounds = so->max_rounds;
-    const bool json = so->json;
-    options.on_round = [json](const sync::SyncReport& r, int64_t delay) {
-      if (json) {
-        nlohmann::json j = ReportJson(r);
-        j["next_in_ms"] = delay;
-        PrintJson(j, true);
-      } else {
-        std::cerr << "linli: " << ReportLine(r) << "; next in " << (delay + 999) / 1000 << " s\n";
-      }
-    };
-    sync::RunDaemon(agent, TheClock(), sleeper, rng, options, g_stop);
-  });
+  // --db is not required of `sync status`, which takes its own.
+  StoreCommand sync_cmd;
+  sync_cmd.required = false;
+  sync_cmd.run = [so](Database& db) { return Sync(db, *so); };
+  OnStore(s, &so->db, std::move(sync_cmd));
 }
 
 }  // namespace linli::cli

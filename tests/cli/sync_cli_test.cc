@@ -21,6 +21,7 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
+#include "linli/pos/clock.h"
 #include "testing.h"
 
 extern char** environ;
@@ -306,6 +307,7 @@ TEST_CASE("cli sync: enrol, sell, sync, and HQ sees stock and sales through linl
   const std::string alice = hub.Login("alice", "alice-pass");
   hub.Catalogue(alice);
 
+  const int64_t set_up_at = linli::SystemClock().NowMs();
   Till till("S001");
   // Before enrolment: status says so, sync says what to run.
   auto st0 = till.Status();
@@ -329,12 +331,23 @@ TEST_CASE("cli sync: enrol, sell, sync, and HQ sees stock and sales through linl
   REQUIRE(till.Run("stock adjust", "--sku YL0001 --qty 24 --reason receive").exit_code == 0);
   const json s1 = till.SellCola(2);
   const json s2 = till.SellCola(3);
+  const int64_t asked_at = linli::SystemClock().NowMs();
   auto pending = till.Status();
+  const int64_t answered_at = linli::SystemClock().NowMs();
   CHECK(pending["enrolled"] == true);
   CHECK(pending["org_code"] == "LL");
   CHECK(pending["store_code"] == "S001");
   CHECK(pending["pending_events"].get<int64_t>() >= 3);
-  CHECK(pending["oldest_pending_age_ms"].get<int64_t>() >= 0);
+  // The age is the status command's now minus the time of the oldest pending
+  // event, which it names: an event of this till, recorded after it was set
+  // up. linli reads the system clock, so its now lies between asked_at and
+  // answered_at.
+  const int64_t oldest_at = linli::ParseUtc(pending["oldest_pending_at"].get<std::string>());
+  CHECK(oldest_at >= set_up_at);
+  CHECK(oldest_at <= asked_at);
+  const int64_t age = pending["oldest_pending_age_ms"].get<int64_t>();
+  CHECK(age >= asked_at - oldest_at);
+  CHECK(age <= answered_at - oldest_at);
   CHECK(Has(till.Run("sync status").out, "waiting to be sent"));
 
   json first = till.Sync();

@@ -1,7 +1,11 @@
 // Every fuzz seed (tests/fuzz/corpus/<name>/) and every input that once
 // crashed a fuzz target (tests/fuzz/crashes/<name>/<bug-name>) replayed through
 // the same entry points (tests/fuzz/targets.h) under the normal build, so the
-// bugs stay fixed without clang. One crash file per bug, named after it.
+// bugs stay fixed without clang. One crash file per bug, named after it; a
+// target that never crashed keeps there the edge inputs nearest to a crash
+// (integer limits, fields past the end, unterminated quotes), named after the
+// edge. Each directory must hold at least one input: a subcase that replays
+// nothing fails, so a moved or emptied directory cannot pass unnoticed.
 #include <doctest/doctest.h>
 
 #include <algorithm>
@@ -47,8 +51,11 @@ std::string Slurp(const fs::path& p) {
 }
 
 void Replay(const Target& t, const std::string& kind) {
+  const std::vector<fs::path> inputs = Inputs(kind, t.name);
+  const std::string dir = "tests/fuzz/" + kind + "/" + t.name + "/";
+  REQUIRE_MESSAGE(!inputs.empty(), dir << " holds no inputs to replay");
   fuzz::FailHook() = [](const std::string& what) { throw std::runtime_error(what); };
-  for (const fs::path& p : Inputs(kind, t.name)) {
+  for (const fs::path& p : inputs) {
     const std::string bytes = Slurp(p);
     INFO(kind << "/" << t.name << "/" << p.filename().string() << " (" << bytes.size() << " bytes)");
     try {

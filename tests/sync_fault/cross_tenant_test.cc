@@ -162,9 +162,16 @@ std::map<std::string, Case> Cases() {
     auto r = x.f.HqGet(x.bob, std::string(sync::kPathHqStock) + "?sku=L001&store=S001");
     REQUIRE(r);
     CHECK(r->status == 404);
+    // Without a store: every store of bob's organisation (PROTOCOL.md §8),
+    // and L001 is LL's product, so XX's one store holds none of it.
     r = x.f.HqGet(x.bob, std::string(sync::kPathHqStock) + "?sku=L001");
     REQUIRE(r);
-    CHECK((r->status == 404 || !Tenants::Has(r->body, "S00")));
+    REQUIRE(r->status == 200);
+    const json all = json::parse(r->body);
+    CHECK(all["total_milli"] == 0);
+    REQUIRE(all["stores"].size() == 1);
+    CHECK(all["stores"][0]["code"] == "Y001");
+    CHECK(all["stores"][0]["on_hand_milli"] == 0);
     r = x.f.HqGet(x.alice, std::string(sync::kPathHqStock) + "?sku=X001&store=Y001");
     REQUIRE(r);
     CHECK(r->status == 404);
