@@ -139,7 +139,7 @@ struct Rig {
   }
 };
 
-TEST_CASE("ingest: a batch is stored, applied and moves the head; the same batch again is all duplicates") {
+TEST_CASE("ingest: a batch is stored, applied and moves the head, and the same batch again is all duplicates") {
   Rig rig;
   std::vector<JournalEntry> batch = {rig.dev.Next("stock_movement", Movement("H001", 10000)),
                                      rig.dev.Next("sale", Sale("H001", 2000, 400)),
@@ -203,7 +203,7 @@ TEST_CASE("ingest: a gap stops the batch after the events before it, and nothing
   CHECK(r.head_seq == 5);
 }
 
-TEST_CASE("ingest: a fork (held seq, other hash; or a prev_hash that does not link) is refused and quarantined once") {
+TEST_CASE("ingest: a fork (a held seq with another hash, or a prev_hash that does not link) is refused and quarantined once") {
   Rig rig;
   TestDevice twin = rig.dev;  // the same till's key and chain, diverging after seq 1
   REQUIRE(rig.Push({rig.dev.Next("stock_movement", Movement("H001", 1000)),
@@ -238,7 +238,7 @@ TEST_CASE("ingest: a fork (held seq, other hash; or a prev_hash that does not li
   CHECK(rig.Held(1, 3) == nullptr);
 }
 
-TEST_CASE("ingest: a bad hash or signature is refused and quarantined; the events before it land, the ones after wait") {
+TEST_CASE("ingest: a bad hash or signature is refused and quarantined, the events before it land and the ones after wait") {
   Rig rig;
   JournalEntry e1 = rig.dev.Next("stock_movement", Movement("H001", 1000));
   JournalEntry e2 = rig.dev.Next("stock_movement", Movement("H001", 1000));
