@@ -1,16 +1,16 @@
 // SqliteHubStore: the embedded HubStore (hub_store.h). One connection, calls
 // serialised by a mutex: SQLite has one writer anyway, and a hub on SQLite is
-// a single process. Chain rules follow PROTOCOL.md §6; projection effects come
-// from projection.h so that live ingest and Rebuild() write the same rows.
+// a single process. It only speaks SQL: the chain rules of a push and the
+// application of effects to the projections are the ingest core's
+// (ingest.h), which Ingest() and Rebuild() run over SqliteIngestStorage.
 #include <algorithm>
 #include <cstdlib>
+#include <functional>
 #include <map>
 #include <mutex>
-#include <set>
-#include <system_error>
-#include <thread>
 
 #include "linli/hub/hub_store.h"
+#include "linli/hub/ingest.h"
 #include "linli/hub/projection.h"
 #include "linli/pos/clock.h"
 #include "linli/pos/crypto.h"
@@ -46,10 +46,163 @@ int KindRank(const std::string& k) {
   return 99;
 }
 
-struct Head {
-  int64_t first_seq = 0;
-  int64_t head_seq = 0;
-  std::string head_hash;
+// The device's chain heads; shared by Heads, Stores and the ingest storage.
+std::map<int64_t, ChainHead> LoadHeads(Database& db, const std::string& device_id) {
+  std::map<int64_t, ChainHead> heads;
+  Statement s = db.Prepare("SELECT epoch, first_seq, head_seq, head_hash FROM device_epochs WHERE device_id = ?");
+  s.Bind(1, device_id);
+  while (s.Step()) heads[s.Int(0)] = {s.Int(1), s.Int(2), s.Blob(3)};
+  return heads;
+}
+
+// The ingest core's storage primitives (ingest.h) in SQLite's SQL. Each
+// throws DbError; the caller holds the connection's lock and transaction.
+// Hot paths (one call per event) use cached statements.
+class SqliteIngestStorage final : public IngestStorage {
+ public:
+  explicit SqliteIngestStorage(Database& db) : db_(db) {}
+
+  std::map<int64_t, ChainHead> LoadHeads(const std::string& device_id) override {
+    return hub::LoadHeads(db_, device_id);
+  }
+
+  std::optional<std::string> HeldHash(const std::string& device_id, int64_t epoch, int64_t seq) override {
+    Statement& s = db_.Cached("SELECT hash FROM events WHERE device_id = ? AND epoch = ? AND seq = ?");
+    std::optional<std::string> hash;
+    if (s.Bind(1, device_id).Bind(2, epoch).Bind(3, seq).Step()) hash = s.Blob(0);
+    s.Reset();
+    return hash;
+  }
+
+  void SaveHead(const std::string& device_id, int64_t epoch, const ChainHead& h) override {
+    Statement& up = db_.Cached(
+        "INSERT INTO device_epochs (device_id, epoch, first_seq, head_seq, head_hash) VALUES (?, ?, ?, ?, ?) "
+        "ON CONFLICT(device_id, epoch) DO UPDATE SET head_seq = excluded.head_seq, head_hash = excluded.head_hash");
+    up.Bind(1, device_id).Bind(2, epoch).Bind(3, h.first_seq).Bind(4, h.head_seq);
+    up.BindBlob(5, h.head_hash.data(), h.head_hash.size());
+    up.Run();
+  }
+
+  int64_t LastIngestOrder() override {
+    Statement& q = db_.Cached("SELECT coalesce(max(ingest_order), 0) FROM events");
+    q.Step();
+    const int64_t order = q.Int(0);
+    q.Reset();
+    return order;
+  }
+
+  void InsertEvent(const Device& device, const JournalEntry& e, const StoredEventInfo& info) override {
+    Statement& ins = db_.Cached(
+        "INSERT INTO events (device_id, epoch, seq, store_id, event_id, type, type_version, occurred_at, "
+        "payload, prev_hash, hash, signature, received_at, ingest_order, applied, apply_note, clock_skew_ms) "
+        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)");
+    ins.Bind(1, device.device_id).Bind(2, e.epoch).Bind(3, e.seq).Bind(4, device.store_id);
+    ins.Bind(5, e.event_id).Bind(6, e.type).Bind(7, e.type_version).Bind(8, e.occurred_at);
+    ins.BindBlob(9, e.payload.data(), e.payload.size());
+    ins.BindBlob(10, e.prev_hash.data(), e.prev_hash.size());
+    ins.BindBlob(11, e.hash.data(), e.hash.size());
+    ins.BindBlob(12, e.signature.data(), e.signature.size());
+    ins.Bind(13, info.received_at).Bind(14, info.ingest_order).Bind(15, info.applied ? 1 : 0);
+    ins.Bind(16, info.note).Bind(17, info.clock_skew_ms);
+    ins.Run();
+  }
+
+  bool InQuarantine(const std::string& device_id, int64_t epoch, int64_t seq, std::string_view kind,
+                    const std::string& reason) override {
+    Statement q = db_.Prepare(
+        "SELECT 1 FROM quarantine WHERE device_id = ? AND epoch = ? AND seq = ? AND kind = ? AND reason = ?");
+    return q.Bind(1, device_id).Bind(2, epoch).Bind(3, seq).Bind(4, kind).Bind(5, reason).Step();
+  }
+
+  void AddQuarantine(const Device& device, const JournalEntry& e, std::string_view kind,
+                     const std::string& reason, const std::string& event_json,
+                     const std::string& received_at) override {
+    db_.Prepare(
+           "INSERT INTO quarantine (device_id, store_id, epoch, seq, kind, reason, event_json, received_at) "
+           "VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
+        .Bind(1, device.device_id).Bind(2, device.store_id).Bind(3, e.epoch).Bind(4, e.seq)
+        .Bind(5, kind).Bind(6, reason).Bind(7, event_json).Bind(8, received_at).Run();
+  }
+
+  void MarkSynced(const std::string& device_id, const std::string& now) override {
+    db_.Prepare("UPDATE devices SET last_sync = ? WHERE device_id = ?").Bind(1, now).Bind(2, device_id).Run();
+  }
+
+  void RecordClockSkew(const std::string& device_id, int64_t skew_ms, const std::string& now) override {
+    db_.Prepare("UPDATE devices SET clock_skew_ms = ?, clock_checked_at = ? WHERE device_id = ?")
+        .Bind(1, skew_ms).Bind(2, now).Bind(3, device_id).Run();
+  }
+
+  bool KnownProduct(int64_t org_id, const std::string& sku) override {
+    Statement& q = db_.Cached(
+        "SELECT 1 FROM catalog WHERE org_id = ? AND kind = 'product' AND key = ? AND store_id = 0 AND deleted = 0");
+    const bool known = q.Bind(1, org_id).Bind(2, sku).Step();
+    q.Reset();
+    return known;
+  }
+
+  void AddToProjections(int64_t store_id, const EventEffects& fx) override {
+    for (const StockDelta& d : fx.stock) {
+      db_.Cached(
+             "INSERT INTO proj_stock (store_id, sku, on_hand_milli) VALUES (?, ?, ?) "
+             "ON CONFLICT(store_id, sku) DO UPDATE SET on_hand_milli = on_hand_milli + excluded.on_hand_milli")
+          .Bind(1, store_id).Bind(2, d.sku).Bind(3, d.qty_milli).Run();
+    }
+    for (const SalesDelta& d : fx.sales) {
+      db_.Cached(
+             "INSERT INTO proj_sales_daily (store_id, business_date, sku, sales_fen, refunds_fen, tax_fen, qty_milli) "
+             "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT(store_id, business_date, sku) DO UPDATE SET "
+             "sales_fen = sales_fen + ?4, refunds_fen = refunds_fen + ?5, tax_fen = tax_fen + ?6, qty_milli = qty_milli + ?7")
+          .Bind(1, store_id).Bind(2, d.business_date).Bind(3, d.sku).Bind(4, d.sales_fen)
+          .Bind(5, d.refunds_fen).Bind(6, d.tax_fen).Bind(7, d.qty_milli).Run();
+    }
+    for (const TenderDelta& d : fx.tenders) {
+      db_.Cached(
+             "INSERT INTO proj_tenders_daily (store_id, business_date, method, amount_fen) VALUES (?1, ?2, ?3, ?4) "
+             "ON CONFLICT(store_id, business_date, method) DO UPDATE SET amount_fen = amount_fen + ?4")
+          .Bind(1, store_id).Bind(2, d.business_date).Bind(3, d.method).Bind(4, d.amount_fen).Run();
+    }
+    if (!fx.receipt_date.empty()) {
+      db_.Cached(
+             "INSERT INTO proj_receipts_daily (store_id, business_date, sales_count, refunds_count) "
+             "VALUES (?1, ?2, ?3, ?4) ON CONFLICT(store_id, business_date) DO UPDATE SET "
+             "sales_count = sales_count + ?3, refunds_count = refunds_count + ?4")
+          .Bind(1, store_id).Bind(2, fx.receipt_date).Bind(3, fx.refund ? 0 : 1).Bind(4, fx.refund ? 1 : 0).Run();
+    }
+  }
+
+  void ClearProjections() override {
+    for (const char* t : {"proj_stock", "proj_sales_daily", "proj_receipts_daily", "proj_tenders_daily"}) {
+      db_.Exec(std::string("DELETE FROM ") + t);
+    }
+  }
+
+  void ForEachStoredEvent(const std::function<void(const StoredEvent&)>& visit) override {
+    Statement s = db_.Prepare(
+        "SELECT e.device_id, e.epoch, e.seq, e.store_id, st.org_id, e.type, e.type_version, e.payload "
+        "FROM events e JOIN stores st ON st.id = e.store_id ORDER BY e.ingest_order");
+    StoredEvent ev;
+    while (s.Step()) {
+      ev.device_id = s.Text(0);
+      ev.entry.epoch = s.Int(1);
+      ev.entry.seq = s.Int(2);
+      ev.store_id = s.Int(3);
+      ev.org_id = s.Int(4);
+      ev.entry.type = s.Text(5);
+      ev.entry.type_version = static_cast<int>(s.Int(6));
+      ev.entry.payload = s.Blob(7);
+      visit(ev);
+    }
+  }
+
+  void SetApplied(const std::string& device_id, int64_t epoch, int64_t seq, bool applied,
+                  const std::string& note) override {
+    db_.Cached("UPDATE events SET applied = ?, apply_note = ? WHERE device_id = ? AND epoch = ? AND seq = ?")
+        .Bind(1, applied ? 1 : 0).Bind(2, note).Bind(3, device_id).Bind(4, epoch).Bind(5, seq).Run();
+  }
+
+ private:
+  Database& db_;
 };
 
 class SqliteHubStore final : public HubStore {
@@ -265,7 +418,7 @@ class SqliteHubStore final : public HubStore {
     std::lock_guard lock(mu_);
     std::vector<sync::EpochHead> out;
     Status st = Guard([&] {
-      for (const auto& [epoch, h] : LoadHeads(device_id)) {
+      for (const auto& [epoch, h] : LoadHeads(*db_, device_id)) {
         out.push_back({epoch, h.first_seq, h.head_seq, HexEncode(h.head_hash)});
       }
     });
@@ -278,166 +431,14 @@ class SqliteHubStore final : public HubStore {
     // The work that needs no database (hash, signature, payload parsing) is
     // done before taking the lock, so pushes from many stores verify in
     // parallel and only the writes are serialised.
-    std::vector<Prechecked> pre = Precheck(device, events);
+    std::vector<PrecheckedEvent> pre = Precheck(device, events);
     std::lock_guard lock(mu_);
     IngestResult r;
     Status st = Guard([&] {
       Transaction tx(*db_);
-      std::map<int64_t, Head> heads = LoadHeads(device.device_id);
-      const std::string now = FormatUtc(now_ms);
-      Statement order_q = db_->Prepare("SELECT coalesce(max(ingest_order), 0) FROM events");
-      order_q.Step();
-      int64_t order = order_q.Int(0);
-      int64_t last_epoch = heads.empty() ? 0 : heads.rbegin()->first;
-      std::set<int64_t> moved_epochs;
-
-      auto refuse = [&](const JournalEntry& e, const char* kind, const std::string& reason) {
-        r.error = std::string(kind) == "fork" ? sync::kErrFork : sync::kErrBadEvent;
-        r.message = reason;
-        r.extra = {{"epoch", e.epoch}, {"seq", e.seq}};
-        Statement dup = db_->Prepare(
-            "SELECT 1 FROM quarantine WHERE device_id = ? AND epoch = ? AND seq = ? AND kind = ? AND reason = ?");
-        dup.Bind(1, device.device_id).Bind(2, e.epoch).Bind(3, e.seq).Bind(4, kind).Bind(5, reason);
-        if (dup.Step()) return;
-        db_->Prepare(
-               "INSERT INTO quarantine (device_id, store_id, epoch, seq, kind, reason, event_json, received_at) "
-               "VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
-            .Bind(1, device.device_id).Bind(2, device.store_id).Bind(3, e.epoch).Bind(4, e.seq)
-            .Bind(5, kind).Bind(6, reason).Bind(7, sync::WireEvent::FromJournal(e).ToJson().dump())
-            .Bind(8, now).Run();
-      };
-      auto gap = [&](int64_t epoch, int64_t seq, const std::string& why) {
-        r.error = sync::kErrGap;
-        r.message = why;
-        r.extra = {{"expected_epoch", epoch}, {"expected_seq", seq}};
-      };
-
-      for (size_t i = 0; i < events.size(); ++i) {
-        const JournalEntry& e = events[i];
-        const std::string where = "epoch " + std::to_string(e.epoch) + " seq " + std::to_string(e.seq);
-        if (!pre[i].bad.empty()) {
-          refuse(e, "bad_event", where + ": " + pre[i].bad);
-          break;
-        }
-        Statement& ex = db_->Cached("SELECT hash FROM events WHERE device_id = ? AND epoch = ? AND seq = ?");
-        const bool held = ex.Bind(1, device.device_id).Bind(2, e.epoch).Bind(3, e.seq).Step();
-        const bool same = held && ex.Blob(0) == e.hash;
-        ex.Reset();
-        if (held) {
-          if (same) {
-            ++r.duplicates;
-            continue;
-          }
-          refuse(e, "fork", where + " is already held with another hash (fork)");
-          break;
-        }
-        auto it = heads.find(e.epoch);
-        if (it != heads.end()) {
-          const Head& h = it->second;
-          if (e.seq != h.head_seq + 1) {
-            gap(e.epoch, h.head_seq + 1, where + " does not follow the hub's head " +
-                                             std::to_string(h.head_seq) + " of that epoch");
-            break;
-          }
-          if (e.prev_hash != h.head_hash) {
-            refuse(e, "fork", where + ": prev_hash does not link to seq " + std::to_string(h.head_seq) + " (fork)");
-            break;
-          }
-        } else if (e.seq == 1) {
-          if (e.prev_hash != JournalGenesisHash()) {
-            refuse(e, "fork", where + ": the first event must have a zero prev_hash");
-            break;
-          }
-        } else {
-          // The first event of a new epoch links to seq − 1 in the latest
-          // earlier epoch that reaches it (PROTOCOL.md §6.4).
-          std::optional<int64_t> link_epoch;
-          for (auto h = heads.rbegin(); h != heads.rend(); ++h) {
-            if (h->first >= e.epoch) continue;
-            if (h->second.first_seq <= e.seq - 1 && e.seq - 1 <= h->second.head_seq) {
-              link_epoch = h->first;
-              break;
-            }
-          }
-          if (!link_epoch) {
-            int64_t exp_epoch = e.epoch, exp_seq = 1;
-            for (auto h = heads.rbegin(); h != heads.rend(); ++h) {
-              if (h->first < e.epoch) {
-                exp_epoch = h->first;
-                exp_seq = h->second.head_seq + 1;
-                break;
-              }
-            }
-            gap(exp_epoch, exp_seq, where + " starts a new epoch but the hub does not hold seq " +
-                                        std::to_string(e.seq - 1) + " before it");
-            break;
-          }
-          Statement prev = db_->Prepare("SELECT hash FROM events WHERE device_id = ? AND epoch = ? AND seq = ?");
-          prev.Bind(1, device.device_id).Bind(2, *link_epoch).Bind(3, e.seq - 1);
-          if (!prev.Step() || prev.Blob(0) != e.prev_hash) {
-            refuse(e, "fork", where + ": prev_hash does not link to epoch " + std::to_string(*link_epoch) +
-                                  " seq " + std::to_string(e.seq - 1) + " (fork)");
-            break;
-          }
-        }
-
-        std::string note;
-        const bool applied = ApplyEffects(device.org_id, device.store_id, pre[i].effects, &note);
-        // Clock skew is flagged, never refused (PROTOCOL.md §3.1): the till's
-        // reported clock, or an occurred_at in the hub's future.
-        int64_t skew = 0;
-        const int64_t occurred = ParseUtc(e.occurred_at);
-        if (device.clock_skew_ms && std::llabs(*device.clock_skew_ms) > sync::kClockSkewFlagMs) {
-          skew = *device.clock_skew_ms;
-        } else if (occurred >= 0 && occurred - now_ms > sync::kClockSkewFlagMs) {
-          skew = occurred - now_ms;
-        }
-        Statement& ins = db_->Cached(
-            "INSERT INTO events (device_id, epoch, seq, store_id, event_id, type, type_version, occurred_at, "
-            "payload, prev_hash, hash, signature, received_at, ingest_order, applied, apply_note, clock_skew_ms) "
-            "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)");
-        ins.Bind(1, device.device_id).Bind(2, e.epoch).Bind(3, e.seq).Bind(4, device.store_id);
-        ins.Bind(5, e.event_id).Bind(6, e.type).Bind(7, e.type_version).Bind(8, e.occurred_at);
-        ins.BindBlob(9, e.payload.data(), e.payload.size());
-        ins.BindBlob(10, e.prev_hash.data(), e.prev_hash.size());
-        ins.BindBlob(11, e.hash.data(), e.hash.size());
-        ins.BindBlob(12, e.signature.data(), e.signature.size());
-        ins.Bind(13, now).Bind(14, ++order).Bind(15, applied ? 1 : 0).Bind(16, note).Bind(17, skew);
-        ins.Run();
-        Head& h = heads[e.epoch];
-        if (h.first_seq == 0) h.first_seq = e.seq;
-        h.head_seq = e.seq;
-        h.head_hash = e.hash;
-        moved_epochs.insert(e.epoch);
-        last_epoch = e.epoch;
-        applied ? ++r.accepted : ++r.flagged;
-      }
-      // The heads move once per batch, in the same transaction as the events.
-      for (int64_t epoch : moved_epochs) {
-        const Head& h = heads[epoch];
-        Statement& up = db_->Cached(
-            "INSERT INTO device_epochs (device_id, epoch, first_seq, head_seq, head_hash) VALUES (?, ?, ?, ?, ?) "
-            "ON CONFLICT(device_id, epoch) DO UPDATE SET head_seq = excluded.head_seq, head_hash = excluded.head_hash");
-        up.Bind(1, device.device_id).Bind(2, epoch).Bind(3, h.first_seq).Bind(4, h.head_seq);
-        up.BindBlob(5, h.head_hash.data(), h.head_hash.size());
-        up.Run();
-      }
-      if (r.accepted + r.flagged + r.duplicates > 0) {
-        db_->Prepare("UPDATE devices SET last_sync = ? WHERE device_id = ?").Bind(1, now).Bind(2, device.device_id).Run();
-      }
-      if (device.clock_skew_ms) {
-        db_->Prepare("UPDATE devices SET clock_skew_ms = ?, clock_checked_at = ? WHERE device_id = ?")
-            .Bind(1, *device.clock_skew_ms).Bind(2, now).Bind(3, device.device_id).Run();
-      }
+      SqliteIngestStorage storage(*db_);
+      r = IngestBatch(storage, device, events, pre, now_ms);
       tx.Commit();
-      r.head_epoch = last_epoch;
-      auto h = heads.find(last_epoch);
-      if (h != heads.end()) {
-        r.head_seq = h->second.head_seq;
-        r.head_hash = h->second.head_hash;
-      } else {
-        r.head_hash = JournalGenesisHash();
-      }
     });
     if (!st.ok()) return st;
     return r;
@@ -669,7 +670,7 @@ class SqliteHubStore final : public HubStore {
           if (!d.IsNull(5) && std::llabs(d.Int(5)) > std::llabs(store_skew)) store_skew = d.Int(5);
           if (!d.IsNull(3)) last_seen = std::max(last_seen, d.Text(3));
           if (!d.IsNull(4)) last_sync = std::max(last_sync, d.Text(4));
-          for (const auto& [epoch, h] : LoadHeads(d.Text(0))) {
+          for (const auto& [epoch, h] : LoadHeads(*db_, d.Text(0))) {
             dev["epochs"].push_back({{"epoch", epoch}, {"first_seq", h.first_seq}, {"head_seq", h.head_seq},
                                      {"head_hash_hex", HexEncode(h.head_hash)}});
           }
@@ -713,24 +714,8 @@ class SqliteHubStore final : public HubStore {
     std::lock_guard lock(mu_);
     return Guard([&] {
       Transaction tx(*db_);
-      for (const char* t : {"proj_stock", "proj_sales_daily", "proj_receipts_daily", "proj_tenders_daily"}) {
-        db_->Exec(std::string("DELETE FROM ") + t);
-      }
-      Statement s = db_->Prepare(
-          "SELECT e.device_id, e.epoch, e.seq, e.store_id, st.org_id, e.type, e.type_version, e.payload "
-          "FROM events e JOIN stores st ON st.id = e.store_id ORDER BY e.ingest_order");
-      Statement up = db_->Prepare("UPDATE events SET applied = ?, apply_note = ? WHERE device_id = ? AND epoch = ? AND seq = ?");
-      while (s.Step()) {
-        JournalEntry e;
-        e.epoch = s.Int(1);
-        e.seq = s.Int(2);
-        e.type = s.Text(5);
-        e.type_version = static_cast<int>(s.Int(6));
-        e.payload = s.Blob(7);
-        std::string note;
-        const bool applied = ApplyEvent(s.Int(4), s.Int(3), e, &note);
-        up.Bind(1, applied ? 1 : 0).Bind(2, note).Bind(3, s.Text(0)).Bind(4, e.epoch).Bind(5, e.seq).Run();
-      }
+      SqliteIngestStorage storage(*db_);
+      RebuildProjections(storage);
       tx.Commit();
     });
   }
@@ -773,13 +758,6 @@ class SqliteHubStore final : public HubStore {
         .Bind(1, TokenHash(token)).Bind(2, store_id).Bind(3, now_ms + sync::kEnrolTokenTtlMs).Run();
     return token;
   }
-  std::map<int64_t, Head> LoadHeads(const std::string& device_id) {
-    std::map<int64_t, Head> heads;
-    Statement s = db_->Prepare("SELECT epoch, first_seq, head_seq, head_hash FROM device_epochs WHERE device_id = ?");
-    s.Bind(1, device_id);
-    while (s.Step()) heads[s.Int(0)] = {s.Int(1), s.Int(2), s.Blob(3)};
-    return heads;
-  }
   std::pair<int64_t, int64_t> FloorAndHead(int64_t org_id) {
     Statement s = db_->Prepare(
         "SELECT o.change_floor, max(o.change_floor, coalesce((SELECT max(seq) FROM changes c WHERE c.org_id = o.id), 0)) "
@@ -807,112 +785,6 @@ class SqliteHubStore final : public HubStore {
     if (!st.ok()) return st;
     if (!found) return Status::NotFound("no such user or session");
     return u;
-  }
-
-  // Applies one event's effects when every SKU it names is in the org's
-  // catalogue; otherwise (or when the payload lacks what the rules read)
-  // writes nothing and explains in *note. Returns whether it applied.
-  // What Ingest can learn of each event without the database: whether its
-  // hash and signature hold (`bad` says why not; events after a bad one are
-  // not looked at), and its projection effects.
-  struct Prechecked {
-    std::string bad;
-    Result<EventEffects> effects = Status::FailedPrecondition("not checked");
-  };
-  static std::vector<Prechecked> Precheck(const Device& device, const std::vector<JournalEntry>& events) {
-    std::vector<Prechecked> pre(events.size());
-    // Checks events [begin, end) on one thread, stopping at the first bad one.
-    auto check = [&](size_t begin, size_t end) {
-      auto key = Ed25519Key::Public(device.public_key);  // one per thread: a key keeps one context
-      for (size_t i = begin; i < end; ++i) {
-        const JournalEntry& e = events[i];
-        if (ComputeJournalHash(device.device_id, e) != e.hash) {
-          pre[i].bad = "payload or fields changed (hash mismatch)";
-          return;
-        }
-        if (!key.ok() || !key->Verify(e.hash, e.signature)) {
-          pre[i].bad = "signature invalid";
-          return;
-        }
-        pre[i].effects = EffectsOf(e.type, e.type_version, e.payload);
-      }
-    };
-    // A large batch (one store catching up) is split across the cores; a
-    // small one is not worth a thread. Ingest stops at the first bad event,
-    // so what a later part found after it is never looked at.
-    constexpr size_t kPerThread = 128;
-    const size_t parts = std::clamp<size_t>(events.size() / kPerThread, 1,
-                                            std::max(1u, std::thread::hardware_concurrency()));
-    if (parts == 1) {
-      check(0, events.size());
-      return pre;
-    }
-    std::vector<std::thread> helpers;
-    const size_t step = (events.size() + parts - 1) / parts;
-    for (size_t p = 1; p < parts; ++p) {
-      const size_t begin = p * step, end = std::min(events.size(), (p + 1) * step);
-      try {
-        helpers.emplace_back(check, begin, end);
-      } catch (const std::system_error&) {
-        check(begin, end);  // no thread to be had: check that part here
-      }
-    }
-    check(0, std::min(events.size(), step));
-    for (std::thread& t : helpers) t.join();
-    return pre;
-  }
-
-  bool ApplyEvent(int64_t org_id, int64_t store_id, const JournalEntry& e, std::string* note) {
-    return ApplyEffects(org_id, store_id, EffectsOf(e.type, e.type_version, e.payload), note);
-  }
-
-  bool ApplyEffects(int64_t org_id, int64_t store_id, const Result<EventEffects>& fx, std::string* note) {
-    if (!fx.ok()) {
-      *note = fx.status().message();
-      return false;
-    }
-    std::set<std::string> unknown;
-    for (const std::string& sku : fx->skus) {
-      Statement& q = db_->Cached(
-          "SELECT 1 FROM catalog WHERE org_id = ? AND kind = 'product' AND key = ? AND store_id = 0 AND deleted = 0");
-      const bool known = q.Bind(1, org_id).Bind(2, sku).Step();
-      q.Reset();
-      if (!known) unknown.insert(sku);
-    }
-    if (!unknown.empty()) {
-      *note = "unknown SKU";
-      for (const auto& s : unknown) *note += " " + s;
-      return false;
-    }
-    note->clear();
-    for (const StockDelta& d : fx->stock) {
-      db_->Cached(
-             "INSERT INTO proj_stock (store_id, sku, on_hand_milli) VALUES (?, ?, ?) "
-             "ON CONFLICT(store_id, sku) DO UPDATE SET on_hand_milli = on_hand_milli + excluded.on_hand_milli")
-          .Bind(1, store_id).Bind(2, d.sku).Bind(3, d.qty_milli).Run();
-    }
-    for (const SalesDelta& d : fx->sales) {
-      db_->Cached(
-             "INSERT INTO proj_sales_daily (store_id, business_date, sku, sales_fen, refunds_fen, tax_fen, qty_milli) "
-             "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT(store_id, business_date, sku) DO UPDATE SET "
-             "sales_fen = sales_fen + ?4, refunds_fen = refunds_fen + ?5, tax_fen = tax_fen + ?6, qty_milli = qty_milli + ?7")
-          .Bind(1, store_id).Bind(2, d.business_date).Bind(3, d.sku).Bind(4, d.sales_fen)
-          .Bind(5, d.refunds_fen).Bind(6, d.tax_fen).Bind(7, d.qty_milli).Run();
-    }
-    for (const TenderDelta& d : fx->tenders) {
-      db_->Cached(
-             "INSERT INTO proj_tenders_daily (store_id, business_date, method, amount_fen) VALUES (?1, ?2, ?3, ?4) "
-             "ON CONFLICT(store_id, business_date, method) DO UPDATE SET amount_fen = amount_fen + ?4")
-          .Bind(1, store_id).Bind(2, d.business_date).Bind(3, d.method).Bind(4, d.amount_fen).Run();
-    }
-    if (!fx->receipt_date.empty()) {
-      db_->Cached(
-             "INSERT INTO proj_receipts_daily (store_id, business_date, sales_count, refunds_count) "
-             "VALUES (?1, ?2, ?3, ?4) ON CONFLICT(store_id, business_date) DO UPDATE SET "
-             "sales_count = sales_count + ?3, refunds_count = refunds_count + ?4")
-          .Bind(1, store_id).Bind(2, fx->receipt_date).Bind(3, fx->refund ? 0 : 1).Bind(4, fx->refund ? 1 : 0).Run();
-    }
-    return true;
   }
 
   std::mutex mu_;

@@ -1,5 +1,7 @@
 // The linli-hub command line (admin, CLI mirrors of the HQ API, serve).
 // main() is an empty shell around RunHubCli so tests drive the same code.
+// Built as its own target, linli_hub_cli (the only one that uses CLI11), over
+// the linli_hub core; link linli_hub_cli to call it.
 #pragma once
 
 #include <iosfwd>

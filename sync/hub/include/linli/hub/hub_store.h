@@ -1,11 +1,13 @@
 // HubStore: everything the hub keeps, behind one interface (DESIGN §7).
 //
-// All SQL lives in implementations of this class; the HTTP service, the
-// admin CLI and the tests talk only to it. SqliteHubStore (below) is the
-// embedded default; a PostgreSQL store comes next and must give the same
-// answers to the same calls. The chain rules (PROTOCOL.md §6) and the
-// projection rules (projection.h) are dialect-neutral code an implementation
-// calls inside its own transaction.
+// All of the hub database's SQL lives in implementations of this class; the
+// HTTP service, the admin CLI and the tests talk only to it. SqliteHubStore
+// (below) is the embedded default; a PostgreSQL store comes next and must
+// give the same answers to the same calls. The chain rules of a push
+// (PROTOCOL.md §6) and the application of each event's effects
+// (projection.h) are not theirs: they are the dialect-neutral ingest core
+// (ingest.h), which an implementation runs inside its own transaction over
+// an IngestStorage written in its own SQL.
 //
 // Organisation scoping: every HQ query takes the caller's org_id, and every
 // device call is answered from the device's own store, which the store
@@ -85,19 +87,23 @@ class HubStore {
   virtual Result<HubKey> Key() = 0;
 
   // ---- admin ---------------------------------------------------------------
-  // AlreadyExists when the code is taken. Codes: 1..32 of A-Z a-z 0-9 _ -.
+  // AlreadyExists when the code is taken. Codes: 1..32 of A-Z a-z 0-9 _ -;
+  // InvalidArgument for another code or an empty name.
   virtual Status AddOrg(const std::string& code, const std::string& name, int64_t now_ms) = 0;
   // Adds a store and returns a fresh one-time enrolment token (plain text;
   // only its hash is kept), valid for sync::kEnrolTokenTtlMs.
-  // NotFound for an unknown org; AlreadyExists for a duplicate store code.
+  // NotFound for an unknown org; AlreadyExists for a duplicate store code;
+  // InvalidArgument for a bad code (as AddOrg's) or an empty name.
   virtual Result<std::string> AddStore(const std::string& org, const std::string& code,
                                        const std::string& name, int64_t now_ms) = 0;
   // Another token for an existing store (NotFound when unknown).
   virtual Result<std::string> NewEnrolToken(const std::string& org, const std::string& code,
                                             int64_t now_ms) = 0;
-  // Marks the store and all its devices revoked. NotFound when unknown.
+  // Marks the store and all its devices revoked and its unused enrolment
+  // tokens used. NotFound when unknown.
   virtual Status RevokeStore(const std::string& org, const std::string& code, int64_t now_ms) = 0;
-  // `password_hash` is already scrypt'd. AlreadyExists, NotFound (org).
+  // `password_hash` is already scrypt'd. AlreadyExists, NotFound (org);
+  // InvalidArgument for another role or an empty name.
   virtual Status AddUser(const std::string& org, const std::string& name, const std::string& role,
                          const std::string& password_hash, int64_t now_ms) = 0;
   virtual Result<int64_t> OrgId(const std::string& org_code) = 0;  // NotFound
@@ -105,7 +111,10 @@ class HubStore {
   // ---- devices ---------------------------------------------------------------
   // Consumes the token and registers the device, in one transaction.
   // PermissionDenied for an unknown, used or expired token, or a revoked
-  // store; AlreadyExists when device_id is enrolled with another key.
+  // store; AlreadyExists when device_id is enrolled with another key or into
+  // another store (the token is then not consumed); InvalidArgument when
+  // public_key_hex is not 64 hex characters. Enrolling again with the same
+  // key into the same store consumes the token and succeeds.
   virtual Result<sync::EnrollResponse> Enroll(const sync::EnrollRequest& req, int64_t now_ms) = 0;
   // NotFound when the device is unknown.
   virtual Result<Device> FindDevice(const std::string& device_id) = 0;
@@ -116,26 +125,33 @@ class HubStore {
                                 int64_t now_ms) = 0;
 
   // ---- push ------------------------------------------------------------------
+  // The epochs the hub holds for the device, ascending (PROTOCOL.md §6.1);
+  // empty before its first push or for an unknown device.
   virtual Result<std::vector<sync::EpochHead>> Heads(const std::string& device_id) = 0;
-  // Verifies (hashes, signatures, chain: PROTOCOL.md §6.2) and stores one
-  // batch in one transaction, applying each event to the projections. Event
-  // types must have been checked by the caller. An error Status only for
-  // database failures; protocol refusals come back in IngestResult.
+  // Verifies (hashes, signatures, chain: PROTOCOL.md §6.2, by IngestBatch in
+  // ingest.h) and stores one batch in one transaction, applying each event to
+  // the projections; hashes and signatures are checked before the store's
+  // lock is taken (Precheck), so pushes verify in parallel. Event types must
+  // have been checked by the caller. An error Status only for database
+  // failures; protocol refusals come back in IngestResult.
   virtual Result<IngestResult> Ingest(const Device& device,
                                       const std::vector<JournalEntry>& events,
                                       int64_t now_ms) = 0;
 
   // ---- pull ------------------------------------------------------------------
-  // PROTOCOL.md §7. InvalidArgument for a cursor beyond the head.
+  // PROTOCOL.md §7. InvalidArgument for a negative cursor or one beyond the
+  // head; limit is clamped to 1..sync::kMaxChangesPage.
   virtual Result<sync::ChangesResponse> Changes(const Device& device, int64_t cursor,
                                                 int limit) = 0;
   // Writes one catalogue edit and appends it to the org's change log, in one
   // transaction; returns its seq. store_code empty: every store. NotFound
-  // for an unknown store code in the org.
+  // for an unknown store code in the org; InvalidArgument for an unknown
+  // kind, an op other than upsert|delete, or an empty key.
   virtual Result<int64_t> Edit(int64_t org_id, const std::string& kind, const std::string& key,
                                const std::string& op, const nlohmann::json& data,
                                const std::string& store_code) = 0;
-  // TEST/maintenance: drops change log entries with seq <= upto.
+  // TEST/maintenance: drops change log entries with seq <= upto (at most the
+  // head) and raises the org's floor to it, so older cursors get a snapshot.
   virtual Status CompactChanges(int64_t org_id, int64_t upto) = 0;
 
   // ---- HQ --------------------------------------------------------------------
@@ -145,18 +161,21 @@ class HubStore {
   // NotFound for an unknown or expired session.
   virtual Result<User> FindSession(const std::string& token_hash, int64_t now_ms) = 0;
 
-  // The JSON documents of PROTOCOL.md §8, scoped to org_id. store_code empty:
-  // all stores. NotFound for a store not in the org.
+  // The JSON documents of PROTOCOL.md §8, scoped to org_id.
+  // Stock: store_code empty: all stores. NotFound for a store not in the org.
   virtual Result<nlohmann::json> Stock(int64_t org_id, const std::string& sku,
                                        const std::string& store_code) = 0;
-  // from/to: business dates YYYY-MM-DD, inclusive; group store|day|category|sku.
+  // from/to: business dates YYYY-MM-DD, inclusive; group store|day|category|sku
+  // (InvalidArgument for another).
   virtual Result<nlohmann::json> Sales(int64_t org_id, const std::string& from,
                                        const std::string& to, const std::string& group) = 0;
   // lag_seconds and similar are measured against now_ms.
   virtual Result<nlohmann::json> Stores(int64_t org_id, int64_t now_ms) = 0;
 
   // ---- projections ---------------------------------------------------------
-  // Recomputes every projection from the stored events, in one transaction.
+  // Recomputes every projection from the stored events, in ingest order and
+  // one transaction (RebuildProjections in ingest.h), and rewrites each
+  // event's applied flag and note to match.
   virtual Status Rebuild() = 0;
   // TEST: every projection row, in key order, for comparing live and rebuilt.
   virtual Result<nlohmann::json> DumpProjections() = 0;
