@@ -120,5 +120,63 @@ TEST_CASE("StringTable::Parse refuses what is not an object of strings") {
   CHECK(*t->Find("a.b") == "x");
 }
 
+TEST_CASE("a Status with a message key shows the table's text with its named arguments") {
+  Localizer l;
+  const Status keyed = Status::NotFound("there is no line 3").WithKey("pos.no_line", {{"line", "3"}});
+  CHECK(keyed.message() == "there is no line 3");  // logs, CLI and tests keep the English
+  CHECK(keyed.ToString() == "not found: there is no line 3");
+  CHECK(l.Message(keyed) == "没有第 3 行");
+  l.SetLanguage(Language::kEn);
+  CHECK(l.Message(keyed) == "There is no line 3");
+  // No key, a key in neither table, an argument the text names but the
+  // Status lacks: the message.
+  CHECK(l.Message(Status::NotFound("gone")) == "gone");
+  CHECK(l.Message(Status::NotFound("gone").WithKey("pos.no_such_key")) == "gone");
+  CHECK(l.Message(Status::NotFound("gone").WithKey("pos.no_line")) == "gone");
+  // An OK Status takes no key.
+  CHECK(Status::Ok().WithKey("pos.no_line").message_key().empty());
+}
+
+std::set<std::string> NamedPlaceholders(const std::string& text) {
+  std::set<std::string> out;
+  static const std::regex re(R"(\{([a-z_]+)\})");
+  for (auto it = std::sregex_iterator(text.begin(), text.end(), re); it != std::sregex_iterator(); ++it) {
+    out.insert((*it)[1]);
+  }
+  return out;
+}
+
+TEST_CASE("every message key pos gives a Status is in both tables, with the arguments it passes") {
+  // .WithKey("pos.x") or .WithKey("pos.x", {{"a", …}, {"b", …}}) in pos/.
+  static const std::regex call(R"re(\.WithKey\("([a-z_]+\.[a-z0-9_.]+)"(?:, \{((?:\{"[a-z_]+", [^{}]*\}(?:, )?)*)\})?\))re");
+  static const std::regex arg(R"re(\{"([a-z_]+)", )re");
+  Localizer l;
+  int calls = 0;
+  const std::filesystem::path root = std::filesystem::path(LINLI_SOURCE_DIR) / "pos";
+  for (const auto& entry : std::filesystem::recursive_directory_iterator(root)) {
+    if (entry.path().extension() != ".cc") continue;
+    std::ifstream f(entry.path());
+    std::stringstream ss;
+    ss << f.rdbuf();
+    const std::string src = ss.str();
+    for (auto it = std::sregex_iterator(src.begin(), src.end(), call); it != std::sregex_iterator(); ++it) {
+      ++calls;
+      const std::string key = (*it)[1];
+      const std::string args = (*it)[2];
+      std::set<std::string> given;
+      for (auto a = std::sregex_iterator(args.begin(), args.end(), arg); a != std::sregex_iterator(); ++a) {
+        given.insert((*a)[1]);
+      }
+      for (Language lang : kAllLanguages) {
+        INFO(entry.path().filename().string(), ": ", key, " in ", LanguageCode(lang));
+        const std::string* text = l.table(lang).Find(key);
+        REQUIRE(text != nullptr);
+        for (const std::string& name : NamedPlaceholders(*text)) CHECK(given.count(name) == 1);
+      }
+    }
+  }
+  CHECK(calls > 40);
+}
+
 }  // namespace
 }  // namespace linli::ui

@@ -310,10 +310,10 @@ class CounterModel {
   void WithApproval(Privileged action, std::function<void()> done = {});
   void OpenPrompt(PromptKind kind, std::string title_key, std::string hint_key,
                   std::string initial = {});
-  void ScanIntoCart(const std::string& code);
+  void ScanIntoCart(const BarcodeClass& code, int64_t count);
   void AddWeighed(const std::string& sku, int64_t grams);
   void TryCommit();
-  void PrintCommitted(const std::string& receipt_no);
+  void PrintCommitted(const CommittedSale& sale);
   void PrintText(const std::string& text);
   void StartCheckout();
   void RunTask(Task task);
