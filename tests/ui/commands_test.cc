@@ -19,7 +19,7 @@ TEST_CASE("every action has exactly one command, and no key is bound twice on a 
     for (const std::optional<Key>& k : {c.key, c.alt_key}) {
       if (!k) continue;
       CHECK_MESSAGE(keys.insert({static_cast<int>(*k), c.scope}).second, KeyName(*k));
-      CHECK(c.run != nullptr);  // a key OnKey acts on does something
+      CHECK(static_cast<bool>(c.run));  // a key OnKey acts on does something
     }
     if (c.button_id) CHECK(c.label_key != nullptr);
     CHECK((c.help_key != nullptr || c.button_id != nullptr));

@@ -13,13 +13,38 @@
 namespace linli::ui {
 namespace {
 
-std::set<std::string> Placeholders(const std::string& text) {
+// The first group of every match of `re` in `text`.
+std::set<std::string> Captures(const std::string& text, const std::regex& re) {
   std::set<std::string> out;
-  static const std::regex re(R"(\{(\d+)[^}]*\})");
   for (auto it = std::sregex_iterator(text.begin(), text.end(), re); it != std::sregex_iterator(); ++it) {
     out.insert((*it)[1]);
   }
   return out;
+}
+
+// Positional arguments: "{0}", "{1:.1f}".
+std::set<std::string> Placeholders(const std::string& text) {
+  static const std::regex re(R"(\{(\d+)[^}]*\})");
+  return Captures(text, re);
+}
+
+// Named arguments of a Status's message key: "{line}".
+std::set<std::string> NamedPlaceholders(const std::string& text) {
+  static const std::regex re(R"(\{([a-z_]+)\})");
+  return Captures(text, re);
+}
+
+// Calls `fn(path, text)` for every .cc file below `dir` of the source tree.
+template <typename Fn>
+void ForEachSource(const char* dir, Fn fn) {
+  const std::filesystem::path root = std::filesystem::path(LINLI_SOURCE_DIR) / dir;
+  for (const auto& entry : std::filesystem::recursive_directory_iterator(root)) {
+    if (entry.path().extension() != ".cc") continue;
+    std::ifstream f(entry.path());
+    std::stringstream ss;
+    ss << f.rdbuf();
+    fn(entry.path(), ss.str());
+  }
 }
 
 // Keys the counter's sources ask for: Tr("…"), TrF("…"), WithKey("…"),
@@ -31,13 +56,7 @@ std::set<std::string> KeysUsedInSources() {
   static const std::regex prompt(R"re(OpenPrompt\([^;]*?"([a-z_.0-9]+)",\s*(?:[^;]*?\?\s*)?"([a-z_.0-9]+)")re");
   static const std::regex ns(R"re("((?:key|help|screen|pay\.gw|ctx|time|rounding|language)\.[a-z0-9_.]+)")re");
   static const std::regex ternary(R"re(\?\s*"([a-z_]+\.[a-z0-9_.]+)"\s*:\s*"([a-z_]+\.[a-z0-9_.]+)")re");
-  const std::filesystem::path root = std::filesystem::path(LINLI_SOURCE_DIR) / "ui";
-  for (const auto& entry : std::filesystem::recursive_directory_iterator(root)) {
-    if (entry.path().extension() != ".cc") continue;
-    std::ifstream f(entry.path());
-    std::stringstream ss;
-    ss << f.rdbuf();
-    const std::string src = ss.str();
+  ForEachSource("ui", [&](const std::filesystem::path&, const std::string& src) {
     for (const std::regex* re : {&call, &prompt, &ns}) {
       for (auto it = std::sregex_iterator(src.begin(), src.end(), *re); it != std::sregex_iterator(); ++it) {
         for (size_t g = 1; g < it->size(); ++g) {
@@ -56,7 +75,7 @@ std::set<std::string> KeysUsedInSources() {
         }
       }
     }
-  }
+  });
   // Values the settings view prefixes with "rounding." / "language.".
   for (const char* v : {"none", "jiao_down", "yuan_down", "jiao_nearest"}) keys.insert(std::string("rounding.") + v);
   for (const char* v : {"zh_CN", "en"}) keys.insert(std::string("language.") + v);
@@ -137,28 +156,13 @@ TEST_CASE("a Status with a message key shows the table's text with its named arg
   CHECK(Status::Ok().WithKey("pos.no_line").message_key().empty());
 }
 
-std::set<std::string> NamedPlaceholders(const std::string& text) {
-  std::set<std::string> out;
-  static const std::regex re(R"(\{([a-z_]+)\})");
-  for (auto it = std::sregex_iterator(text.begin(), text.end(), re); it != std::sregex_iterator(); ++it) {
-    out.insert((*it)[1]);
-  }
-  return out;
-}
-
 TEST_CASE("every message key pos gives a Status is in both tables, with the arguments it passes") {
   // .WithKey("pos.x") or .WithKey("pos.x", {{"a", …}, {"b", …}}) in pos/.
   static const std::regex call(R"re(\.WithKey\("([a-z_]+\.[a-z0-9_.]+)"(?:, \{((?:\{"[a-z_]+", [^{}]*\}(?:, )?)*)\})?\))re");
   static const std::regex arg(R"re(\{"([a-z_]+)", )re");
   Localizer l;
   int calls = 0;
-  const std::filesystem::path root = std::filesystem::path(LINLI_SOURCE_DIR) / "pos";
-  for (const auto& entry : std::filesystem::recursive_directory_iterator(root)) {
-    if (entry.path().extension() != ".cc") continue;
-    std::ifstream f(entry.path());
-    std::stringstream ss;
-    ss << f.rdbuf();
-    const std::string src = ss.str();
+  ForEachSource("pos", [&](const std::filesystem::path& path, const std::string& src) {
     for (auto it = std::sregex_iterator(src.begin(), src.end(), call); it != std::sregex_iterator(); ++it) {
       ++calls;
       const std::string key = (*it)[1];
@@ -168,13 +172,13 @@ TEST_CASE("every message key pos gives a Status is in both tables, with the argu
         given.insert((*a)[1]);
       }
       for (Language lang : kAllLanguages) {
-        INFO(entry.path().filename().string(), ": ", key, " in ", LanguageCode(lang));
+        INFO(path.filename().string(), ": ", key, " in ", LanguageCode(lang));
         const std::string* text = l.table(lang).Find(key);
         REQUIRE(text != nullptr);
         for (const std::string& name : NamedPlaceholders(*text)) CHECK(given.count(name) == 1);
       }
     }
-  }
+  });
   CHECK(calls > 40);
 }
 

@@ -59,10 +59,10 @@ void BuildFonts(Fonts& f, ViewContext& ctx, Database& db, const std::string& sto
   d.AddText(Tr("checkout.total"));
   d.BuildRanges(&f.digit_ranges);
 
-  const std::optional<FontFile> font = FindCjkFont();
-  f.path = font ? font->path : std::string();
+  const std::optional<FontFile> cjk = FindCjkFont();
+  f.path = cjk ? cjk->path : std::string();
   ImFontConfig cfg;
-  cfg.FontNo = font ? font->index : 0;
+  cfg.FontNo = cjk ? cjk->index : 0;
   cfg.OversampleH = 1;  // CJK glyphs are many: keep the atlas small and sharp
   cfg.OversampleV = 1;
   cfg.PixelSnapH = true;

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include <imgui.h>
+#include <imgui_internal.h>
 #include <nlohmann/json.hpp>
 
 #include "app.h"
@@ -39,7 +40,6 @@ struct Fonts {
   std::string extra;              // characters met at run time (typed labels, reports)
 };
 
-class App {
 class App {
  public:
   explicit App(const CounterOptions& o) : o_(o) {}

@@ -289,7 +289,7 @@ Result<int> Checkout::Scan(const BarcodeClass& c, int64_t count) {
       [[fallthrough]];
     case BarcodeKind::kWaybill:
     case BarcodeKind::kUnknown: {
-      auto hit = catalog_.FindByBarcodec.code;
+      auto hit = catalog_.FindByBarcode(c.code);
       if (!hit.ok()) return hit.status();
       if (!*hit) {
         if (c.kind == BarcodeKind::kWaybill) {

@@ -200,7 +200,8 @@ class CounterModel {
 
   // ---- Input that is not a widget's.
   void OnScan(const std::string& code);
-  // True when the key meant something on this screen.
+  // True when the key meant something on this screen. What each key does is
+  // the command table's (commands.h); the arrows move in the list on screen.
   bool OnKey(Key key);
 
   // ---- Screens.

@@ -6,7 +6,7 @@
 //
 // The message is English, for logs, the CLI and tests. A Status a cashier may
 // meet at the counter can also carry a message key with named arguments,
-//   return Status::NotFound("there is no line " + n).WithKey("status.no_line", {{"line", n}});
+//   return Status::NotFound("there is no line " + n).WithKey("pos.no_line", {{"line", n}});
 // which the counter looks up in its string tables (ui/i18n/*.json, where the
 // text names the arguments: "没有第 {line} 行") to show the same words in the
 // cashier's language. Without a key the counter shows the message.
