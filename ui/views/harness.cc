@@ -225,27 +225,28 @@ int Harness::RunReplay() {
     }
     frames(2);
   };
+  // The characters of `text` into the router, `gap_ms` apart, and the gap
+  // once more before what ends them (Enter, or the router's timeout).
+  auto send = [&](const std::string& text, int gap_ms) {
+    for (unsigned char c : text) {
+      app_.virtual_ms_ += gap_ms;
+      app_.router_.OnChar(c, app_.virtual_ms_);
+    }
+    app_.virtual_ms_ += gap_ms;
+  };
   frames(3);
   for (const ReplayEvent& e : *events) {
     const std::string where = fmt::format("line {}: ", e.line);
     switch (e.kind) {
       case ReplayEvent::Kind::kType: {
-        for (unsigned char c : e.arg) {
-          app_.virtual_ms_ += 100;  // a person: 100 ms a key
-          app_.router_.OnChar(c, app_.virtual_ms_);
-        }
-        app_.virtual_ms_ += 100;
+        send(e.arg, 100);  // a person: 100 ms a key
         app_.router_.Poll(app_.virtual_ms_);
         app_.Dispatch();
         frames(2);
         break;
       }
       case ReplayEvent::Kind::kScan: {
-        for (unsigned char c : e.arg) {
-          app_.virtual_ms_ += 5;  // a scanner: 5 ms a character
-          app_.router_.OnChar(c, app_.virtual_ms_);
-        }
-        app_.virtual_ms_ += 5;
+        send(e.arg, 5);  // a scanner: 5 ms a character
         app_.router_.OnEnter(app_.virtual_ms_);
         app_.Dispatch();
         settle();
