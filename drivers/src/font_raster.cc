@@ -1,4 +1,5 @@
-// FreeType + fontconfig behind FontRaster. Glyphs are rendered anti-aliased
+// FreeType + fontconfig behind FontRaster, and the one fontconfig query
+// (FindCjkFont, linli/drivers/cjk_font.h) the counter uses too. Glyphs are rendered anti-aliased
 // and thresholded at 50 %, because a thermal head prints dots, not greys.
 #include "font_raster.h"
 
@@ -7,18 +8,18 @@
 #include FT_FREETYPE_H
 
 #include <algorithm>
+#include <optional>
 #include <unordered_map>
 
-namespace linli {
-namespace {
+#include "linli/drivers/cjk_font.h"
 
-// Asks fontconfig for a sans-serif face that covers Chinese and has the
-// ideograph 中 in it (fontconfig may otherwise "match" a Latin font).
-bool FindCjkFont(std::string* path, int* index) {
-  if (!FcInit()) return false;
-  bool found = false;
+namespace linli {
+
+std::optional<FontFile> FindCjkFont() {
+  if (!FcInit()) return std::nullopt;
   FcPattern* pat = FcNameParse(reinterpret_cast<const FcChar8*>("sans-serif:lang=zh-cn"));
-  if (!pat) return false;
+  if (!pat) return std::nullopt;
+  std::optional<FontFile> found;
   FcCharSet* cs = FcCharSetCreate();
   FcCharSetAddChar(cs, 0x4E2D);
   FcPatternAddCharSet(pat, FC_CHARSET, cs);
@@ -33,9 +34,7 @@ bool FindCjkFont(std::string* path, int* index) {
     if (FcPatternGetString(match, FC_FILE, 0, &file) == FcResultMatch &&
         FcPatternGetCharSet(match, FC_CHARSET, 0, &have) == FcResultMatch && FcCharSetHasChar(have, 0x4E2D)) {
       FcPatternGetInteger(match, FC_INDEX, 0, &idx);
-      *path = reinterpret_cast<const char*>(file);
-      *index = idx;
-      found = true;
+      found = FontFile{reinterpret_cast<const char*>(file), idx};
     }
     FcPatternDestroy(match);
   }
@@ -43,6 +42,8 @@ bool FindCjkFont(std::string* path, int* index) {
   FcPatternDestroy(pat);
   return found;
 }
+
+namespace {
 
 class BoxRaster : public FontRaster {
  public:
@@ -125,13 +126,12 @@ class FreeTypeRaster : public FontRaster {
 
 std::unique_ptr<FontRaster> FontRaster::Open(int cell_height) {
   if (cell_height < 6) cell_height = 6;
-  std::string path;
-  int index = 0;
-  if (FindCjkFont(&path, &index)) {
+  if (std::optional<FontFile> font = FindCjkFont()) {
+    const std::string& path = font->path;
     FT_Library lib = nullptr;
     if (FT_Init_FreeType(&lib) == 0) {
       FT_Face face = nullptr;
-      if (FT_New_Face(lib, path.c_str(), index, &face) == 0) {
+      if (FT_New_Face(lib, path.c_str(), font->index, &face) == 0) {
         // Em size a little under the cell so descenders and CJK fit.
         FT_Set_Pixel_Sizes(face, 0, FT_UInt(cell_height - 2));
         return std::make_unique<FreeTypeRaster>(lib, face, path, cell_height);

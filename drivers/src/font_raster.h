@@ -1,5 +1,6 @@
-// Glyph rasterising for the virtual printer: FreeType with a CJK font that
-// fontconfig finds (WenQuanYi Micro Hei, Droid Sans Fallback, Noto CJK …).
+// Glyph rasterising for the virtual printer: FreeType with the CJK font
+// FindCjkFont() (linli/drivers/cjk_font.h) finds through fontconfig
+// (WenQuanYi Micro Hei, Droid Sans Fallback, Noto CJK …).
 // Internal to drivers; only escpos_render.cc uses it.
 #pragma once
 

@@ -277,14 +277,20 @@ PrintOutcome Printer::KickDrawer(const std::string& receipt_no) {
 }
 
 SalePrintOutcome Printer::PrintSale(const std::string& receipt_no) {
-  SalePrintOutcome out;
   auto sale = LoadSale(db_, receipt_no);
   if (!sale.ok()) {
+    SalePrintOutcome out;
     out.receipt.status = sale.status();
     return out;
   }
+  return PrintSale(*sale);
+}
+
+SalePrintOutcome Printer::PrintSale(const CommittedSale& sale) {
+  SalePrintOutcome out;
+  const std::string& receipt_no = sale.receipt_no;
   bool cash = false;
-  for (const Tender& t : sale->tenders) {
+  for (const Tender& t : sale.tenders) {
     if (t.method == "cash" && (t.amount_fen != 0 || t.tendered_fen != 0)) cash = true;
   }
   bool kicked_before = false;

@@ -525,5 +525,25 @@ TEST_CASE("settings: an enrolment code enrols the till through the enroller, onc
   CHECK(t.LastError().find("cannot reach the hub") != std::string::npos);
 }
 
+TEST_CASE("a Status with a message key reaches the cashier in Chinese") {
+  Till t;
+  t.SignInAndOpen();
+  Lang().SetLanguage(Language::kZhCn);
+  // No sale yet: pos says "there is no sale to void" with key pos.no_sale_to_void.
+  t.model->VoidLast();
+  REQUIRE(t.model->prompt().kind == PromptKind::kManagerPin);
+  t.model->prompt().input = "9999";
+  t.model->SubmitPrompt();
+  CHECK(t.LastError() == "没有可作废的销售");
+  // A manager-only action the cashier tried: the PIN prompt says why in Chinese.
+  t.model->OnScan("6901234567892");
+  t.model->AskPriceOverride();
+  t.model->prompt().input = "1.00";
+  t.model->SubmitPrompt();
+  REQUIRE(t.model->prompt().kind == PromptKind::kManagerPin);
+  CHECK(t.model->prompt().hint.find("改价需要店长输入密码") != std::string::npos);
+  Lang().SetLanguage(Language::kEn);
+}
+
 }  // namespace
 }  // namespace linli::ui

@@ -13,13 +13,38 @@
 namespace linli::ui {
 namespace {
 
-std::set<std::string> Placeholders(const std::string& text) {
+// The first group of every match of `re` in `text`.
+std::set<std::string> Captures(const std::string& text, const std::regex& re) {
   std::set<std::string> out;
-  static const std::regex re(R"(\{(\d+)[^}]*\})");
   for (auto it = std::sregex_iterator(text.begin(), text.end(), re); it != std::sregex_iterator(); ++it) {
     out.insert((*it)[1]);
   }
   return out;
+}
+
+// Positional arguments: "{0}", "{1:.1f}".
+std::set<std::string> Placeholders(const std::string& text) {
+  static const std::regex re(R"(\{(\d+)[^}]*\})");
+  return Captures(text, re);
+}
+
+// Named arguments of a Status's message key: "{line}".
+std::set<std::string> NamedPlaceholders(const std::string& text) {
+  static const std::regex re(R"(\{([a-z_]+)\})");
+  return Captures(text, re);
+}
+
+// Calls `fn(path, text)` for every .cc file below `dir` of the source tree.
+template <typename Fn>
+void ForEachSource(const char* dir, Fn fn) {
+  const std::filesystem::path root = std::filesystem::path(LINLI_SOURCE_DIR) / dir;
+  for (const auto& entry : std::filesystem::recursive_directory_iterator(root)) {
+    if (entry.path().extension() != ".cc") continue;
+    std::ifstream f(entry.path());
+    std::stringstream ss;
+    ss << f.rdbuf();
+    fn(entry.path(), ss.str());
+  }
 }
 
 // Keys the counter's sources ask for: Tr("…"), TrF("…"), WithKey("…"),
@@ -31,13 +56,7 @@ std::set<std::string> KeysUsedInSources() {
   static const std::regex prompt(R"re(OpenPrompt\([^;]*?"([a-z_.0-9]+)",\s*(?:[^;]*?\?\s*)?"([a-z_.0-9]+)")re");
   static const std::regex ns(R"re("((?:key|help|screen|pay\.gw|ctx|time|rounding|language)\.[a-z0-9_.]+)")re");
   static const std::regex ternary(R"re(\?\s*"([a-z_]+\.[a-z0-9_.]+)"\s*:\s*"([a-z_]+\.[a-z0-9_.]+)")re");
-  const std::filesystem::path root = std::filesystem::path(LINLI_SOURCE_DIR) / "ui";
-  for (const auto& entry : std::filesystem::recursive_directory_iterator(root)) {
-    if (entry.path().extension() != ".cc") continue;
-    std::ifstream f(entry.path());
-    std::stringstream ss;
-    ss << f.rdbuf();
-    const std::string src = ss.str();
+  ForEachSource("ui", [&](const std::filesystem::path&, const std::string& src) {
     for (const std::regex* re : {&call, &prompt, &ns}) {
       for (auto it = std::sregex_iterator(src.begin(), src.end(), *re); it != std::sregex_iterator(); ++it) {
         for (size_t g = 1; g < it->size(); ++g) {
@@ -56,7 +75,7 @@ std::set<std::string> KeysUsedInSources() {
         }
       }
     }
-  }
+  });
   // Values the settings view prefixes with "rounding." / "language.".
   for (const char* v : {"none", "jiao_down", "yuan_down", "jiao_nearest"}) keys.insert(std::string("rounding.") + v);
   for (const char* v : {"zh_CN", "en"}) keys.insert(std::string("language.") + v);
@@ -118,6 +137,49 @@ TEST_CASE("StringTable::Parse refuses what is not an object of strings") {
   auto t = StringTable::Parse(R"({"a.b": "x"})");
   REQUIRE(t.ok());
   CHECK(*t->Find("a.b") == "x");
+}
+
+TEST_CASE("a Status with a message key shows the table's text with its named arguments") {
+  Localizer l;
+  const Status keyed = Status::NotFound("there is no line 3").WithKey("pos.no_line", {{"line", "3"}});
+  CHECK(keyed.message() == "there is no line 3");  // logs, CLI and tests keep the English
+  CHECK(keyed.ToString() == "not found: there is no line 3");
+  CHECK(l.Message(keyed) == "没有第 3 行");
+  l.SetLanguage(Language::kEn);
+  CHECK(l.Message(keyed) == "There is no line 3");
+  // No key, a key in neither table, an argument the text names but the
+  // Status lacks: the message.
+  CHECK(l.Message(Status::NotFound("gone")) == "gone");
+  CHECK(l.Message(Status::NotFound("gone").WithKey("pos.no_such_key")) == "gone");
+  CHECK(l.Message(Status::NotFound("gone").WithKey("pos.no_line")) == "gone");
+  // An OK Status takes no key.
+  CHECK(Status::Ok().WithKey("pos.no_line").message_key().empty());
+}
+
+TEST_CASE("every message key pos gives a Status is in both tables, with the arguments it passes") {
+  // .WithKey("pos.x") or .WithKey("pos.x", {{"a", …}, {"b", …}}) in pos/.
+  static const std::regex call(R"re(\.WithKey\("([a-z_]+\.[a-z0-9_.]+)"(?:, \{((?:\{"[a-z_]+", [^{}]*\}(?:, )?)*)\})?\))re");
+  static const std::regex arg(R"re(\{"([a-z_]+)", )re");
+  Localizer l;
+  int calls = 0;
+  ForEachSource("pos", [&](const std::filesystem::path& path, const std::string& src) {
+    for (auto it = std::sregex_iterator(src.begin(), src.end(), call); it != std::sregex_iterator(); ++it) {
+      ++calls;
+      const std::string key = (*it)[1];
+      const std::string args = (*it)[2];
+      std::set<std::string> given;
+      for (auto a = std::sregex_iterator(args.begin(), args.end(), arg); a != std::sregex_iterator(); ++a) {
+        given.insert((*a)[1]);
+      }
+      for (Language lang : kAllLanguages) {
+        INFO(path.filename().string(), ": ", key, " in ", LanguageCode(lang));
+        const std::string* text = l.table(lang).Find(key);
+        REQUIRE(text != nullptr);
+        for (const std::string& name : NamedPlaceholders(*text)) CHECK(given.count(name) == 1);
+      }
+    }
+  });
+  CHECK(calls > 40);
 }
 
 }  // namespace

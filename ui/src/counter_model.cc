@@ -11,6 +11,7 @@
 #include "linli/pos/receipt.h"
 #include "linli/pos/sales.h"
 #include "linli/pos/store.h"
+#include "linli/ui/commands.h"
 #include "linli/ui/format.h"
 
 namespace linli::ui {
@@ -198,9 +199,10 @@ void CounterModel::ReportError(const Status& s, std::string_view context_key) {
     case Status::Code::kAlreadyExists:
     case Status::Code::kFailedPrecondition: what = Tr("err.check_input"); break;
   }
+  // A keyed Status already says what to do, in the cashier's language.
   std::string text = context_key.empty() ? std::string() : std::string(Tr(context_key)) + ": ";
-  text += s.message();
-  text += " — " + what;
+  text += TrStatus(s);
+  if (s.message_key().empty()) text += " — " + what;
   Notify(Notice::Level::kError, std::move(text));
 }
 
@@ -254,8 +256,16 @@ void CounterModel::OnScan(const std::string& raw) {
     LookupRefund();
     return;
   }
-  BarcodeClass cls = ClassifyBarcode(code, layouts_);
-  if (cls.kind == BarcodeKind::kPaymentCode) {
+  // "3*6901234567892" typed at the field: three of them. The code is
+  // classified once, here; the checkout takes the class as it is.
+  int64_t count = 1;
+  std::string product_code = code;
+  if (size_t star = code.find('*'); star != std::string::npos && star > 0 && AllDigits(code.substr(0, star))) {
+    count = std::atoll(code.substr(0, star).c_str());
+    product_code = code.substr(star + 1);
+  }
+  const BarcodeClass cls = ClassifyBarcode(product_code, layouts_);
+  if (cls.kind == BarcodeKind::kPaymentCode && product_code.size() == code.size()) {
     if (payment_.done || !checkout_ || checkout_->empty()) {
       Notify(Notice::Level::kError, Tr("err.code_without_sale"));
       return;
@@ -266,7 +276,7 @@ void CounterModel::OnScan(const std::string& raw) {
   }
   if (payment_.done) FinishSale();  // the next customer's first item
   if (screen_ != Screen::kCheckout) Show(Screen::kCheckout);
-  ScanIntoCart(code);
+  ScanIntoCart(cls, count);
 }
 
 bool CounterModel::OnKey(Key key) {
@@ -279,37 +289,12 @@ bool CounterModel::OnKey(Key key) {
     return false;
   }
   if (!user_ || screen_ == Screen::kSignIn) return false;
-  // Keys that work on every screen.
-  if (key == Key::kF1) {
-    Show(screen_ == Screen::kHelp ? Screen::kCheckout : Screen::kHelp);
+  // The function keys and Esc: the command table (commands.h).
+  if (const Command* c = CommandForKey(*this, key)) {
+    c->run(*this);
     return true;
   }
-  if (key == Key::kF3) {
-    Show(Screen::kSearch);
-    return true;
-  }
-  if (key == Key::kF4) {
-    if (screen_ == Screen::kPayment) {
-      PayCashEntry();
-    } else {
-      Show(Screen::kPayment);
-    }
-    return true;
-  }
-  if (key == Key::kF11 || key == Key::kF12) {
-    Show(key == Key::kF11 ? Screen::kRefund : Screen::kShift);
-    return true;
-  }
-  if (key == Key::kEscape) {
-    if (screen_ == Screen::kPayment && payment_.done) {
-      FinishSale();
-    } else if (screen_ == Screen::kCheckout) {
-      entry_.clear();
-    } else {
-      Show(Screen::kCheckout);
-    }
-    return true;
-  }
+  // Moving in the list on screen.
   if (screen_ == Screen::kSearch) {
     const int n = static_cast<int>(search_.hits.size());
     if (key == Key::kUp && search_.selected > 0) --search_.selected;
@@ -326,22 +311,6 @@ bool CounterModel::OnKey(Key key) {
     i += key == Key::kUp ? -1 : 1;
     i = std::clamp<std::ptrdiff_t>(i, 0, static_cast<std::ptrdiff_t>(rows_.size()) - 1);
     selected_line_ = rows_[static_cast<size_t>(i)].line_no;
-    return true;
-  }
-  const std::pair<Key, void (CounterModel::*)()> kActions[] = {
-      {Key::kF2, &CounterModel::AskQuantity},      {Key::kF5, &CounterModel::AskLineDiscount},
-      {Key::kF6, &CounterModel::AskPriceOverride}, {Key::kF7, &CounterModel::VoidSelected},
-      {Key::kDelete, &CounterModel::VoidSelected}, {Key::kF8, &CounterModel::AskSuspend},
-      {Key::kF10, &CounterModel::AskMember},
-  };
-  for (const auto& [k, action] : kActions) {
-    if (k == key) {
-      (this->*action)();
-      return true;
-    }
-  }
-  if (key == Key::kF9) {
-    Show(Screen::kSuspended);
     return true;
   }
   return false;
@@ -525,19 +494,12 @@ const CartRow* CounterModel::last_row() const {
   return rows_.empty() ? nullptr : &rows_.back();
 }
 
-void CounterModel::ScanIntoCart(const std::string& code) {
+void CounterModel::ScanIntoCart(const BarcodeClass& code, int64_t count) {
   if (!checkout_) return;
-  // "3*6901234567892" typed at the field: three of them.
-  int64_t count = 1;
-  std::string c = code;
-  if (size_t star = c.find('*'); star != std::string::npos && star > 0 && AllDigits(c.substr(0, star))) {
-    count = std::atoll(c.substr(0, star).c_str());
-    c = c.substr(star + 1);
-  }
-  auto r = checkout_->Scan(c, count);
+  auto r = checkout_->Scan(code, count);
   if (!r.ok()) {
     if (r.status().IsNotFound()) {
-      Notice n{Notice::Level::kError, TrF("err.unknown_barcode", c), s_.clock->NowMs(), c};
+      Notice n{Notice::Level::kError, TrF("err.unknown_barcode", code.code), s_.clock->NowMs(), code.code};
       notices_.push_back(std::move(n));
     } else {
       ReportError(r.status(), "ctx.scan");
@@ -684,7 +646,7 @@ void CounterModel::WithApproval(Privileged action, std::function<void()> done) {
   }
   if (st.code() != Status::Code::kPermissionDenied) return ReportError(st);
   OpenPrompt(PromptKind::kManagerPin, "prompt.manager.title", "prompt.manager.hint");
-  prompt_.hint = TrF("prompt.manager.why", st.message());
+  prompt_.hint = TrF("prompt.manager.why", TrStatus(st));
   approval_action_ = std::move(action);
   approval_done_ = std::move(done);
 }
@@ -754,7 +716,7 @@ void CounterModel::SubmitPrompt() {
       Status st = checkout_->AttachMember(in);
       if (!st.ok()) {
         prompt_ = p;
-        prompt_.error = st.message();
+        prompt_.error = TrStatus(st);
         return;
       }
       member_phone_ = in;
@@ -814,7 +776,7 @@ void CounterModel::SubmitPrompt() {
         notices_.erase(std::remove_if(notices_.begin(), notices_.end(),
                                       [&](const Notice& n) { return n.unknown_code == code; }),
                        notices_.end());
-        ScanIntoCart(code);
+        ScanIntoCart(ClassifyBarcode(code, layouts_), 1);
       });
     }
     case PromptKind::kPayIn:
@@ -907,8 +869,8 @@ void CounterModel::WeighFromScale() {
       busy_ = false;
       if (prompt_.kind != PromptKind::kWeight || prompt_.sku != sku) return;
       if (!grams.ok()) {
-        prompt_.error = grams.status().message() + " — " + Tr("prompt.weight.type_instead");
-        status_.weight_error = grams.status().message();
+        prompt_.error = TrStatus(grams.status()) + " — " + Tr("prompt.weight.type_instead");
+        status_.weight_error = TrStatus(grams.status());
         return;
       }
       status_.weight_g = *grams;
@@ -974,7 +936,7 @@ void CounterModel::ApplyPaymentResult(const Result<PaymentResult>& r) {
   busy_ = false;
   if (!r.ok()) {
     payment_.gateway = GatewayState::kDeclined;
-    payment_.gateway_message = r.status().message();
+    payment_.gateway_message = TrStatus(r.status());
     return;
   }
   switch (r->outcome) {
@@ -1014,7 +976,7 @@ void CounterModel::CheckPaymentAgain() {
       RefreshCart();
       if (st.code() == Status::Code::kUnavailable) return;  // still unknown: ask again later
       if (!st.ok()) {
-        payment_.gateway_message = st.message();
+        payment_.gateway_message = TrStatus(st);
         return;
       }
       payment_.pending_attempt.clear();
@@ -1049,10 +1011,10 @@ void CounterModel::TryCommit() {
   member_phone_.clear();
   last_line_ = 0;
   RefreshCart();
-  PrintCommitted(sale->receipt_no);
+  PrintCommitted(*sale);
 }
 
-void CounterModel::PrintCommitted(const std::string& receipt_no) {
+void CounterModel::PrintCommitted(const CommittedSale& sale) {
   // Only after COMMIT: the receipt prints and the drawer opens (DESIGN §5).
   if (!s_.printer) {
     payment_.print_status = Tr("print.no_printer");
@@ -1060,14 +1022,14 @@ void CounterModel::PrintCommitted(const std::string& receipt_no) {
   }
   CounterPrinter* printer = s_.printer;
   payment_.print_status = Tr("print.printing");
-  s_.tasks->Post([this, printer, receipt_no] {
-    SalePrintOutcome out = printer->PrintSale(receipt_no);
+  s_.tasks->Post([this, printer, sale] {
+    SalePrintOutcome out = printer->PrintSale(sale);
     return [this, out] {
       const Status& st = out.receipt.status;
       status_.printer_ok = st.ok();
-      status_.printer = st.ok() ? Tr("status.printer_ready") : st.message();
-      payment_.print_status = st.ok() ? Tr("print.done") : TrF("print.failed", st.message());
-      if (!st.ok()) Notify(Notice::Level::kError, TrF("print.failed", st.message()));
+      status_.printer = st.ok() ? Tr("status.printer_ready") : TrStatus(st);
+      payment_.print_status = st.ok() ? Tr("print.done") : TrF("print.failed", TrStatus(st));
+      if (!st.ok()) Notify(Notice::Level::kError, TrF("print.failed", TrStatus(st)));
     };
   });
 }
@@ -1079,11 +1041,11 @@ void CounterModel::PrintText(const std::string& text) {
     PrintOutcome out = printer->PrintReport(text);
     return [this, out] {
       status_.printer_ok = out.status.ok();
-      status_.printer = out.status.ok() ? Tr("status.printer_ready") : out.status.message();
+      status_.printer = out.status.ok() ? Tr("status.printer_ready") : TrStatus(out.status);
       if (out.status.ok()) {
         Notify(Notice::Level::kSuccess, Tr("print.done"));
       } else {
-        Notify(Notice::Level::kError, TrF("print.failed", out.status.message()));
+        Notify(Notice::Level::kError, TrF("print.failed", TrStatus(out.status)));
       }
     };
   });
@@ -1144,7 +1106,7 @@ void CounterModel::SubmitRefund() {
     refund_.sale.reset();
     last_receipt_no_ = r->receipt_no;
     Notify(Notice::Level::kSuccess, TrF("notice.refunded", r->receipt_no, Yuan(r->priced.total_fen)));
-    PrintCommitted(r->receipt_no);
+    PrintCommitted(*r);
     return Status::Ok();
   });
 }
@@ -1158,7 +1120,7 @@ void CounterModel::VoidLast() {
     refund_.done = *r;
     last_receipt_no_ = r->receipt_no;
     Notify(Notice::Level::kSuccess, TrF("notice.voided", r->original_receipt_no));
-    PrintCommitted(r->receipt_no);
+    PrintCommitted(*r);
     return Status::Ok();
   });
 }
@@ -1280,7 +1242,7 @@ void CounterModel::Reprint() {
       if (out.status.ok()) {
         Notify(Notice::Level::kSuccess, Tr("print.done"));
       } else {
-        Notify(Notice::Level::kError, TrF("print.failed", out.status.message()));
+        Notify(Notice::Level::kError, TrF("print.failed", TrStatus(out.status)));
       }
     };
   });
@@ -1323,7 +1285,7 @@ void CounterModel::SaveSettings() {
         Status st = enroller->Enroll(url, token, ca);
         return [this, st, url] {
           if (st.ok()) Notify(Notice::Level::kSuccess, TrF("settings.enrolled", url));
-          else Notify(Notice::Level::kError, TrF("settings.enrol_failed", st.message()));
+          else Notify(Notice::Level::kError, TrF("settings.enrol_failed", TrStatus(st)));
         };
       });
     }

@@ -17,7 +17,7 @@ class DbCounterPrinter final : public CounterPrinter {
         transport_(std::move(transport)),
         printer_(*db_, *transport_, clock, std::move(config)) {}
 
-  SalePrintOutcome PrintSale(const std::string& receipt_no) override { return printer_.PrintSale(receipt_no); }
+  SalePrintOutcome PrintSale(const CommittedSale& sale) override { return printer_.PrintSale(sale); }
   PrintOutcome PrintReceipt(const std::string& receipt_no, bool reprint) override {
     return printer_.PrintReceipt(receipt_no, reprint);
   }
@@ -49,12 +49,12 @@ Result<std::unique_ptr<CounterPrinter>> OpenCounterPrinter(const std::string& db
       new DbCounterPrinter(std::move(*db), std::move(*transport), clock, std::move(config)));
 }
 
-SalePrintOutcome FakeCounterPrinter::PrintSale(const std::string& receipt_no) {
+SalePrintOutcome FakeCounterPrinter::PrintSale(const CommittedSale& sale) {
   std::lock_guard<std::mutex> lock(mu_);
   SalePrintOutcome out;
   out.receipt.status = fail_with;
   if (fail_with.ok()) {
-    sales_.push_back(receipt_no);
+    sales_.push_back(sale.receipt_no);
     out.drawer_kicked = true;
     ++kicks_;
   }

@@ -3,6 +3,8 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include <fmt/args.h>
+
 #include <nlohmann/json.hpp>
 
 namespace linli::ui {
@@ -83,6 +85,18 @@ const char* Localizer::Tr(std::string_view key) const {
   auto it = missing.find(key);
   if (it == missing.end()) it = missing.emplace(std::string(key), std::string(key)).first;
   return it->second.c_str();
+}
+
+std::string Localizer::Message(const Status& status) const {
+  const std::string& key = status.message_key();
+  if (key.empty() || (!zh_.Find(key) && !en_.Find(key))) return status.message();
+  fmt::dynamic_format_arg_store<fmt::format_context> args;
+  for (const auto& [name, value] : status.message_args()) args.push_back(fmt::arg(name.c_str(), value));
+  try {
+    return fmt::vformat(Tr(key), args);
+  } catch (const fmt::format_error&) {
+    return status.message();  // a text naming an argument the Status lacks
+  }
 }
 
 Localizer& Lang() {

@@ -1,6 +1,7 @@
-// The counter application: window, fonts, the frame loop, input routing,
-// replay scripts, screenshots and the benchmark. main() only parses flags
-// and calls RunCounter.
+// The counter application: window, fonts, the frame loop and input routing
+// (app.cc), and its test harness: replay scripts, screenshots, the pixel
+// text check and the frame bench (harness.cc). main() only parses flags and
+// calls RunCounter.
 #pragma once
 
 #include <string>

@@ -2,6 +2,7 @@
 // huge, and the function keys as buttons.
 #include <fmt/format.h>
 
+#include "linli/ui/commands.h"
 #include "views_internal.h"
 #include "widgets.h"
 #include "linli/ui/format.h"
@@ -117,38 +118,16 @@ class CheckoutView final : public View {
     widgets::Text("checkout.total", ctx.huge, Yuan(p.total_fen), kColorAccent);
   }
 
+  // The key buttons: every command of the table (commands.h) that has one.
   void DrawKeys(CounterModel& model, float width) {
-    struct KeyButton {
-      const char* id;
-      const char* label_key;
-      const char* fkey;
-      std::function<void()> action;
-    };
-    const KeyButton keys[] = {
-        {"checkout.help", "key.help", "F1", [&] { model.Show(Screen::kHelp); }},
-        {"checkout.qty", "key.qty", "F2", [&] { model.AskQuantity(); }},
-        {"checkout.search", "key.search", "F3", [&] { model.Show(Screen::kSearch); }},
-        {"checkout.pay", "key.pay", "F4", [&] { model.Show(Screen::kPayment); }},
-        {"checkout.discount", "key.discount", "F5", [&] { model.AskLineDiscount(); }},
-        {"checkout.price", "key.price", "F6", [&] { model.AskPriceOverride(); }},
-        {"checkout.void", "key.void", "F7", [&] { model.VoidSelected(); }},
-        {"checkout.suspend", "key.suspend", "F8", [&] { model.AskSuspend(); }},
-        {"checkout.resume", "key.resume", "F9", [&] { model.Show(Screen::kSuspended); }},
-        {"checkout.member", "key.member", "F10", [&] { model.AskMember(); }},
-        {"checkout.refund", "key.refund", "F11", [&] { model.Show(Screen::kRefund); }},
-        {"checkout.shift", "key.shift", "F12", [&] { model.Show(Screen::kShift); }},
-        {"checkout.order_discount", "key.order_discount", "", [&] { model.AskOrderDiscount(); }},
-        {"checkout.rounding", "key.rounding", "", [&] { model.ApplyCashRounding(); }},
-        {"checkout.receipt", "key.receipt", "", [&] { model.Show(Screen::kReceipt); }},
-        {"checkout.clear", "key.clear", "", [&] { model.ClearCart(); }},
-    };
     const int per_row = 8;
     const float bw = (width - ImGui::GetStyle().ItemSpacing.x * (per_row - 1)) / per_row;
     int i = 0;
-    for (const KeyButton& k : keys) {
+    for (const Command& c : Commands()) {
+      if (!c.button_id || !c.run) continue;
       if (i % per_row != 0) ImGui::SameLine();
-      std::string label = k.fkey[0] ? WithKey(k.label_key, k.fkey) : std::string(Tr(k.label_key));
-      if (widgets::Button(k.id, label.c_str(), ImVec2(bw, 0))) k.action();
+      std::string label = c.key_name[0] ? WithKey(c.label_key, c.key_name) : std::string(Tr(c.label_key));
+      if (widgets::Button(c.button_id, label.c_str(), ImVec2(bw, 0))) c.run(model);
       ++i;
     }
   }

@@ -2,6 +2,7 @@
 // tenders and 抹零; after the commit, the change big.
 #include <fmt/format.h>
 
+#include "linli/ui/commands.h"
 #include "views_internal.h"
 #include "widgets.h"
 #include "linli/ui/format.h"
@@ -47,7 +48,7 @@ class PaymentView final : public View {
     if (widgets::Button("pay.rounding", Tr("key.rounding"), ImVec2(bw, 0))) model.ApplyCashRounding();
     ImGui::SameLine();
     if (widgets::Button("pay.card", Tr("pay.card"), ImVec2(bw, 0))) model.AskCard();
-    if (widgets::Button("pay.back", WithKey("nav.back", "Esc").c_str(), ImVec2(bw, 0))) model.Show(Screen::kCheckout);
+    if (widgets::Button("pay.back", WithKey("nav.back", CommandFor(Action::kBack).key_name).c_str(), ImVec2(bw, 0))) model.Show(Screen::kCheckout);
     ImGui::EndChild();
 
     ImGui::SameLine();
@@ -82,7 +83,7 @@ class PaymentView final : public View {
       }
     }, std::min(key, widgets::TouchHeight() * 1.25f), true);
     ImGui::PopFont();
-    if (widgets::Button("pay.cash_ok", WithKey("pay.take_cash", "F4").c_str(), ImVec2(w, 0))) model.PayCashEntry();
+    if (widgets::Button("pay.cash_ok", WithKey("pay.take_cash", CommandFor(Action::kPay).key_name).c_str(), ImVec2(w, 0))) model.PayCashEntry();
     ImGui::EndChild();
   }
 
@@ -102,7 +103,7 @@ class PaymentView final : public View {
     widgets::Text("pay.print_status", nullptr, p.print_status, kColorMuted);
     ImGui::Spacing();
     const bool enter = ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Enter), false) && !ImGui::IsAnyItemActive();
-    if (widgets::Button("pay.next", WithKey("pay.next", "Enter").c_str(),
+    if (widgets::Button("pay.next", WithKey("pay.next", CommandFor(Action::kEnter).key_name).c_str(),
                         ImVec2(400 * ctx.scale, widgets::TouchHeight() * 1.3f)) || enter) {
       model.FinishSale();
     }

@@ -2,6 +2,7 @@
 // bytes the printer gets.
 #include <GL/gl.h>
 
+#include "linli/ui/commands.h"
 #include "views_internal.h"
 #include "widgets.h"
 
@@ -37,7 +38,7 @@ class ReceiptView final : public View {
                         r.image.has_value())) {
       model.Reprint();
     }
-    if (widgets::Button("receipt.back", WithKey("nav.back", "Esc").c_str(), ImVec2(w, 0))) {
+    if (widgets::Button("receipt.back", WithKey("nav.back", CommandFor(Action::kBack).key_name).c_str(), ImVec2(w, 0))) {
       model.Show(Screen::kCheckout);
     }
     ImGui::EndChild();

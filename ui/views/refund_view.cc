@@ -2,6 +2,7 @@
 // pick lines, a manager's PIN.
 #include <fmt/format.h>
 
+#include "linli/ui/commands.h"
 #include "views_internal.h"
 #include "widgets.h"
 #include "linli/pos/money.h"
@@ -83,7 +84,7 @@ class RefundView final : public View {
       model.SubmitRefund();
     }
     ImGui::SameLine();
-    if (widgets::Button("refund.back", WithKey("nav.back", "Esc").c_str(), ImVec2(w * 0.3f, 0))) {
+    if (widgets::Button("refund.back", WithKey("nav.back", CommandFor(Action::kBack).key_name).c_str(), ImVec2(w * 0.3f, 0))) {
       model.Show(Screen::kCheckout);
     }
   }

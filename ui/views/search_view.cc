@@ -1,6 +1,7 @@
 // Search: incremental over name, pinyin initials, SKU, PLU and barcode.
 #include <fmt/format.h>
 
+#include "linli/ui/commands.h"
 #include "views_internal.h"
 #include "widgets.h"
 #include "linli/ui/format.h"
@@ -67,7 +68,7 @@ class SearchView final : public View {
       model.PickSearchHit(s.selected);
     }
     ImGui::SameLine();
-    if (widgets::Button("search.back", WithKey("nav.back", "Esc").c_str(), ImVec2(300 * ctx.scale, 0))) {
+    if (widgets::Button("search.back", WithKey("nav.back", CommandFor(Action::kBack).key_name).c_str(), ImVec2(300 * ctx.scale, 0))) {
       model.Show(Screen::kCheckout);
     }
   }

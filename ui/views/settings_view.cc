@@ -1,4 +1,5 @@
 // Settings (owner): printer, scale, hub enrolment, 抹零 rule, language.
+#include "linli/ui/commands.h"
 #include "views_internal.h"
 #include "widgets.h"
 
@@ -45,7 +46,7 @@ class SettingsView final : public View {
     ImGui::Spacing();
     if (widgets::Button("settings.save", Tr("settings.save"), ImVec2(300 * ctx.scale, 0))) model.SaveSettings();
     ImGui::SameLine();
-    if (widgets::Button("settings.back", WithKey("nav.back", "Esc").c_str(), ImVec2(300 * ctx.scale, 0))) {
+    if (widgets::Button("settings.back", WithKey("nav.back", CommandFor(Action::kBack).key_name).c_str(), ImVec2(300 * ctx.scale, 0))) {
       model.Show(Screen::kCheckout);
     }
   }

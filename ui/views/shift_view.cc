@@ -2,6 +2,7 @@
 // denomination and the Z report — on screen and printed.
 #include <fmt/format.h>
 
+#include "linli/ui/commands.h"
 #include "views_internal.h"
 #include "widgets.h"
 #include "linli/ui/format.h"
@@ -73,7 +74,7 @@ class ShiftView final : public View {
         model.CloseShiftWithCount();
       }
     }
-    if (widgets::Button("shift.back", WithKey("nav.back", "Esc").c_str(), ImVec2(w, 0))) model.Show(Screen::kCheckout);
+    if (widgets::Button("shift.back", WithKey("nav.back", CommandFor(Action::kBack).key_name).c_str(), ImVec2(w, 0))) model.Show(Screen::kCheckout);
     ImGui::EndChild();
     ImGui::SameLine();
     ImGui::BeginChild("shift_report", ImVec2(0, avail.y), true);

@@ -1,6 +1,7 @@
 // 取单: the suspended sales, newest last; pick one to resume.
 #include <fmt/format.h>
 
+#include "linli/ui/commands.h"
 #include "views_internal.h"
 #include "widgets.h"
 
@@ -25,7 +26,7 @@ class SuspendedView final : public View {
       }
     }
     ImGui::Spacing();
-    if (widgets::Button("suspended.back", WithKey("nav.back", "Esc").c_str(), ImVec2(300 * ctx.scale, 0))) {
+    if (widgets::Button("suspended.back", WithKey("nav.back", CommandFor(Action::kBack).key_name).c_str(), ImVec2(300 * ctx.scale, 0))) {
       model.Show(Screen::kCheckout);
     }
   }

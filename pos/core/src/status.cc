@@ -2,6 +2,19 @@
 
 namespace linli {
 
+Status Status::WithKey(std::string key, MessageArgs args) const& {
+  Status copy = *this;
+  return std::move(copy).WithKey(std::move(key), std::move(args));
+}
+
+Status Status::WithKey(std::string key, MessageArgs args) && {
+  if (!ok()) {
+    message_key_ = std::move(key);
+    message_args_ = std::move(args);
+  }
+  return std::move(*this);
+}
+
 std::string Status::ToString() const {
   const char* name = "OK";
   switch (code_) {

@@ -92,11 +92,11 @@ Result<CheckoutSettings> LoadCheckoutSettings(Database& db) {
 }
 
 Result<User> CheckApproval(Database& db, const Approval& approval, Role min_role) {
-  if (approval.pin.empty()) return Status::PermissionDenied("a manager PIN is needed for this");
+  if (approval.pin.empty()) return Status::PermissionDenied("a manager PIN is needed for this").WithKey("pos.manager_pin_needed");
   if (!approval.manager_id.empty()) {
     auto u = Authenticate(db, approval.manager_id, approval.pin);
-    if (!u.ok()) return Status::PermissionDenied("manager PIN wrong: " + u.status().message());
-    if (u->role < min_role) return Status::PermissionDenied("user " + u->id + " is not a manager");
+    if (!u.ok()) return Status::PermissionDenied("manager PIN wrong: " + u.status().message()).WithKey("pos.manager_pin_wrong");
+    if (u->role < min_role) return Status::PermissionDenied("user " + u->id + " is not a manager").WithKey("pos.not_a_manager", {{"user", u->id}});
     return u;
   }
   auto users = ListUsers(db);
@@ -105,7 +105,7 @@ Result<User> CheckApproval(Database& db, const Approval& approval, Role min_role
     if (u.role < min_role) continue;
     if (Authenticate(db, u.id, approval.pin).ok()) return u;
   }
-  return Status::PermissionDenied("manager PIN wrong; ask a manager to enter their PIN");
+  return Status::PermissionDenied("manager PIN wrong; ask a manager to enter their PIN").WithKey("pos.manager_pin_wrong");
 }
 
 nlohmann::json CommittedSale::ToJson() const {
@@ -232,9 +232,9 @@ CartLine* Checkout::FindLine(int line_no) {
 
 Result<int> Checkout::AddProduct(const Product& p, int64_t qty_milli, std::optional<int64_t> label_amount) {
   if (!tenders_.empty()) {
-    return Status::FailedPrecondition("payment has started; finish or cancel it before adding items");
+    return Status::FailedPrecondition("payment has started; finish or cancel it before adding items").WithKey("pos.payment_started_add");
   }
-  if (qty_milli <= 0) return Status::InvalidArgument("quantity must be more than zero");
+  if (qty_milli <= 0) return Status::InvalidArgument("quantity must be more than zero").WithKey("pos.qty_positive");
   CartLine l;
   l.line_no = next_line_++;
   l.product_id = p.id;
@@ -252,21 +252,24 @@ Result<int> Checkout::AddProduct(const Product& p, int64_t qty_milli, std::optio
 }
 
 Result<int> Checkout::Scan(std::string_view code, int64_t count) {
-  if (count <= 0) return Status::InvalidArgument("quantity must be at least 1");
-  const BarcodeClass c = ClassifyBarcode(code, layouts_);
+  return Scan(ClassifyBarcode(code, layouts_), count);
+}
+
+Result<int> Checkout::Scan(const BarcodeClass& c, int64_t count) {
+  if (count <= 0) return Status::InvalidArgument("quantity must be at least 1").WithKey("pos.count_positive");
   switch (c.kind) {
     case BarcodeKind::kPaymentCode:
       return Status::InvalidArgument("code " + c.code + " is a customer payment code (" + c.provider +
-                                     "), not a product; scan it at payment");
+                                     "), not a product; scan it at payment").WithKey("pos.payment_code_not_product", {{"code", c.code}});
     case BarcodeKind::kPriceEmbedded: {
       if (!c.label_check_ok) {
-        return Status::InvalidArgument("scale label " + c.code + " has a bad check digit; scan it again");
+        return Status::InvalidArgument("scale label " + c.code + " has a bad check digit; scan it again").WithKey("pos.label_check_digit", {{"code", c.code}});
       }
       auto p = catalog_.FindByPlu(c.plu);
       if (!p.ok()) return p.status();
       if (!*p) {
         return Status::NotFound("scale label " + c.code + ": PLU " + c.plu +
-                                " is not in the catalog; check the scale's PLU list");
+                                " is not in the catalog; check the scale's PLU list").WithKey("pos.label_plu_unknown", {{"code", c.code}, {"plu", c.plu}});
       }
       const Product& prod = **p;
       int64_t qty = 0;
@@ -287,18 +290,18 @@ Result<int> Checkout::Scan(std::string_view code, int64_t count) {
     case BarcodeKind::kGtin:
       if (c.gtin && !c.gtin->valid) {
         return Status::InvalidArgument("barcode " + c.code + " has a bad check digit (expected " +
-                                       std::string(1, c.gtin->expected) + "); scan it again or type the SKU");
+                                       std::string(1, c.gtin->expected) + "); scan it again or type the SKU").WithKey("pos.barcode_check_digit", {{"code", c.code}});
       }
       [[fallthrough]];
     case BarcodeKind::kWaybill:
     case BarcodeKind::kUnknown: {
-      auto hit = catalog_.FindByBarcode(c.code.empty() ? std::string(code) : c.code);
+      auto hit = catalog_.FindByBarcode(c.code);
       if (!hit.ok()) return hit.status();
       if (!*hit) {
         if (c.kind == BarcodeKind::kWaybill) {
-          return Status::NotFound("code " + c.code + " looks like a courier waybill, not a product");
+          return Status::NotFound("code " + c.code + " looks like a courier waybill, not a product").WithKey("pos.waybill", {{"code", c.code}});
         }
-        return Status::NotFound("unknown barcode " + (c.code.empty() ? std::string(code) : c.code) +
+        return Status::NotFound("unknown barcode " + c.code +
                                 "; a manager can add the product (linli catalog import)");
       }
       const ProductHit& h = **hit;
@@ -324,10 +327,10 @@ Result<int> Checkout::AddPlu(std::string_view plu, int64_t qty_milli) {
 }
 
 Status Checkout::SetQty(int line_no, int64_t qty_milli) {
-  if (!tenders_.empty()) return Status::FailedPrecondition("payment has started; the cart is locked");
+  if (!tenders_.empty()) return Status::FailedPrecondition("payment has started; the cart is locked").WithKey("pos.cart_locked");
   CartLine* l = FindLine(line_no);
-  if (!l) return Status::NotFound("there is no line " + std::to_string(line_no));
-  if (qty_milli <= 0) return Status::InvalidArgument("quantity must be more than zero; void the line instead");
+  if (!l) return Status::NotFound("there is no line " + std::to_string(line_no)).WithKey("pos.no_line", {{"line", std::to_string(line_no)}});
+  if (qty_milli <= 0) return Status::InvalidArgument("quantity must be more than zero; void the line instead").WithKey("pos.qty_positive_void");
   if (l->label_amount_fen) {
     return Status::FailedPrecondition("line " + std::to_string(line_no) +
                                       " came from a scale label; void it and weigh again");
@@ -337,9 +340,9 @@ Status Checkout::SetQty(int line_no, int64_t qty_milli) {
 }
 
 Status Checkout::VoidLine(int line_no) {
-  if (!tenders_.empty()) return Status::FailedPrecondition("payment has started; the cart is locked");
+  if (!tenders_.empty()) return Status::FailedPrecondition("payment has started; the cart is locked").WithKey("pos.cart_locked");
   CartLine* l = FindLine(line_no);
-  if (!l) return Status::NotFound("there is no line " + std::to_string(line_no));
+  if (!l) return Status::NotFound("there is no line " + std::to_string(line_no)).WithKey("pos.no_line", {{"line", std::to_string(line_no)}});
   l->voided = true;
   audit_.push_back({"void_line", "", "", {{"line", line_no}, {"sku", l->sku}, {"qty_milli", l->qty_milli}},
                     nullptr, clock_.NowMs()});
@@ -372,25 +375,25 @@ Result<std::string> Checkout::Authorise(int64_t needed, const std::map<Role, int
   };
   if (needed <= limit_of(cashier_.role)) return std::string();
   if (!approval) {
-    return Status::PermissionDenied(std::string(what) + " is over your limit; a manager PIN is needed");
+    return Status::PermissionDenied(std::string(what) + " is over your limit; a manager PIN is needed").WithKey("pos.over_limit");
   }
   auto mgr = CheckApproval(db_, *approval);
   if (!mgr.ok()) return mgr.status();
   if (needed > limit_of(mgr->role)) {
     return Status::PermissionDenied(std::string(what) + " is over the limit of " + mgr->name + " (" +
-                                    RoleName(mgr->role) + ") too");
+                                    RoleName(mgr->role) + ") too").WithKey("pos.over_manager_limit", {{"manager", mgr->name}});
   }
   approved_by_ = mgr->id;
   return mgr->id;
 }
 
 Status Checkout::DiscountLine(int line_no, Discount d, const std::optional<Approval>& approval) {
-  if (!tenders_.empty()) return Status::FailedPrecondition("payment has started; the cart is locked");
+  if (!tenders_.empty()) return Status::FailedPrecondition("payment has started; the cart is locked").WithKey("pos.cart_locked");
   CartLine* l = FindLine(line_no);
-  if (!l) return Status::NotFound("there is no line " + std::to_string(line_no));
-  if (d.value <= 0) return Status::InvalidArgument("a discount must be more than zero");
+  if (!l) return Status::NotFound("there is no line " + std::to_string(line_no)).WithKey("pos.no_line", {{"line", std::to_string(line_no)}});
+  if (d.value <= 0) return Status::InvalidArgument("a discount must be more than zero").WithKey("pos.discount_positive");
   if (d.kind == Discount::Kind::kPercent && d.value > 10000) {
-    return Status::InvalidArgument("a percent discount cannot be over 100%");
+    return Status::InvalidArgument("a percent discount cannot be over 100%").WithKey("pos.percent_over_100");
   }
   // A line discount applies to the line's net after promotions (pricing.h),
   // so that is what an amount is checked and measured against. Measuring it
@@ -437,10 +440,10 @@ Status Checkout::DiscountLine(int line_no, Discount d, const std::optional<Appro
 }
 
 Status Checkout::DiscountOrder(Discount d, const std::optional<Approval>& approval) {
-  if (!tenders_.empty()) return Status::FailedPrecondition("payment has started; the cart is locked");
-  if (d.value <= 0) return Status::InvalidArgument("a discount must be more than zero");
+  if (!tenders_.empty()) return Status::FailedPrecondition("payment has started; the cart is locked").WithKey("pos.cart_locked");
+  if (d.value <= 0) return Status::InvalidArgument("a discount must be more than zero").WithKey("pos.discount_positive");
   if (d.kind == Discount::Kind::kPercent && d.value > 10000) {
-    return Status::InvalidArgument("a percent discount cannot be over 100%");
+    return Status::InvalidArgument("a percent discount cannot be over 100%").WithKey("pos.percent_over_100");
   }
   Cart probe = cart_;
   probe.order_discount.reset();
@@ -465,17 +468,17 @@ Status Checkout::DiscountOrder(Discount d, const std::optional<Approval>& approv
 }
 
 Status Checkout::OverridePrice(int line_no, int64_t price_fen, const std::optional<Approval>& approval) {
-  if (!tenders_.empty()) return Status::FailedPrecondition("payment has started; the cart is locked");
+  if (!tenders_.empty()) return Status::FailedPrecondition("payment has started; the cart is locked").WithKey("pos.cart_locked");
   CartLine* l = FindLine(line_no);
-  if (!l) return Status::NotFound("there is no line " + std::to_string(line_no));
-  if (price_fen < 0) return Status::InvalidArgument("a price cannot be negative");
+  if (!l) return Status::NotFound("there is no line " + std::to_string(line_no)).WithKey("pos.no_line", {{"line", std::to_string(line_no)}});
+  if (price_fen < 0) return Status::InvalidArgument("a price cannot be negative").WithKey("pos.price_negative");
   if (l->label_amount_fen) {
-    return Status::FailedPrecondition("line " + std::to_string(line_no) + " came from a scale label; its amount is fixed");
+    return Status::FailedPrecondition("line " + std::to_string(line_no) + " came from a scale label; its amount is fixed").WithKey("pos.label_amount_fixed", {{"line", std::to_string(line_no)}});
   }
   // Cashiers never override prices alone; managers and owners may.
   std::string who;
   if (cashier_.role == Role::kCashier) {
-    if (!approval) return Status::PermissionDenied("a price override needs a manager PIN");
+    if (!approval) return Status::PermissionDenied("a price override needs a manager PIN").WithKey("pos.override_needs_manager");
     auto mgr = CheckApproval(db_, *approval);
     if (!mgr.ok()) return mgr.status();
     who = mgr->id;
@@ -490,7 +493,7 @@ Status Checkout::OverridePrice(int line_no, int64_t price_fen, const std::option
 }
 
 Status Checkout::SetCashRounding(CashRounding rule, const std::optional<Approval>& approval) {
-  if (!tenders_.empty()) return Status::FailedPrecondition("payment has started; the cart is locked");
+  if (!tenders_.empty()) return Status::FailedPrecondition("payment has started; the cart is locked").WithKey("pos.cart_locked");
   Cart probe = cart_;
   probe.cash_rounding = CashRounding::kNone;
   probe.sale_time_ms = clock_.NowMs();
@@ -518,7 +521,7 @@ Status Checkout::AttachMember(std::string_view phone) {
   auto m = FindMember(db_, phone);
   if (!m.ok()) return m.status();
   if (!*m) {
-    return Status::NotFound("no member with phone " + std::string(phone) + "; add them with `linli member add`");
+    return Status::NotFound("no member with phone " + std::string(phone) + "; add them with `linli member add`").WithKey("pos.member_not_found", {{"phone", std::string(phone)}});
   }
   member_id_ = (*m)->id;
   member_phone_ = (*m)->phone;
@@ -550,8 +553,8 @@ Result<int64_t> Checkout::RemainingFen() const {
 }
 
 Status Checkout::PayCash(int64_t tendered_fen) {
-  if (empty()) return Status::FailedPrecondition("the cart is empty");
-  if (tendered_fen <= 0) return Status::InvalidArgument("the cash amount must be more than zero");
+  if (empty()) return Status::FailedPrecondition("the cart is empty").WithKey("pos.cart_empty");
+  if (tendered_fen <= 0) return Status::InvalidArgument("the cash amount must be more than zero").WithKey("pos.cash_positive");
   for (Tender& t : tenders_) {
     if (t.method == "cash") {
       t.tendered_fen += tendered_fen;
@@ -566,9 +569,9 @@ Status Checkout::PayCash(int64_t tendered_fen) {
 }
 
 Status Checkout::PayCard(int64_t amount_fen, std::string reference) {
-  if (empty()) return Status::FailedPrecondition("the cart is empty");
-  if (amount_fen <= 0) return Status::InvalidArgument("the card amount must be more than zero");
-  if (reference.empty()) return Status::InvalidArgument("enter the card terminal's reference number");
+  if (empty()) return Status::FailedPrecondition("the cart is empty").WithKey("pos.cart_empty");
+  if (amount_fen <= 0) return Status::InvalidArgument("the card amount must be more than zero").WithKey("pos.card_positive");
+  if (reference.empty()) return Status::InvalidArgument("enter the card terminal's reference number").WithKey("pos.card_reference");
   auto remaining = RemainingFen();
   if (!remaining.ok()) return remaining.status();
   if (amount_fen > *remaining) {
@@ -584,12 +587,12 @@ Status Checkout::PayCard(int64_t amount_fen, std::string reference) {
 }
 
 Result<PaymentResult> Checkout::PayByCode(std::string_view code, std::optional<int64_t> amount_fen) {
-  if (empty()) return Status::FailedPrecondition("the cart is empty");
+  if (empty()) return Status::FailedPrecondition("the cart is empty").WithKey("pos.cart_empty");
   if (!payments_) {
-    return Status::Unavailable("payment codes are not set up on this till; take cash or card");
+    return Status::Unavailable("payment codes are not set up on this till; take cash or card").WithKey("pos.no_payment_codes");
   }
   if (!pending_attempts_.empty()) {
-    return Status::FailedPrecondition("a payment is still being checked; wait for it before taking another");
+    return Status::FailedPrecondition("a payment is still being checked; wait for it before taking another").WithKey("pos.payment_checking");
   }
   auto remaining = RemainingFen();
   if (!remaining.ok()) return remaining.status();
@@ -651,15 +654,15 @@ Status Checkout::ResolvePendingPayments() {
   }
   pending_attempts_ = still;
   if (!still.empty()) {
-    return Status::Unavailable("a payment is still unknown; keep the customer and check again");
+    return Status::Unavailable("a payment is still unknown; keep the customer and check again").WithKey("pos.payment_unknown");
   }
   return Status::Ok();
 }
 
 Result<CommittedSale> Checkout::Commit() {
-  if (empty()) return Status::FailedPrecondition("the cart is empty; scan an item first");
+  if (empty()) return Status::FailedPrecondition("the cart is empty; scan an item first").WithKey("pos.cart_empty_scan");
   if (!pending_attempts_.empty()) {
-    return Status::FailedPrecondition("a payment is still being checked; resolve it before finishing the sale");
+    return Status::FailedPrecondition("a payment is still being checked; resolve it before finishing the sale").WithKey("pos.payment_checking");
   }
   auto priced = Price();
   if (!priced.ok()) return priced.status();
@@ -677,7 +680,7 @@ Result<CommittedSale> Checkout::Commit() {
   const int64_t cash_given = cash ? cash->tendered_fen : 0;
   if (cash_given < cash_due) {
     return Status::FailedPrecondition("tender short: " + MoneyText(cash_due - cash_given) + " still due of " +
-                                      MoneyText(priced->total_fen));
+                                      MoneyText(priced->total_fen)).WithKey("pos.tender_short", {{"due", MoneyText(cash_due - cash_given)}, {"total", MoneyText(priced->total_fen)}});
   }
   if (cash) cash->amount_fen = cash_due;
   std::vector<Tender> tenders;
@@ -704,9 +707,9 @@ Result<CommittedSale> Checkout::Commit() {
 }
 
 Result<int64_t> Checkout::Suspend(const std::string& label) {
-  if (empty()) return Status::FailedPrecondition("the cart is empty; nothing to put aside");
+  if (empty()) return Status::FailedPrecondition("the cart is empty; nothing to put aside").WithKey("pos.suspend_empty");
   if (!tenders_.empty() || !pending_attempts_.empty()) {
-    return Status::FailedPrecondition("payment has started; finish or cancel it before suspending");
+    return Status::FailedPrecondition("payment has started; finish or cancel it before suspending").WithKey("pos.suspend_payment_started");
   }
   nlohmann::json lines = nlohmann::json::array();
   for (const CartLine& l : cart_.lines) {
@@ -749,12 +752,12 @@ Result<int64_t> Checkout::Suspend(const std::string& label) {
 }
 
 Status Checkout::Resume(int64_t suspended_id) {
-  if (!empty()) return Status::FailedPrecondition("finish or suspend the current sale before resuming another");
+  if (!empty()) return Status::FailedPrecondition("finish or suspend the current sale before resuming another").WithKey("pos.finish_before_resume");
   std::string body;
   Status st = Guard([&]() -> Status {
     Statement s = db_.Prepare("SELECT cart_json FROM suspended_carts WHERE id = ?");
     s.Bind(1, suspended_id);
-    if (!s.Step()) return Status::NotFound("there is no suspended sale " + std::to_string(suspended_id));
+    if (!s.Step()) return Status::NotFound("there is no suspended sale " + std::to_string(suspended_id)).WithKey("pos.no_suspended", {{"id", std::to_string(suspended_id)}});
     body = s.Text(0);
     return Status::Ok();
   });

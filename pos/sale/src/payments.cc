@@ -322,7 +322,7 @@ Result<PaymentResult> PaymentService::PayByCode(const std::string& sale_uuid, co
     return Status::InvalidArgument("“" + c.code + "”不是付款码，请顾客出示微信/支付宝/云闪付付款码 / \"" +
                                    c.code +
                                    "\" is not a payment code: scan the WeChat Pay, Alipay or UnionPay "
-                                   "code on the customer's phone");
+                                   "code on the customer's phone").WithKey("pos.not_payment_code", {{"code", c.code}});
   }
 
   // 1. Commit the attempt before anything is sent.

@@ -138,7 +138,7 @@ const char* ProviderLabel(const std::string& provider) {
 Result<std::string> NeedManager(Database& db, const User& cashier, const std::optional<Approval>& approval,
                                 const char* what) {
   if (cashier.role >= Role::kManager) return cashier.id;
-  if (!approval) return Status::PermissionDenied(std::string(what) + " needs a manager PIN");
+  if (!approval) return Status::PermissionDenied(std::string(what) + " needs a manager PIN").WithKey("pos.manager_pin_needed");
   auto mgr = CheckApproval(db, *approval);
   if (!mgr.ok()) return mgr.status();
   return mgr->id;
@@ -148,7 +148,7 @@ Result<std::string> NeedManager(Database& db, const User& cashier, const std::op
 Status RefundThroughGateway(PaymentGateway* gateway, const Tender& t, const std::string& refund_key,
                             int64_t amount_fen) {
   if (!gateway) {
-    return Status::Unavailable("payment codes are not set up on this till; refund in cash with a manager PIN");
+    return Status::Unavailable("payment codes are not set up on this till; refund in cash with a manager PIN").WithKey("pos.refund_no_gateway");
   }
   UndoReply r = gateway->Refund(t.attempt_key, refund_key, amount_fen);
   switch (r.outcome) {
@@ -171,7 +171,7 @@ Result<CommittedSale> LoadSale(Database& db, const std::string& receipt_no) {
   std::optional<StoredSale> s;
   Status st = Guard([&] { s = ReadSale(db, "s.receipt_no = ?1", receipt_no); });
   if (!st.ok()) return st;
-  if (!s) return Status::NotFound("there is no receipt " + receipt_no + "; check the number on the receipt");
+  if (!s) return Status::NotFound("there is no receipt " + receipt_no + "; check the number on the receipt").WithKey("pos.no_receipt", {{"receipt", receipt_no}});
   return s->sale;
 }
 
@@ -180,7 +180,7 @@ Result<ReceiptModel> BuildReceipt(Database& db, const std::string& receipt_no, b
   ReceiptModel m;
   Status st = Guard([&]() -> Status {
     stored = ReadSale(db, "s.receipt_no = ?1", receipt_no);
-    if (!stored) return Status::NotFound("there is no receipt " + receipt_no);
+    if (!stored) return Status::NotFound("there is no receipt " + receipt_no).WithKey("pos.no_receipt", {{"receipt", receipt_no}});
     m.store_name = GetConfig(db, "store_name").value_or("");
     m.store_code = GetConfig(db, "store_code").value_or("");
     m.time_zone = GetConfig(db, "timezone").value_or("Asia/Shanghai");
@@ -275,7 +275,7 @@ Result<CommittedSale> RefundSale(Database& db, const Clock& clock, const User& c
   int64_t points_back_before = 0;   // points those refunds took back
   Status st = Guard([&]() -> Status {
     orig = ReadSale(db, "s.receipt_no = ?1", req.receipt_no);
-    if (!orig) return Status::NotFound("there is no receipt " + req.receipt_no + "; check the number");
+    if (!orig) return Status::NotFound("there is no receipt " + req.receipt_no + "; check the number").WithKey("pos.no_receipt", {{"receipt", req.receipt_no}});
     if (orig->sale.kind != "sale") {
       return Status::InvalidArgument("receipt " + req.receipt_no + " is a " + orig->sale.kind + ", not a sale");
     }
@@ -317,7 +317,7 @@ Result<CommittedSale> RefundSale(Database& db, const Clock& clock, const User& c
     return Status::Ok();
   });
   if (!st.ok()) return st;
-  if (voided) return Status::FailedPrecondition("receipt " + req.receipt_no + " was voided; nothing to refund");
+  if (voided) return Status::FailedPrecondition("receipt " + req.receipt_no + " was voided; nothing to refund").WithKey("pos.receipt_voided", {{"receipt", req.receipt_no}});
 
   // Which lines and how much.
   std::vector<RefundLineRequest> wanted = req.lines;
@@ -326,7 +326,7 @@ Result<CommittedSale> RefundSale(Database& db, const Clock& clock, const User& c
       const int64_t left = sl.l.qty_milli - done[sl.l.line_no].first;
       if (left > 0) wanted.push_back({sl.l.line_no, left});
     }
-    if (wanted.empty()) return Status::FailedPrecondition("receipt " + req.receipt_no + " is already fully refunded");
+    if (wanted.empty()) return Status::FailedPrecondition("receipt " + req.receipt_no + " is already fully refunded").WithKey("pos.fully_refunded", {{"receipt", req.receipt_no}});
   }
   SaleWrite w;
   w.kind = "refund";
@@ -346,9 +346,9 @@ Result<CommittedSale> RefundSale(Database& db, const Clock& clock, const User& c
     auto it = std::find_if(orig->lines.begin(), orig->lines.end(),
                            [&](const StoredLine& sl) { return sl.l.line_no == line_no; });
     if (it == orig->lines.end()) {
-      return Status::InvalidArgument("receipt " + req.receipt_no + " has no line " + std::to_string(line_no));
+      return Status::InvalidArgument("receipt " + req.receipt_no + " has no line " + std::to_string(line_no)).WithKey("pos.receipt_no_line", {{"receipt", req.receipt_no}, {"line", std::to_string(line_no)}});
     }
-    if (qty <= 0) return Status::InvalidArgument("line " + std::to_string(line_no) + ": refund quantity must be more than zero");
+    if (qty <= 0) return Status::InvalidArgument("line " + std::to_string(line_no) + ": refund quantity must be more than zero").WithKey("pos.refund_qty_positive", {{"line", std::to_string(line_no)}});
     const PricedLine& o = it->l;
     const int64_t done_qty = done[line_no].first;
     const PricedLine& d = done[line_no].second;
@@ -460,14 +460,14 @@ Result<CommittedSale> VoidLastSale(Database& db, const Clock& clock, const User&
   std::optional<StoredSale> last;
   Status st = Guard([&]() -> Status {
     Statement s = db.Prepare("SELECT receipt_no FROM sales ORDER BY id DESC LIMIT 1");
-    if (!s.Step()) return Status::NotFound("there is no sale to void");
+    if (!s.Step()) return Status::NotFound("there is no sale to void").WithKey("pos.no_sale_to_void");
     last = ReadSale(db, "s.receipt_no = ?1", s.Text(0));
     return Status::Ok();
   });
   if (!st.ok()) return st;
   if (last->sale.kind != "sale") {
     return Status::FailedPrecondition("the last receipt " + last->sale.receipt_no + " is a " + last->sale.kind +
-                                      "; only the last sale can be voided, use a refund instead");
+                                      "; only the last sale can be voided, use a refund instead").WithKey("pos.void_not_sale", {{"receipt", last->sale.receipt_no}, {"kind", last->sale.kind}});
   }
   auto approver = NeedManager(db, cashier, approval, "voiding a sale");
   if (!approver.ok()) return approver.status();

@@ -159,7 +159,7 @@ void InsertAudit(Database& db, const std::string& at, const std::string& user_id
 
 Status NoOpenShift(const char* what) {
   return Status::FailedPrecondition(std::string("no shift is open, so ") + what +
-                                    " cannot be recorded; open one first (`linli shift open`)");
+                                    " cannot be recorded; open one first (`linli shift open`)").WithKey("pos.no_shift_open");
 }
 
 Result<CashMovement> RecordMovement(Database& db, const std::string& user_id, int64_t amount_fen,
@@ -251,10 +251,10 @@ std::string TenderLabel(const std::string& method, const std::string& provider) 
 
 Result<Shift> OpenShift(Database& db, const std::string& user_id, int64_t float_fen,
                         const Clock& clock) {
-  if (float_fen < 0) return Status::InvalidArgument("the float (备用金) cannot be negative");
+  if (float_fen < 0) return Status::InvalidArgument("the float (备用金) cannot be negative").WithKey("pos.float_negative");
   if (float_fen > kMaxCashFen) {
     return Status::InvalidArgument("the float (备用金) " + FormatYuan(Money::Fen(float_fen)) +
-                                   " is too large; check it");
+                                   " is too large; check it").WithKey("pos.float_too_large", {{"amount", FormatYuan(Money::Fen(float_fen))}});
   }
   Shift shift;
   Status st = Guard([&]() -> Status {
@@ -265,7 +265,7 @@ Result<Shift> OpenShift(Database& db, const std::string& user_id, int64_t float_
       std::string who = open->user_id + (open->user_name.empty() ? "" : " " + open->user_name);
       return Status::FailedPrecondition("shift #" + std::to_string(open->id) + " is already open (opened by " +
                                         who + " at " + LocalTime(open->opened_at, StoreZone(db)) +
-                                        "); close it before opening another");
+                                        "); close it before opening another").WithKey("pos.shift_already_open", {{"id", std::to_string(open->id)}, {"who", who}});
     }
     shift.user_id = user_id;
     shift.user_name = *name;
@@ -334,7 +334,7 @@ Status RecordNoSale(Database& db, const std::string& user_id, const std::string&
 Result<ShiftCloseReport> CloseShift(
     Database& db, const std::string& user_id, int64_t counted_cash_fen,
     const std::optional<std::vector<Denomination>>& denominations, const Clock& clock) {
-  if (counted_cash_fen < 0) return Status::InvalidArgument("the counted cash cannot be negative");
+  if (counted_cash_fen < 0) return Status::InvalidArgument("the counted cash cannot be negative").WithKey("pos.counted_negative");
   if (counted_cash_fen > kMaxCashFen) {
     return Status::InvalidArgument("the counted cash " + FormatYuan(Money::Fen(counted_cash_fen)) +
                                    " is too large; check it");
@@ -368,7 +368,7 @@ Result<ShiftCloseReport> CloseShift(
     auto name = ActiveUserName(db, user_id);
     if (!name.ok()) return name.status();
     std::optional<Shift> shift = LoadOpenShift(db);
-    if (!shift) return Status::FailedPrecondition("no shift is open, so there is nothing to close");
+    if (!shift) return Status::FailedPrecondition("no shift is open, so there is nothing to close").WithKey("pos.no_shift_to_close");
     rep.drawer = Summarize(db, *shift);
     rep.expected_cash_fen = rep.drawer.expected_cash_fen;
     rep.counted_cash_fen = counted_cash_fen;

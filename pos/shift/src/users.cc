@@ -52,7 +52,7 @@ Result<User> Authenticate(Database& db, const std::string& id, std::string_view 
   Status st = Guard([&]() -> Status {
     Statement s = db.Prepare("SELECT name, role, pin_hash FROM users WHERE id = ? AND active = 1");
     s.Bind(1, id);
-    if (!s.Step()) return Status::NotFound("no active user with number " + id);
+    if (!s.Step()) return Status::NotFound("no active user with number " + id).WithKey("pos.user_not_found", {{"id", id}});
     u.id = id;
     u.name = s.Text(0);
     u.role = ParseRole(s.Text(1)).value();
@@ -60,7 +60,7 @@ Result<User> Authenticate(Database& db, const std::string& id, std::string_view 
     return Status::Ok();
   });
   if (!st.ok()) return st;
-  if (!VerifySecret(pin, hash)) return Status::PermissionDenied("wrong PIN for user " + id);
+  if (!VerifySecret(pin, hash)) return Status::PermissionDenied("wrong PIN for user " + id).WithKey("pos.wrong_pin", {{"id", id}});
   return u;
 }
 

@@ -57,6 +57,8 @@
 
 namespace linli {
 
+struct CommittedSale;  // linli/pos/checkout.h
+
 // ---- Profiles.
 
 // "generic58": 58 mm, 32 columns, 384 dots, GB18030, QR and cut.
@@ -257,6 +259,9 @@ class Printer {
   // receipt then fails), then prints the receipt. NotFound in receipt.status
   // (and no kick) for a receipt number the database does not hold.
   SalePrintOutcome PrintSale(const std::string& receipt_no);
+  // The same for the sale Commit() (or RefundSale, VoidLastSale) just
+  // returned: its tenders decide the drawer, so the sale is not read back.
+  SalePrintOutcome PrintSale(const CommittedSale& sale);
 
   // Prints a committed receipt without touching the drawer. The reprint
   // mark shows when `reprint` is set or a copy already printed.

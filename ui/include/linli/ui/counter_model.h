@@ -200,7 +200,8 @@ class CounterModel {
 
   // ---- Input that is not a widget's.
   void OnScan(const std::string& code);
-  // True when the key meant something on this screen.
+  // True when the key meant something on this screen. What each key does is
+  // the command table's (commands.h); the arrows move in the list on screen.
   bool OnKey(Key key);
 
   // ---- Screens.
@@ -310,10 +311,10 @@ class CounterModel {
   void WithApproval(Privileged action, std::function<void()> done = {});
   void OpenPrompt(PromptKind kind, std::string title_key, std::string hint_key,
                   std::string initial = {});
-  void ScanIntoCart(const std::string& code);
+  void ScanIntoCart(const BarcodeClass& code, int64_t count);
   void AddWeighed(const std::string& sku, int64_t grams);
   void TryCommit();
-  void PrintCommitted(const std::string& receipt_no);
+  void PrintCommitted(const CommittedSale& sale);
   void PrintText(const std::string& text);
   void StartCheckout();
   void RunTask(Task task);

@@ -15,6 +15,7 @@
 #include "linli/drivers/image.h"
 #include "linli/drivers/printer.h"
 #include "linli/drivers/scale.h"
+#include "linli/pos/checkout.h"
 #include "linli/pos/clock.h"
 #include "linli/pos/db.h"
 #include "linli/pos/status.h"
@@ -27,7 +28,8 @@ class CounterPrinter {
  public:
   virtual ~CounterPrinter() = default;
   // After a sale, refund or void committed: drawer (if cash) then receipt.
-  virtual SalePrintOutcome PrintSale(const std::string& receipt_no) = 0;
+  // `sale` is what the commit returned; it is not read back to print it.
+  virtual SalePrintOutcome PrintSale(const CommittedSale& sale) = 0;
   virtual PrintOutcome PrintReceipt(const std::string& receipt_no, bool reprint) = 0;
   virtual PrintOutcome PrintReport(const std::string& text) = 0;
   virtual int columns() const = 0;       // 32 or 48
@@ -46,7 +48,7 @@ Result<std::unique_ptr<CounterPrinter>> OpenCounterPrinter(const std::string& db
 // printer). Thread-safe.
 class FakeCounterPrinter final : public CounterPrinter {
  public:
-  SalePrintOutcome PrintSale(const std::string& receipt_no) override;
+  SalePrintOutcome PrintSale(const CommittedSale& sale) override;
   PrintOutcome PrintReceipt(const std::string& receipt_no, bool reprint) override;
   PrintOutcome PrintReport(const std::string& text) override;
   int columns() const override { return 32; }

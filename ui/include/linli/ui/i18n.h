@@ -7,6 +7,11 @@
 // table and then to the key itself, so a gap is visible on screen — and
 // tests/ui/i18n_test.cc fails the build's tests when the tables differ.
 //
+// A Status from pos may carry a message key with named arguments ("pos.*"
+// keys, texts like "没有第 {line} 行"); Message(status) shows it in the
+// cashier's language, and the Status's own (English) message when it has no
+// key or the key is in neither table.
+//
 // Thread safety: the tables are read-only after Load; SetLanguage and Tr are
 // for the UI thread.
 #pragma once
@@ -71,6 +76,10 @@ class Localizer {
     }
   }
 
+  // What a cashier reads for `status`: its message key filled in with its
+  // named arguments, else its message (see above).
+  std::string Message(const Status& status) const;
+
   const StringTable& table(Language lang) const;
 
  private:
@@ -86,5 +95,6 @@ template <typename... Args>
 std::string TrF(std::string_view key, Args&&... args) {
   return Lang().Format(key, std::forward<Args>(args)...);
 }
+inline std::string TrStatus(const Status& status) { return Lang().Message(status); }
 
 }  // namespace linli::ui

@@ -3,16 +3,27 @@
 // A Status is OK or carries a code and a message meant for a person: it says
 // what was wrong and, where it can, what to do about it. Result<T> holds either
 // a value or a non-OK Status. Both are cheap to move and never throw.
+//
+// The message is English, for logs, the CLI and tests. A Status a cashier may
+// meet at the counter can also carry a message key with named arguments,
+//   return Status::NotFound("there is no line " + n).WithKey("pos.no_line", {{"line", n}});
+// which the counter looks up in its string tables (ui/i18n/*.json, where the
+// text names the arguments: "没有第 {line} 行") to show the same words in the
+// cashier's language. Without a key the counter shows the message.
 #pragma once
 
 #include <string>
 #include <utility>
 #include <variant>
+#include <vector>
 
 namespace linli {
 
 class [[nodiscard]] Status {
  public:
+  // Named arguments of a message key: {{"qty", "13"}, {"line", "2"}}.
+  using MessageArgs = std::vector<std::pair<std::string, std::string>>;
+
   enum class Code {
     kOk = 0,
     kInvalidArgument,   // the caller's input is wrong; the message names it
@@ -42,13 +53,23 @@ class [[nodiscard]] Status {
   bool IsNotFound() const { return code_ == Code::kNotFound; }
   bool IsInvalidArgument() const { return code_ == Code::kInvalidArgument; }
 
-  // "invalid argument: <message>", or "OK".
+  // This Status with a message key and its arguments (see above). The code
+  // and the message stay as they are; an OK Status takes no key.
+  Status WithKey(std::string key, MessageArgs args = {}) const&;
+  Status WithKey(std::string key, MessageArgs args = {}) &&;
+  // "" when the Status carries no key.
+  const std::string& message_key() const { return message_key_; }
+  const MessageArgs& message_args() const { return message_args_; }
+
+  // "invalid argument: <message>", or "OK". The key is not part of it.
   std::string ToString() const;
 
  private:
   Status(Code c, std::string m) : code_(c), message_(std::move(m)) {}
   Code code_ = Code::kOk;
   std::string message_;
+  std::string message_key_;
+  MessageArgs message_args_;
 };
 
 // Either a T or a non-OK Status. Accessing value() of an error is a bug.

@@ -113,6 +113,10 @@ class Checkout {
   // A product barcode (count × its pack size), a case barcode, or a
   // price-embedded scale label. A payment code is refused: it is a tender.
   Result<int> Scan(std::string_view code, int64_t count = 1);
+  // The same for a code already classified (ClassifyBarcode with the store's
+  // scale layouts), so a caller that looked at the class first does not
+  // classify it again.
+  Result<int> Scan(const BarcodeClass& code, int64_t count = 1);
   Result<int> AddSku(std::string_view sku, int64_t qty_milli);
   Result<int> AddPlu(std::string_view plu, int64_t qty_milli);
   Status SetQty(int line_no, int64_t qty_milli);
