@@ -870,11 +870,8 @@ Result<int> ImportPromotions(Database& db, std::string_view json_text, bool repl
   Status st = Guard([&] {
     Transaction tx(db);
     if (replace) db.Exec("UPDATE promotions SET active = 0");
-    Statement up = db.Prepare(
-        "INSERT INTO promotions (id, body, active, updated_at) VALUES (?, ?, 1, ?) "
-        "ON CONFLICT(id) DO UPDATE SET body = excluded.body, active = 1, updated_at = excluded.updated_at");
     const std::string now = FormatUtc(clock.NowMs());
-    for (const Promotion& p : *promos) up.Bind(1, p.id).Bind(2, PromotionToJson(p).dump()).Bind(3, now).Run();
+    for (const Promotion& p : *promos) SavePromotion(db, p, true, now);
     tx.Commit();
   });
   if (!st.ok()) return st;
