@@ -4,7 +4,6 @@
 // hub_projection.txt is what that hub's tables then held.
 #include <doctest/doctest.h>
 
-#include <fstream>
 
 #include "linli/hub/catalog_import.h"
 #include "linli/hub/hub_store.h"
@@ -13,6 +12,7 @@
 #include "linli/pos/db.h"
 #include "linli/pos/journal.h"
 #include "linli/sync/protocol.h"
+#include "journal_fixture.h"
 #include "testing.h"
 
 namespace linli::hub {
@@ -20,29 +20,7 @@ namespace {
 
 using json = nlohmann::json;
 
-const std::string kFixtureDir = std::string(LINLI_SOURCE_DIR) + "/tests/golden/journal_v1/";
-
-std::vector<JournalEntry> FixtureEntries() {
-  std::vector<JournalEntry> out;
-  std::ifstream in(kFixtureDir + "journal.jsonl");
-  std::string line;
-  while (std::getline(in, line)) {
-    const json j = json::parse(line);
-    JournalEntry e;
-    e.seq = j.at("seq").get<int64_t>();
-    e.event_id = j.at("event_id").get<std::string>();
-    e.type = j.at("type").get<std::string>();
-    e.type_version = j.at("type_version").get<int>();
-    e.epoch = j.at("epoch").get<int64_t>();
-    e.occurred_at = j.at("occurred_at").get<std::string>();
-    e.payload = j.at("payload").get<std::string>();
-    e.prev_hash = *HexDecode(j.at("prev_hash").get<std::string>());
-    e.hash = *HexDecode(j.at("hash").get<std::string>());
-    e.signature = *HexDecode(j.at("signature").get<std::string>());
-    out.push_back(std::move(e));
-  }
-  return out;
-}
+const std::string& kFixtureDir = linli::testing::kJournalFixtureDir;
 
 // The queries of the fixture's `make` script, printed as sqlite3 prints them.
 std::string DumpProjections(const std::string& hub_db) {
@@ -94,7 +72,7 @@ TEST_CASE("hub: the fixture journal projects to the same figures as the hub befo
   auto device = hub.FindDevice(req.device_id);
   REQUIRE(device.ok());
 
-  auto result = hub.Ingest(*device, FixtureEntries(), now);
+  auto result = hub.Ingest(*device, linli::testing::JournalFixtureEntries(), now);
   REQUIRE(result.ok());
   CHECK(result->error == "");
   CHECK(result->accepted == 15);

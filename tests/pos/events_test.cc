@@ -6,12 +6,12 @@
 
 #include <doctest/doctest.h>
 
-#include <fstream>
 #include <map>
 
 #include "linli/pos/canonical_json.h"
 #include "linli/pos/crypto.h"
 #include "linli/pos/journal.h"
+#include "journal_fixture.h"
 #include "testing.h"
 
 namespace linli {
@@ -20,7 +20,7 @@ namespace {
 using json = nlohmann::json;
 using namespace events;
 
-const std::string kFixtureDir = std::string(LINLI_SOURCE_DIR) + "/tests/golden/journal_v1/";
+const std::string& kFixtureDir = testing::kJournalFixtureDir;
 
 struct Fixture {
   std::string device_id;
@@ -28,34 +28,12 @@ struct Fixture {
   std::vector<JournalEntry> entries;
 };
 
-std::string Unhex(const std::string& hex) {
-  auto r = HexDecode(hex);
-  REQUIRE(r.ok());
-  return *r;
-}
-
 Fixture LoadFixture() {
   Fixture f;
   const json dev = json::parse(testing::ReadFile(kFixtureDir + "device.json"));
   f.device_id = dev.at("device_id").get<std::string>();
-  f.public_key = Unhex(dev.at("public_key").get<std::string>());
-  std::ifstream in(kFixtureDir + "journal.jsonl");
-  std::string line;
-  while (std::getline(in, line)) {
-    const json j = json::parse(line);
-    JournalEntry e;
-    e.seq = j.at("seq").get<int64_t>();
-    e.event_id = j.at("event_id").get<std::string>();
-    e.type = j.at("type").get<std::string>();
-    e.type_version = j.at("type_version").get<int>();
-    e.epoch = j.at("epoch").get<int64_t>();
-    e.occurred_at = j.at("occurred_at").get<std::string>();
-    e.payload = j.at("payload").get<std::string>();
-    e.prev_hash = Unhex(j.at("prev_hash").get<std::string>());
-    e.hash = Unhex(j.at("hash").get<std::string>());
-    e.signature = Unhex(j.at("signature").get<std::string>());
-    f.entries.push_back(std::move(e));
-  }
+  f.public_key = testing::FixtureUnhex(dev.at("public_key").get<std::string>());
+  f.entries = testing::JournalFixtureEntries();
   return f;
 }
 
