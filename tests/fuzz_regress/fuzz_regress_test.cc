@@ -57,7 +57,7 @@ void Replay(const Target& t, const std::string& kind) {
   fuzz::FailHook() = [](const std::string& what) { throw std::runtime_error(what); };
   for (const fs::path& p : inputs) {
     const std::string bytes = Slurp(p);
-    INFO(kind << "/" << t.name << "/" << p.filename().string() << " (" << bytes.size() << " bytes)");
+    INFO(kind << "/" << std::string(t.name) << "/" << p.filename().string() << " (" << bytes.size() << " bytes)");
     try {
       CHECK(t.fn(reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size()) == 0);
     } catch (const std::exception& e) {

@@ -80,6 +80,9 @@ std::string CsvField(std::string_view s) {
 }
 
 std::string CsvRow(const std::vector<std::string>& fields) {
+  // A lone empty field written bare would be a blank line, which the reader
+  // skips: quote it so the record survives.
+  if (fields.size() == 1 && fields[0].empty()) return "\"\"\n";
   std::string row;
   for (size_t i = 0; i < fields.size(); ++i) {
     if (i) row += ',';

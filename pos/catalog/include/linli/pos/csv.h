@@ -3,6 +3,13 @@
 // Quoted fields may hold commas, quotes ("") and newlines. A UTF-8 byte-order
 // mark at the start is skipped. Each record carries the 1-based line number
 // where it starts, so errors can point at the line a person sees in an editor.
+//
+// Line ends: outside quotes, LF, CRLF and a bare CR (old Mac files, and some
+// spreadsheet exports) each end a record; a blank line is not a record.
+// Inside quotes every byte is data, CR, LF and NUL included. The writer
+// always ends records with LF and quotes any field holding a comma, quote,
+// CR or LF, and a record whose only field is empty as "", so that
+// ParseCsv(CsvRow(r)) gives back r for every record ParseCsv returns.
 #pragma once
 
 #include <string>
