@@ -152,7 +152,7 @@ void RegisterCheckoutCommands(CLI::App& app) {
     if (ref->json) PrintJson(done->ToJson());
     else std::cout << "refund " << done->receipt_no << ": " << FormatYuan(Money::Fen(done->priced.total_fen), true) << "\n";
     if (ref->receipt) {
-      auto model = BuildReceipt(db, done->receipt_no);
+      auto model = BuildReceipt(db, *done);
       if (model.ok()) std::cout << RenderReceiptText(*model, ref->width);
     }
     return 0;

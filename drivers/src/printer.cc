@@ -243,7 +243,8 @@ PrintOutcome Printer::RunJob(int64_t job_id, const std::string& bytes, bool chec
   return out;
 }
 
-Result<std::string> Printer::EncodeReceiptJob(const std::string& receipt_no, bool reprint) {
+Result<std::string> Printer::EncodeReceiptJob(const std::string& receipt_no, const CommittedSale* sale,
+                                              bool reprint) {
   bool printed_before = false;
   LINLI_RETURN_IF_ERROR(Guard([&] {
     Statement q = db_.Prepare(
@@ -251,7 +252,8 @@ Result<std::string> Printer::EncodeReceiptJob(const std::string& receipt_no, boo
     q.Bind(1, receipt_no);
     printed_before = q.Step();
   }));
-  auto model = BuildReceipt(db_, receipt_no, reprint || printed_before);
+  reprint = reprint || printed_before;
+  auto model = sale ? BuildReceipt(db_, *sale, reprint) : BuildReceipt(db_, receipt_no, reprint);
   if (!model.ok()) return model.status();
   ReceiptJobOptions opts;
   opts.logo = config_.logo;
@@ -259,7 +261,11 @@ Result<std::string> Printer::EncodeReceiptJob(const std::string& receipt_no, boo
 }
 
 PrintOutcome Printer::PrintReceipt(const std::string& receipt_no, bool reprint) {
-  auto bytes = EncodeReceiptJob(receipt_no, reprint);
+  return PrintReceipt(receipt_no, nullptr, reprint);
+}
+
+PrintOutcome Printer::PrintReceipt(const std::string& receipt_no, const CommittedSale* sale, bool reprint) {
+  auto bytes = EncodeReceiptJob(receipt_no, sale, reprint);
   if (!bytes.ok()) return {0, bytes.status()};
   const int64_t id = NewJob(PrintJobKind::kReceipt, receipt_no, nullptr);
   return RunJob(id, *bytes, /*check_status=*/true);
@@ -304,7 +310,7 @@ SalePrintOutcome Printer::PrintSale(const CommittedSale& sale) {
     out.drawer = KickDrawer(receipt_no);
     out.drawer_kicked = out.drawer.status.ok();
   }
-  out.receipt = PrintReceipt(receipt_no, false);
+  out.receipt = PrintReceipt(receipt_no, &sale, false);
   return out;
 }
 
@@ -332,7 +338,7 @@ PrintOutcome Printer::Retry(int64_t job_id) {
   if (job->kind == PrintJobKind::kReport) {
     return RunJob(job_id, EncodeTextJob(body, config_.profile), /*check_status=*/true);
   }
-  auto bytes = EncodeReceiptJob(job->receipt_no, false);
+  auto bytes = EncodeReceiptJob(job->receipt_no, nullptr, false);
   if (!bytes.ok()) return {job_id, bytes.status()};
   return RunJob(job_id, *bytes, /*check_status=*/true);
 }

@@ -408,3 +408,56 @@ TEST_CASE("sales: random partial refunds add up to each line exactly and never o
   CHECK(VerifyJournal(*s.db).ok);
   for (const auto& k : skus) CHECK(s.MovementSum(k) == 0);  // everything sold came back
 }
+
+// The receipt printed right after a commit comes from the sale in hand
+// (BuildReceipt(db, CommittedSale)); a reprint reads it back by number. Both
+// must print the same bytes, for every kind of receipt.
+TEST_CASE("sales: the receipt of the sale in hand is the receipt read back, for a sale, a refund and a void") {
+  Store s;
+  REQUIRE(ImportPromotions(*s.db,
+                           R"({"promotions":[{"id":"P1","name":"可乐第二件半价","type":"nth_item_percent",
+                               "skus":["A001"],"nth":2,"percent":50}]})",
+                           false, s.clock)
+              .ok());
+  auto same = [&](const CommittedSale& c) {
+    auto in_hand = BuildReceipt(*s.db, c);
+    auto read_back = BuildReceipt(*s.db, c.receipt_no);
+    REQUIRE(in_hand.ok());
+    REQUIRE(read_back.ok());
+    const std::string text = RenderReceiptText(*in_hand, kReceiptColumns58);
+    CHECK(text == RenderReceiptText(*read_back, kReceiptColumns58));
+    return text;
+  };
+
+  // Promotion, a line discount, three tax rates, a weighed line, a member,
+  // and two tenders (payment code, then cash with change).
+  auto co = s.NewCheckout(s.owner);
+  REQUIRE(co->Scan("6901234567892", 2).ok());
+  REQUIRE(co->AddSku("B001", 1000).ok());
+  REQUIRE(co->AddSku("K001", 250).ok());
+  REQUIRE(co->DiscountLine(2, Discount::AmountFen(50), std::nullopt).ok());
+  REQUIRE(co->AttachMember("13800138000").ok());
+  REQUIRE(co->PayByCode(Wechat('1'), 500).ok());
+  REQUIRE(co->PayCash(2000).ok());
+  auto sale = co->Commit();
+  REQUIRE(sale.ok());
+  const std::string sale_text = same(*sale);
+  CHECK(Has(sale_text, "可乐第二件半价"));
+  CHECK(Has(sale_text, "138****8000"));
+
+  s.clock.Advance(60'000);
+  auto refund = RefundSale(*s.db, s.clock, s.cashier, Refund(sale->receipt_no, {{1, 1000}}), &s.gateway);
+  REQUIRE(refund.ok());
+  CHECK(Has(same(*refund), "可乐第二件半价"));  // the original sale's promotion, named
+
+  s.clock.Advance(60'000);
+  auto co2 = s.NewCheckout(s.cashier);
+  REQUIRE(co2->AddSku("B001", 2000).ok());
+  REQUIRE(co2->PayCash(1000).ok());
+  auto second = co2->Commit();
+  REQUIRE(second.ok());
+  auto voided = VoidLastSale(*s.db, s.clock, s.cashier, Mgr("作废"), &s.gateway);
+  REQUIRE(voided.ok());
+  CHECK(voided->original_receipt_no == second->receipt_no);
+  same(*voided);
+}

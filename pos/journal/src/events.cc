@@ -318,15 +318,15 @@ Result<StockMovementEvent> StockMovementEvent::FromPayload(std::string_view payl
     e.sku = f.Str("sku");
     if (e.sku.empty()) Fields::Fail("$.sku must not be empty");
     e.qty_milli = f.Int("qty_milli");
-    const std::string reason = f.Str("reason");
+    const std::string reason_name = f.Str("reason");
     bool known = false;
     for (const auto& r : kReasons) {
-      if (reason == r.name) {
+      if (reason_name == r.name) {
         e.reason = r.reason;
         known = true;
       }
     }
-    if (!known) Fields::Fail("$.reason \"" + reason + "\" is not a movement reason");
+    if (!known) Fields::Fail("$.reason \"" + reason_name + "\" is not a movement reason");
     e.user = f.OptStr("user");
     e.note = f.OptStr("note");
     e.counted_milli = f.OptInt("counted_milli");

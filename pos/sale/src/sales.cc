@@ -176,47 +176,46 @@ Result<CommittedSale> LoadSale(Database& db, const std::string& receipt_no) {
 }
 
 Result<ReceiptModel> BuildReceipt(Database& db, const std::string& receipt_no, bool reprint) {
-  std::optional<StoredSale> stored;
+  auto sale = LoadSale(db, receipt_no);
+  if (!sale.ok()) return sale.status();
+  return BuildReceipt(db, *sale, reprint);
+}
+
+Result<ReceiptModel> BuildReceipt(Database& db, const CommittedSale& c, bool reprint) {
   ReceiptModel m;
-  Status st = Guard([&]() -> Status {
-    stored = ReadSale(db, "s.receipt_no = ?1", receipt_no);
-    if (!stored) return Status::NotFound("there is no receipt " + receipt_no).WithKey("pos.no_receipt", {{"receipt", receipt_no}});
+  std::map<std::string, std::string> promo_names;
+  for (const auto& p : c.priced.promotions) promo_names[p.promo_id] = p.name;
+  // What the sale does not carry: the store's receipt settings, the cashier's
+  // name, the member's balance now, and (for a refund, whose lines carry the
+  // original sale's promotions) the original's promotion names.
+  Status st = Guard([&] {
     m.store_name = GetConfig(db, "store_name").value_or("");
     m.store_code = GetConfig(db, "store_code").value_or("");
     m.time_zone = GetConfig(db, "timezone").value_or("Asia/Shanghai");
     if (auto h = GetConfig(db, "receipt_header")) m.header_lines.push_back(*h);
     m.footer_lines.push_back(GetConfig(db, "receipt_footer").value_or("谢谢惠顾 欢迎再来"));
     Statement u = db.Prepare("SELECT name FROM users WHERE id = ?");
-    u.Bind(1, stored->sale.cashier_id);
+    u.Bind(1, c.cashier_id);
     if (u.Step()) m.cashier_name = u.Text(0);
-    if (stored->member_id) {
-      Statement p = db.Prepare("SELECT points FROM members WHERE id = ?");
-      p.Bind(1, *stored->member_id);
-      if (p.Step()) m.member = ReceiptMember{stored->sale.member_phone, stored->sale.points_earned, p.Int(0)};
+    if (!c.member_phone.empty()) {
+      Statement p = db.Prepare("SELECT points FROM members WHERE phone = ?");
+      p.Bind(1, c.member_phone);
+      if (p.Step()) m.member = ReceiptMember{c.member_phone, c.points_earned, p.Int(0)};
     }
-    return Status::Ok();
+    if (!c.original_receipt_no.empty()) {
+      Statement s = db.Prepare(
+          "SELECT p.promo_id, p.name FROM sale_promotions p JOIN sales o ON o.id = p.sale_id WHERE o.receipt_no = ?");
+      s.Bind(1, c.original_receipt_no);
+      while (s.Step()) promo_names.emplace(s.Text(0), s.Text(1));
+    }
   });
   if (!st.ok()) return st;
-  const CommittedSale& c = stored->sale;
   m.kind = c.kind == "refund" ? ReceiptKind::kRefund : c.kind == "void" ? ReceiptKind::kVoid : ReceiptKind::kSale;
   m.receipt_no = c.receipt_no;
   m.original_receipt_no = c.original_receipt_no;
   m.cashier_id = c.cashier_id;
   m.time_ms = ParseUtc(c.occurred_at);
-  std::map<std::string, std::string> promo_names;
-  for (const auto& p : c.priced.promotions) promo_names[p.promo_id] = p.name;
-  // A refund's lines carry the original sale's promotions; name them from there.
-  if (stored->original_sale_id) {
-    Status names = Guard([&] {
-      Statement s = db.Prepare("SELECT promo_id, name FROM sale_promotions WHERE sale_id = ?");
-      s.Bind(1, *stored->original_sale_id);
-      while (s.Step()) promo_names.emplace(s.Text(0), s.Text(1));
-    });
-    if (!names.ok()) return names;
-  }
-  for (size_t i = 0; i < stored->lines.size(); ++i) {
-    const StoredLine& sl = stored->lines[i];
-    const PricedLine& p = sl.l;
+  for (const PricedLine& p : c.priced.lines) {
     ReceiptLine rl;
     rl.name = p.name;
     rl.sku = p.sku;

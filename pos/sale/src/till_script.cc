@@ -105,7 +105,7 @@ class Runner {
       receipts_.push_back(done->receipt_no);
       nlohmann::json j = done->ToJson();
       if (opts_.receipt_columns > 0) {
-        auto model = BuildReceipt(db_, done->receipt_no);
+        auto model = BuildReceipt(db_, *done);
         if (model.ok()) j["receipt"] = RenderReceiptText(*model, opts_.receipt_columns);
       }
       out.completed.push_back(j);

@@ -260,7 +260,8 @@ class Printer {
   // (and no kick) for a receipt number the database does not hold.
   SalePrintOutcome PrintSale(const std::string& receipt_no);
   // The same for the sale Commit() (or RefundSale, VoidLastSale) just
-  // returned: its tenders decide the drawer, so the sale is not read back.
+  // returned: its tenders decide the drawer and its receipt is built from it
+  // (BuildReceipt(db, sale)), so the sale is not read back.
   SalePrintOutcome PrintSale(const CommittedSale& sale);
 
   // Prints a committed receipt without touching the drawer. The reprint
@@ -283,7 +284,10 @@ class Printer {
 
   PrintOutcome KickDrawer(const std::string& receipt_no);
   PrintOutcome RunJob(int64_t job_id, const std::string& bytes, bool check_status);
-  Result<std::string> EncodeReceiptJob(const std::string& receipt_no, bool reprint);
+  // The receipt's bytes; from `sale` when given (it must be receipt_no's),
+  // else read back by number.
+  Result<std::string> EncodeReceiptJob(const std::string& receipt_no, const CommittedSale* sale, bool reprint);
+  PrintOutcome PrintReceipt(const std::string& receipt_no, const CommittedSale* sale, bool reprint);
   int64_t NewJob(PrintJobKind kind, const std::string& receipt_no, const std::string* body);
 
   Database& db_;

@@ -17,7 +17,11 @@ namespace linli {
 Result<CommittedSale> LoadSale(Database& db, const std::string& receipt_no);
 
 // The receipt model for a committed sale, as printed (reprint adds the mark).
+// The first reads the sale by its number; the second prints the sale in hand
+// (what Commit or RefundSale returned) without reading it back, and takes only
+// the store's receipt settings and names from `db`. Both give the same model.
 Result<ReceiptModel> BuildReceipt(Database& db, const std::string& receipt_no, bool reprint = false);
+Result<ReceiptModel> BuildReceipt(Database& db, const CommittedSale& sale, bool reprint = false);
 
 struct RefundLineRequest {
   int line_no = 0;        // the original sale's line number
