@@ -50,13 +50,14 @@
 #include <nlohmann/json.hpp>
 
 #include "linli/pos/barcode.h"
-#include "linli/pos/canonical_json.h"
 #include "linli/pos/catalog.h"
 #include "linli/pos/checkout.h"
 #include "linli/pos/clock.h"
 #include "linli/pos/crypto.h"
 #include "linli/pos/db.h"
+#include "linli/pos/events.h"
 #include "linli/pos/journal.h"
+#include "linli/pos/sales.h"
 #include "linli/pos/store.h"
 #include "linli/pos/users.h"
 
@@ -459,31 +460,20 @@ class CachedSigner {
   EVP_MD_CTX* md_;
 };
 
-// The journal payload WriteSale builds (pos/sale/src/sale_writer.cc; keep in sync).
-nlohmann::json SalePayload(const linli::PricedCart& priced, const std::string& receipt_no,
-                           const std::string& business_date) {
-  nlohmann::json lines = nlohmann::json::array();
-  for (const linli::PricedLine& l : priced.lines) {
-    lines.push_back({{"line", l.line_no},       {"sku", l.sku},
-                     {"qty_milli", l.qty_milli}, {"unit_price_fen", l.unit_price_fen},
-                     {"gross_fen", l.gross_fen}, {"discount_fen", l.discount_fen},
-                     {"rounding_fen", l.rounding_fen}, {"total_fen", l.total_fen},
-                     {"tax_rate_bp", l.tax_rate_bp},   {"tax_fen", l.tax_fen}});
-  }
-  nlohmann::json tenders = nlohmann::json::array();
-  tenders.push_back({{"method", "cash"}, {"amount_fen", priced.total_fen}});
-  return {{"sale_uuid", linli::NewUuidV7(0)},
-          {"receipt_no", receipt_no},
-          {"business_date", business_date},
-          {"cashier", "1001"},
-          {"lines", lines},
-          {"subtotal_fen", priced.subtotal_fen},
-          {"discount_fen", priced.discount_fen},
-          {"rounding_fen", priced.rounding_fen},
-          {"total_fen", priced.total_fen},
-          {"tax_fen", priced.tax_fen},
-          {"tenders", tenders},
-          {"change_fen", 100000 - priced.total_fen}};
+// The journal payload Commit writes for this cart paid in cash, built the
+// way the commit builds it (JournalEventOf, then sale@1's canonical JSON).
+std::string SalePayload(const linli::PricedCart& priced, const std::string& receipt_no,
+                        const std::string& business_date) {
+  linli::CommittedSale c;
+  c.sale_uuid = linli::NewUuidV7(0);
+  c.receipt_no = receipt_no;
+  c.business_date = business_date;
+  c.cashier_id = "1001";
+  c.priced = priced;
+  c.tenders.push_back({"cash", "", priced.total_fen, 100000, "", ""});
+  c.change_fen = 100000 - priced.total_fen;
+  const linli::events::SaleEvent ev{linli::JournalEventOf(c)};
+  return Must(ev.ToPayload(), "SaleEvent::ToPayload");
 }
 
 struct Stats {
@@ -680,7 +670,7 @@ int main(int argc, char** argv) {
       e.occurred_at = at;
 
       t0 = Clock::now();
-      e.payload = Must(linli::CanonicalJson(SalePayload(priced5, "S001-20261121-0001", bd)), "CanonicalJson");
+      e.payload = SalePayload(priced5, "S001-20261121-0001", bd);
       t1 = Clock::now();
       json_us.push_back(Us(t0, t1));
 
@@ -784,7 +774,7 @@ int main(int argc, char** argv) {
   std::printf("  %-36s %8.1f %8.1f %8.1f   (ICU: a SimpleDateFormat + TimeZone built per call)\n",
               "BusinessDate (FormatLocal)", s_bizdate.p50, s_bizdate.p99, s_bizdate.mean);
   std::printf("  %-36s %8.1f %8.1f %8.1f\n", "FormatUtc + UUIDv7", s_dates.p50, s_dates.p99, s_dates.mean);
-  std::printf("  %-36s %8.1f %8.1f %8.1f   (%zu bytes)\n", "payload JSON + CanonicalJson", s_json.p50, s_json.p99,
+  std::printf("  %-36s %8.1f %8.1f %8.1f   (%zu bytes)\n", "sale@1 event + canonical JSON", s_json.p50, s_json.p99,
               s_json.mean, payload_template.size());
   std::printf("  %-36s %8.1f %8.1f %8.1f\n", "SHA-256 journal hash", s_hash.p50, s_hash.p99, s_hash.mean);
   std::printf("  %-36s %8.1f %8.1f %8.1f\n", "Ed25519 sign (cached key, as journal)", s_sign.p50, s_sign.p99,

@@ -59,6 +59,7 @@
 #include "linli/pos/checkout.h"
 #include "linli/pos/crypto.h"
 #include "linli/pos/db.h"
+#include "linli/pos/events.h"
 #include "linli/pos/journal.h"
 #include "linli/pos/store.h"
 #include "linli/pos/users.h"
@@ -358,7 +359,10 @@ int main(int argc, char** argv) {
       if (e.type == "sale") sale_tmpl = e;
     if (sale_tmpl.type.empty()) Die("no sale in the template store's journal");
   }
-  const nlohmann::json payload = nlohmann::json::parse(sale_tmpl.payload);
+  // The template as a typed event (strict decode: the bench fails loudly if
+  // the commit ever wrote something sale@1 does not accept).
+  auto sale_event = events::SaleEvent::FromPayload(sale_tmpl.payload);
+  if (!sale_event.ok()) Die("decode the template sale", sale_event.status());
 
   // ---- Backlogs: each store's own chain, signed with its own key.
   std::fprintf(stderr, "hub_ingest_bench: appending %d sale events × %d stores…\n", per_store, stores);
@@ -369,7 +373,7 @@ int main(int argc, char** argv) {
     const int n = std::max(0, per_store - static_cast<int>(before));  // store 1 holds its real sale already
     Transaction tx(*rig.db);
     for (int i = 0; i < n; ++i) {
-      auto e = AppendJournal(*rig.db, sale_tmpl.type, sale_tmpl.type_version, payload, clock);
+      auto e = AppendEvent(*rig.db, *sale_event, clock);
       if (!e.ok()) Die("append", e.status());
     }
     tx.Commit();

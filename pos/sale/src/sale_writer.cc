@@ -7,6 +7,7 @@
 #include "linli/pos/events.h"
 #include "linli/pos/inventory.h"
 #include "linli/pos/journal.h"
+#include "linli/pos/sales.h"
 
 namespace linli {
 namespace {
@@ -38,6 +39,35 @@ std::optional<int64_t> OpenShiftId(Database& db) {
 
 }  // namespace
 
+events::ReceiptEvent JournalEventOf(const CommittedSale& c, const std::map<int, int>& original_line_nos,
+                                    std::optional<int64_t> shift) {
+  // The whole fact, integers and strings only.
+  events::ReceiptEvent ev;
+  ev.sale_uuid = c.sale_uuid;
+  ev.receipt_no = c.receipt_no;
+  ev.business_date = c.business_date;
+  ev.cashier = c.cashier_id;
+  for (const PricedLine& l : c.priced.lines) {
+    events::ReceiptLine el{l.line_no,     l.sku,         l.qty_milli, l.unit_price_fen, l.gross_fen, l.discount_fen,
+                           l.rounding_fen, l.total_fen, l.tax_rate_bp, l.tax_fen,        std::nullopt};
+    if (auto it = original_line_nos.find(l.line_no); it != original_line_nos.end()) el.original_line = it->second;
+    ev.lines.push_back(std::move(el));
+  }
+  auto opt = [](const std::string& s) { return s.empty() ? std::optional<std::string>() : s; };
+  for (const Tender& t : c.tenders) ev.tenders.push_back({t.method, t.amount_fen, opt(t.provider), opt(t.reference)});
+  ev.subtotal_fen = c.priced.subtotal_fen;
+  ev.discount_fen = c.priced.discount_fen;
+  ev.rounding_fen = c.priced.rounding_fen;
+  ev.total_fen = c.priced.total_fen;
+  ev.tax_fen = c.priced.tax_fen;
+  ev.change_fen = c.change_fen;
+  ev.approved_by = opt(c.approved_by);
+  ev.original_receipt_no = opt(c.original_receipt_no);
+  if (!c.member_phone.empty()) ev.member = events::ReceiptMember{c.member_phone, c.points_earned};
+  ev.shift = shift;
+  return ev;
+}
+
 Result<CommittedSale> WriteSale(Database& db, const Clock& clock, const CheckoutSettings& settings,
                                 const SaleWrite& w) {
   CommittedSale out;
@@ -60,32 +90,9 @@ Result<CommittedSale> WriteSale(Database& db, const Clock& clock, const Checkout
     out.receipt_no = NextReceiptNo(db, settings.store_code, out.business_date);
     const std::optional<int64_t> shift_id = OpenShiftId(db);
 
-    // The journal event carries the whole fact, integers and strings only.
     auto kind = events::ParseReceiptKind(w.kind);
     if (!kind.ok()) return kind.status();
-    events::ReceiptEvent ev;
-    ev.sale_uuid = w.sale_uuid;
-    ev.receipt_no = out.receipt_no;
-    ev.business_date = out.business_date;
-    ev.cashier = w.cashier_id;
-    for (const PricedLine& l : w.priced.lines) {
-      events::ReceiptLine el{l.line_no,     l.sku,         l.qty_milli, l.unit_price_fen, l.gross_fen, l.discount_fen,
-                             l.rounding_fen, l.total_fen, l.tax_rate_bp, l.tax_fen,        std::nullopt};
-      if (auto it = w.original_line_nos.find(l.line_no); it != w.original_line_nos.end()) el.original_line = it->second;
-      ev.lines.push_back(std::move(el));
-    }
-    auto opt = [](const std::string& s) { return s.empty() ? std::optional<std::string>() : s; };
-    for (const Tender& t : w.tenders) ev.tenders.push_back({t.method, t.amount_fen, opt(t.provider), opt(t.reference)});
-    ev.subtotal_fen = w.priced.subtotal_fen;
-    ev.discount_fen = w.priced.discount_fen;
-    ev.rounding_fen = w.priced.rounding_fen;
-    ev.total_fen = w.priced.total_fen;
-    ev.tax_fen = w.priced.tax_fen;
-    ev.change_fen = w.change_fen;
-    ev.approved_by = opt(w.approved_by);
-    ev.original_receipt_no = opt(w.original_receipt_no);
-    if (!w.member_phone.empty()) ev.member = events::ReceiptMember{w.member_phone, w.points_earned};
-    ev.shift = shift_id;
+    const events::ReceiptEvent ev = JournalEventOf(out, w.original_line_nos, shift_id);
     auto entry = AppendJournal(db, events::ReceiptKindName(*kind), events::SaleEvent::kVersion, ev.ToJson(), clock);
     if (!entry.ok()) return entry.status();
     out.journal_seq = entry->seq;

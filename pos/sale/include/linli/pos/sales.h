@@ -4,14 +4,23 @@
 // original sale is never edited (DESIGN §6).
 #pragma once
 
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "linli/pos/checkout.h"
+#include "linli/pos/events.h"
 #include "linli/pos/receipt.h"
 
 namespace linli {
+
+// The journal event a committed receipt is written as (sale@1, refund@1 or
+// void@1 by its kind): `original_line_nos` maps a refund's lines to the
+// sale's, `shift` is the shift open at the commit. The commit writes exactly
+// this; benchmarks and tests build events the same way.
+events::ReceiptEvent JournalEventOf(const CommittedSale& sale, const std::map<int, int>& original_line_nos = {},
+                                    std::optional<int64_t> shift = std::nullopt);
 
 // The sale, refund or void with this receipt number. NotFound otherwise.
 Result<CommittedSale> LoadSale(Database& db, const std::string& receipt_no);
