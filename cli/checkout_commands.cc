@@ -186,10 +186,14 @@ void RegisterCheckoutCommands(CLI::App& app) {
     JournalVerifyReport r = VerifyJournal(db);
     if (jv->json) {
       PrintJson({{"ok", r.ok}, {"count", r.count}, {"head_seq", r.head_seq}, {"head_hash", r.head_hash_hex},
-                 {"first_bad_seq", r.first_bad_seq}, {"reason", r.reason}});
+                 {"first_bad_seq", r.first_bad_seq}, {"reason", r.reason},
+                 {"hub_checkpoint_seq", r.hub_checkpoint_seq}});
     } else if (r.ok) {
-      std::cout << fmt::format("journal ok: {} events, head seq {} hash {}\n", r.count, r.head_seq,
-                               r.head_hash_hex.substr(0, 16));
+      std::cout << fmt::format("journal ok: {} events, head seq {} hash {}{}\n", r.count, r.head_seq,
+                               r.head_hash_hex.substr(0, 16),
+                               r.hub_checkpoint_seq ? fmt::format("; reaches the hub's signed checkpoint at seq {}",
+                                                                  r.hub_checkpoint_seq)
+                                                    : std::string("; no hub checkpoint kept yet"));
     }
     if (!r.ok) return Fail(fmt::format("journal verification FAILED at seq {}: {}", r.first_bad_seq, r.reason));
     return 0;

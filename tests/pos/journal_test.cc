@@ -2,9 +2,12 @@
 
 #include <doctest/doctest.h>
 
+#include <filesystem>
+
 #include <nlohmann/json.hpp>
 
 #include "linli/pos/crypto.h"
+#include "linli/pos/restore_guard.h"
 #include "linli/pos/store.h"
 #include "testing.h"
 
@@ -327,6 +330,61 @@ TEST_CASE("journal tamper: the last two rows deleted and the head rolled back") 
       .Run();
   CHECK(VerifyJournal(*f.db).ok);
   CHECK(VerifyJournal(*f.db).head_seq == 3);
+}
+
+// Issue 11: with the hub's signed checkpoint kept in the file (an enrolled,
+// synced till), the same cut is found: journal verify names the seq, and the
+// next open takes a new epoch so new sales never reuse the deleted seqs.
+TEST_CASE("journal tamper: a tail cut back below the hub's kept checkpoint is found, and the till takes a new epoch") {
+  Fixture f;
+  f.AppendSales(18);
+  const JournalEntry e17 = ReadJournal(*f.db, 16, 1)->at(0);
+  const JournalEntry e18 = ReadJournal(*f.db, 17, 1)->at(0);
+  // What the sync agent keeps after the hub acknowledged seq 18.
+  f.db->Prepare(
+         "UPDATE sync_state SET checkpoint_epoch = 1, checkpoint_seq = 18, checkpoint_hash = ?, "
+         "checkpoint_sig = zeroblob(64), checkpoint_at = '2026-11-18T08:00:00.000Z', pushed_epoch = 1, "
+         "pushed_seq = 18 WHERE id = 1")
+      .BindBlob(1, e18.hash.data(), e18.hash.size())
+      .Run();
+  REQUIRE(VerifyJournal(*f.db).ok);
+  CHECK(VerifyJournal(*f.db).hub_checkpoint_seq == 18);
+
+  f.Tamper("DELETE FROM journal WHERE seq = 18");
+  f.db->Prepare("UPDATE journal_head SET seq = 17, hash = ? WHERE id = 1")
+      .BindBlob(1, e17.hash.data(), e17.hash.size())
+      .Run();
+  JournalVerifyReport r = VerifyJournal(*f.db);
+  CHECK_FALSE(r.ok);
+  CHECK(r.first_bad_seq == 18);
+  CHECK(r.reason.find("the hub signed event 18") != std::string::npos);
+
+  // Reopened (no sidecar help: it is deleted too), the till takes epoch 2.
+  f.db.reset();
+  std::filesystem::remove(HeadSidecarPath(f.path));
+  f.db = std::move(OpenStore(f.path).value());
+  CHECK(LoadDevice(*f.db)->epoch == 2);
+  CHECK(GetConfig(*f.db, "restore_detected").value_or("").find("\"checkpoint_seq\":18") != std::string::npos);
+  // A sale now is epoch 2 at seq 18, which the hub accepts as a new branch.
+  const JournalEntry next = f.Append("sale", {{"total_fen", 1}});
+  CHECK(next.seq == 18);
+  CHECK(next.epoch == 2);
+}
+
+// The same-epoch event the hub signed at that seq, replaced by another.
+TEST_CASE("journal tamper: another event at the seq the hub signed is found") {
+  Fixture f;
+  f.AppendSales(3);
+  const std::string other(32, '\x5a');
+  f.db->Prepare(
+         "UPDATE sync_state SET checkpoint_epoch = 1, checkpoint_seq = 3, checkpoint_hash = ?, "
+         "checkpoint_sig = zeroblob(64), checkpoint_at = '2026-11-18T08:00:00.000Z' WHERE id = 1")
+      .BindBlob(1, other.data(), other.size())
+      .Run();
+  JournalVerifyReport r = VerifyJournal(*f.db);
+  CHECK_FALSE(r.ok);
+  CHECK(r.first_bad_seq == 3);
+  CHECK(r.reason.find("differs from the event the hub signed") != std::string::npos);
 }
 
 TEST_CASE("journal tamper: two rows' seq values swapped") {

@@ -9,6 +9,7 @@
 #include "linli/pos/checkout.h"
 #include "linli/pos/journal.h"
 #include "linli/pos/receipt.h"
+#include "linli/pos/restore_guard.h"
 #include "linli/pos/sales.h"
 
 using namespace linli;
@@ -460,4 +461,18 @@ TEST_CASE("sales: the receipt of the sale in hand is the receipt read back, for 
   REQUIRE(voided.ok());
   CHECK(voided->original_receipt_no == second->receipt_no);
   same(*voided);
+}
+
+// PROTOCOL.md §6.6: after a restore (a new epoch) the daily counter counts
+// again from the copy's value, so the epoch goes into the number.
+TEST_CASE("sales: from epoch 2 on the epoch is in the receipt number, so a restored file never repeats one") {
+  Store s;
+  CommittedSale first = SellBasic(s);
+  CHECK(first.receipt_no == "S001-20261121-0001");
+  REQUIRE(TakeEpoch(*s.db, 2).ok());
+  s.db->Exec("UPDATE receipt_counters SET last_seq = 0");  // as an older copy of the file would hold
+  CommittedSale again = SellBasic(s);
+  CHECK(again.receipt_no == "S001-20261121-E2-0001");
+  CHECK(again.receipt_no != first.receipt_no);
+  CHECK(LoadSale(*s.db, again.receipt_no)->sale_id == again.sale_id);
 }

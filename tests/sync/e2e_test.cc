@@ -6,6 +6,7 @@
 #include <doctest/doctest.h>
 
 #include <cstdlib>
+#include <filesystem>
 #include <iostream>
 #include <random>
 
@@ -121,11 +122,22 @@ struct Till {
   std::string code;
 
   Till(const std::string& store_code, const Clock& c, const std::string& ca_pem) : clock(c), code(store_code) {
-    db = std::move(OpenStore(testing::MakeStore(dir, store_code))).value();
+    path = testing::MakeStore(dir, store_code);
+    db = std::move(OpenStore(path)).value();
     REQUIRE(AddUser(*db, cashier, "1234", clock).ok());
     transport = std::move(sync::NewCurlTransport({.ca_pem = ca_pem})).value();
     agent = std::make_unique<sync::SyncAgent>(*db, *transport, clock);
   }
+  // A till on "another machine" opened from a copy of a store file.
+  Till(const std::string& copy_of, const std::string& store_code, const Clock& c, const std::string& ca_pem)
+      : clock(c), code(store_code) {
+    path = dir.File("store.db");
+    std::filesystem::copy_file(copy_of, path);
+    db = std::move(OpenStore(path)).value();
+    transport = std::move(sync::NewCurlTransport({.ca_pem = ca_pem})).value();
+    agent = std::make_unique<sync::SyncAgent>(*db, *transport, clock);
+  }
+  std::string path;
 
   // Sells `qty` pieces of each (sku, qty) pair in one sale, paid in cash.
   CommittedSale Sell(const std::vector<std::pair<std::string, int64_t>>& items) {
@@ -232,6 +244,59 @@ TEST_CASE("sync e2e: two stores sell offline, sync over pinned TLS, HQ sees stoc
   }
   auto after = hub.store->DumpProjections();
   CHECK(*before == *after);
+}
+
+// Issue 11: a store file backed up with a plain `cp` (no .head sidecar) and
+// put on a new machine sells at a seq the hub already holds from the old
+// machine. Comparing seqs only, the agent said "sent 0" and "nothing waiting"
+// and the new sale never reached the hub. It must compare hashes.
+TEST_CASE("sync e2e: a copied store file that sold at a seq the hub holds is never silently in sync") {
+  FakeClock clock(kT0);
+  Hub hub(clock, /*tls=*/false);
+  hub.Catalogue();
+  Till a("S001", clock, "");
+  REQUIRE(a.agent->Enroll(hub.Url(), hub.AddStore("S001"), "").ok());
+  REQUIRE(a.agent->SyncOnce().status.ok());
+  a.Sell({{"A001", 1}});
+  REQUIRE(a.agent->SyncOnce().status.ok());
+
+  // The backup: the file alone, as `cp store.db` takes it (WAL folded in first).
+  a.db->Exec("PRAGMA wal_checkpoint(TRUNCATE)");
+  testing::TempDir backup_dir;
+  const std::string backup = backup_dir.File("store.db");
+  std::filesystem::copy_file(a.path, backup);
+
+  // The old machine sells once more and syncs; then it dies.
+  clock.Advance(60'000);
+  a.Sell({{"A002", 2}});
+  REQUIRE(a.agent->SyncOnce().status.ok());
+  const int64_t hub_head = JournalHead(*a.db)->seq;
+
+  // The copy on the new machine sells a different sale at the same seq.
+  Till b(backup, "S001", clock, "");
+  clock.Advance(60'000);
+  b.Sell({{"A001", 5}});
+  const int64_t copy_head = JournalHead(*b.db)->seq;
+  REQUIRE(copy_head >= hub_head - 1);
+
+  sync::SyncReport r = b.agent->SyncOnce();
+  // Not "ok, sent 0": the difference is found and said.
+  CHECK_FALSE(r.status.ok());
+  CHECK(r.diverged_seq > 0);
+  CHECK(r.diverged_seq <= copy_head);
+  auto status = sync::GetSyncStatus(*b.db, clock);
+  REQUIRE(status.ok());
+  CHECK(status->pending_events >= 1);  // the copy's sale is not at the hub's main chain
+  CHECK(status->diverged_seq == r.diverged_seq);
+  CHECK(status->ToText("Asia/Shanghai").find("differs from the hub") != std::string::npos);
+  // HQ sees it: the copy's event is kept at the hub, in quarantine as a fork.
+  auto stores = hub.store->Stores(hub.org_id, clock.NowMs());
+  REQUIRE(stores.ok());
+  int64_t forks = -1;
+  for (const json& st : (*stores)["stores"]) {
+    if (st["code"] == "S001") forks = st["forks"].get<int64_t>();
+  }
+  CHECK(forks == 1);
 }
 
 TEST_CASE("sync e2e: a price set at HQ for a future date reaches the till and applies from that date") {

@@ -235,6 +235,19 @@ JournalVerifyReport VerifyJournal(Database& db) {
       return fail(0, "the device public key is not a valid Ed25519 key; restore the database from a backup");
     }
 
+    // The hub's signed checkpoint the sync agent kept (sync_state), if any:
+    // what the hub holds of this journal, which the journal must still reach.
+    struct SignedHead {
+      int64_t epoch = 0, seq = 0;
+      std::string hash, at;
+    };
+    std::optional<SignedHead> hub;
+    Statement cp = db.Prepare(
+        "SELECT checkpoint_epoch, checkpoint_seq, checkpoint_hash, checkpoint_at FROM sync_state "
+        "WHERE id = 1 AND checkpoint_hash IS NOT NULL AND checkpoint_seq > 0");
+    if (cp.Step()) hub = SignedHead{cp.Int(0), cp.Int(1), cp.Blob(2), cp.Text(3)};
+    std::optional<std::pair<int64_t, std::string>> row_at_hub;  // (epoch, hash) of our row at hub->seq
+
     Statement rows = db.Prepare(std::string(kSelectColumns) + " ORDER BY seq");
     std::unordered_map<std::string, int64_t> seen_event_ids;
     std::string prev_hash = JournalGenesisHash();
@@ -267,6 +280,7 @@ JournalVerifyReport VerifyJournal(Database& db) {
         return fail(e.seq, SeqText(e.seq) + ": epoch goes back from " +
                                std::to_string(prev_epoch) + " to " + std::to_string(e.epoch));
       }
+      if (hub && e.seq == hub->seq) row_at_hub = {e.epoch, e.hash};
       prev_epoch = e.epoch;
       prev_seq = e.seq;
       prev_hash = e.hash;
@@ -291,6 +305,23 @@ JournalVerifyReport VerifyJournal(Database& db) {
     }
     if (head_hash != prev_hash) {
       return fail(prev_seq, SeqText(prev_seq) + ": does not match the head checkpoint's hash");
+    }
+    if (hub) {
+      report.hub_checkpoint_seq = hub->seq;
+      const std::string signed_text = "the hub signed event " + std::to_string(hub->seq) + " (epoch " +
+                                      std::to_string(hub->epoch) + ", hash " + HexEncode(hub->hash).substr(0, 16) +
+                                      ", at " + hub->at + ")";
+      if (hub->seq > prev_seq) {
+        return fail(prev_seq + 1, SeqText(prev_seq + 1) + " missing: " + signed_text + " but this journal ends at seq " +
+                                      std::to_string(prev_seq) +
+                                      "; events were deleted or this file is an older copy. The hub still holds them");
+      }
+      // Another epoch at that seq is a restore the till already took a new
+      // epoch for; the same epoch with another hash is not this journal.
+      if (row_at_hub && row_at_hub->first == hub->epoch && row_at_hub->second != hub->hash) {
+        return fail(hub->seq, SeqText(hub->seq) + ": differs from the event " + signed_text +
+                                  "; this file was copied back while another copy kept selling");
+      }
     }
   } catch (const DbError& e) {
     return fail(0, "the journal could not be read: " + DbErrorToStatus(e).message());

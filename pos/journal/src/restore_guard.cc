@@ -182,6 +182,28 @@ Status GuardAgainstRestore(Database& db, const Clock& clock, bool* restored) {
       if (restored) *restored = true;
     }
   }
+  // The hub's signed checkpoint kept in this file (sync_state) names a head
+  // the journal no longer reaches: events were deleted (or the journal cut
+  // back by hand). New events must not take those seqs in this epoch.
+  std::optional<std::pair<int64_t, int64_t>> signed_head;  // (epoch, seq)
+  LINLI_RETURN_IF_ERROR(Guard([&] {
+    Statement q = db.Prepare(
+        "SELECT checkpoint_epoch, checkpoint_seq FROM sync_state WHERE id = 1 AND checkpoint_hash IS NOT NULL");
+    if (q.Step()) signed_head = {q.Int(0), q.Int(1)};
+  }));
+  // (A file that took a newer epoch since that checkpoint is already safe.)
+  if (signed_head && (signed_head->first > now->epoch ||
+                      (signed_head->first == now->epoch && signed_head->second > now->seq))) {
+    const int64_t new_epoch = std::max(now->epoch, signed_head->first) + 1;
+    nlohmann::json note = {{"checkpoint_epoch", signed_head->first}, {"checkpoint_seq", signed_head->second},
+                           {"db_epoch", now->epoch},
+                           {"db_seq", now->seq},
+                           {"new_epoch", new_epoch}};
+    LINLI_RETURN_IF_ERROR(TakeEpoch(
+        db, new_epoch, {{"restore_detected_at", FormatUtc(clock.NowMs())}, {"restore_detected", note.dump()}}));
+    now->epoch = new_epoch;
+    if (restored) *restored = true;
+  }
   // Rewrite unconditionally: a sidecar from another device (a file moved
   // here) or a torn one is replaced by this file's head.
   (void)WriteHeadSidecar(db.path(), *now);

@@ -13,8 +13,14 @@ namespace linli {
 namespace {
 
 // S001-20261121-0001: store code, business date, daily sequence (4 digits and
-// more after 9999).
+// more after 9999). From epoch 2 on the epoch is in the number
+// (S001-20261121-E2-0001): a restored file counts again from where its copy
+// stood, and must not print a number the lost tail already printed
+// (sync/protocol/PROTOCOL.md §6.6).
 std::string NextReceiptNo(Database& db, const std::string& store_code, const std::string& business_date) {
+  Statement& ep = db.Cached("SELECT epoch FROM device WHERE id = 1");
+  const int64_t epoch = ep.Step() ? ep.Int(0) : 1;
+  ep.Reset();
   Statement& s = db.Cached(
       "INSERT INTO receipt_counters (business_date, last_seq) VALUES (?, 1) "
       "ON CONFLICT(business_date) DO UPDATE SET last_seq = last_seq + 1 RETURNING last_seq");
@@ -26,7 +32,7 @@ std::string NextReceiptNo(Database& db, const std::string& store_code, const std
   date.erase(std::remove(date.begin(), date.end(), '-'), date.end());
   char buf[32];
   std::snprintf(buf, sizeof buf, "%04lld", static_cast<long long>(seq));
-  return store_code + "-" + date + "-" + buf;
+  return store_code + "-" + date + "-" + (epoch > 1 ? "E" + std::to_string(epoch) + "-" : std::string()) + buf;
 }
 
 std::optional<int64_t> OpenShiftId(Database& db) {

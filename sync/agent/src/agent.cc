@@ -277,17 +277,29 @@ Status SyncAgent::StoreCheckpoint(const Checkpoint& c) {
   auto sig = HexDecode(c.signature_hex);
   if (!hash.ok() || !sig.ok()) return Status::Corruption("the hub's checkpoint has malformed hex");
   Status st = Guard([&] {
+    // The hub's word is kept whatever it says (journal verify compares it).
+    // It acknowledges our events unless we hold another event of that epoch
+    // at that seq (a copy that sold where the hub holds the old till's sale).
+    // A seq beyond our head is a restore, which step 2 of Push handles.
+    Statement& own = db_.Cached("SELECT epoch = ?2 AND hash != ?3 FROM journal WHERE seq = ?1");
+    own.Bind(1, c.seq).Bind(2, c.epoch).BindBlob(3, hash->data(), hash->size());
+    const bool ours = !own.Step() || own.Int(0) == 0;
+    own.Reset();
     db_.Prepare(
            "UPDATE sync_state SET checkpoint_epoch = ?, checkpoint_seq = ?, checkpoint_hash = ?, "
-           "checkpoint_sig = ?, checkpoint_at = ?, pushed_epoch = ?, pushed_seq = ? WHERE id = 1")
+           "checkpoint_sig = ?, checkpoint_at = ? WHERE id = 1")
         .Bind(1, c.epoch)
         .Bind(2, c.seq)
         .BindBlob(3, hash->data(), hash->size())
         .BindBlob(4, sig->data(), sig->size())
         .Bind(5, c.signed_at)
-        .Bind(6, c.epoch)
-        .Bind(7, c.seq)
         .Run();
+    if (ours) {
+      db_.Prepare("UPDATE sync_state SET pushed_epoch = ?, pushed_seq = ? WHERE id = 1")
+          .Bind(1, c.epoch)
+          .Bind(2, c.seq)
+          .Run();
+    }
   });
   if (st.ok()) state_.checkpoint = c;
   return st;
@@ -320,7 +332,41 @@ Status SyncAgent::Push(SyncReport& report) {
       report.restored = true;
     }
 
-    // 3. The hub holds a prefix of our journal (we push in order): find
+    // 3. Same seq, another event: a copy of this file sold where the hub
+    // already holds what the old till sold. Seqs alone cannot tell; hashes
+    // can. The hub's head of each epoch and its signed checkpoint we kept
+    // must be our own events where we hold those seqs (PROTOCOL.md §6.5).
+    int64_t confirmed = 0;  // the highest seq known to be the hub's event too
+    int64_t diverged = 0;   // the lowest seq known to differ
+    Status compare = Guard([&] {
+      auto check = [&](int64_t epoch, int64_t seq, const std::string& hash_hex) {
+        if (seq < 1 || seq > head->seq) return;
+        Statement& s = db_.Cached("SELECT epoch, hash FROM journal WHERE seq = ?");
+        s.Bind(1, seq);
+        const bool found = s.Step();
+        const int64_t our_epoch = found ? s.Int(0) : -1;
+        const std::string our_hash = found ? HexEncode(s.Blob(1)) : "";
+        s.Reset();
+        if (!found || our_epoch != epoch) return;  // another epoch here: step 2's business
+        if (our_hash == hash_hex) {
+          confirmed = std::max(confirmed, seq);
+        } else if (diverged == 0 || seq < diverged) {
+          diverged = seq;
+        }
+      };
+      for (const EpochHead& e : hwm->epochs) check(e.epoch, e.head_seq, e.head_hash_hex);
+      if (state_.checkpoint) check(state_.checkpoint->epoch, state_.checkpoint->seq, state_.checkpoint->hash_hex);
+    });
+    LINLI_RETURN_IF_ERROR(compare);
+    if (diverged > 0) {
+      // Push from the last seq known to be shared: what the hub holds is
+      // answered as duplicates, and our first differing event is refused as
+      // a fork and kept in the hub's quarantine for HQ. Never "sent 0".
+      report.diverged_seq = diverged;
+      LINLI_RETURN_IF_ERROR(Guard([&] { SetConfig(db_, kDivergedConfigKey, std::to_string(diverged)); }));
+    }
+
+    // 4. The hub holds a prefix of our journal (we push in order): find
     // its end by bisection over seq; each probe is one primary-key lookup.
     auto held = [&](int64_t seq) -> bool {
       Statement& s = db_.Cached("SELECT epoch FROM journal WHERE seq = ?");
@@ -344,12 +390,13 @@ Status SyncAgent::Push(SyncReport& report) {
       after = lo;
     });
     LINLI_RETURN_IF_ERROR(bisect);
+    if (diverged > 0) after = std::min({after, confirmed, diverged - 1});
     if (hwm->checkpoint && hwm->checkpoint->seq > 0) {
       Status cs = StoreCheckpoint(*hwm->checkpoint);
       if (!cs.ok() && cs.code() == Status::Code::kCorruption) return cs;
     }
 
-    // 4. Batches, one in flight.
+    // 5. Batches, one in flight.
     bool gap = false;
     for (int batch = 0; batch < options_.max_push_batches; ++batch) {
       auto rows = ReadJournal(db_, after, options_.max_batch_events);
@@ -390,7 +437,18 @@ Status SyncAgent::Push(SyncReport& report) {
           if (c.ok()) (void)StoreCheckpoint(*c);
         }
         report.http_status = 409;
-        return Status::Corruption("the hub refused event " + std::to_string(e.extra.value("seq", int64_t{0})) +
+        const int64_t refused = e.extra.value("seq", int64_t{0});
+        if (e.error == kErrFork && refused > 0) {
+          if (report.diverged_seq == 0 || refused < report.diverged_seq) report.diverged_seq = refused;
+          LINLI_RETURN_IF_ERROR(
+              Guard([&] { SetConfig(db_, kDivergedConfigKey, std::to_string(report.diverged_seq)); }));
+          return Status::Corruption(
+              "this till's journal differs from the hub's from event " + std::to_string(report.diverged_seq) +
+              ": the store file was copied back (or restored) while another copy kept selling. The events are "
+              "kept here and the hub keeps them in quarantine for HQ; sync is stopped for this till. Do not "
+              "delete anything; call support (the hub said: " + e.message + ")");
+        }
+        return Status::Corruption("the hub refused event " + std::to_string(refused) +
                                   ": " + e.message + ". Sync is stopped for this till; call support");
       }
       if (pr->status == 422) {

@@ -2,8 +2,10 @@
 // plain words.
 #include <climits>
 #include <cstdint>
+#include <cstdlib>
 
 #include "linli/pos/journal.h"
+#include "linli/pos/store.h"
 #include "linli/sync/agent.h"
 
 namespace linli::sync {
@@ -42,6 +44,7 @@ Result<SyncStatusReport> GetSyncStatus(Database& db, const Clock& clock) {
   r.update_required = st->update_required;
   r.update_message = st->update_message;
   r.pull_cursor = st->pull_cursor;
+  r.diverged_seq = std::atoll(GetConfig(db, kDivergedConfigKey).value_or("0").c_str());
   if (st->checkpoint) {
     r.checkpoint_seq = st->checkpoint->seq;
     r.checkpoint_epoch = st->checkpoint->epoch;
@@ -99,7 +102,8 @@ nlohmann::json SyncStatusReport::ToJson() const {
           {"update_required", update_required},
           {"update_message", update_message},
           {"checkpoint", {{"epoch", checkpoint_epoch}, {"seq", checkpoint_seq}, {"signed_at", checkpoint_at}}},
-          {"pull_cursor", pull_cursor}};
+          {"pull_cursor", pull_cursor},
+          {"diverged_seq", diverged_seq}};
 }
 
 std::string SyncStatusReport::ToText(const std::string& tz) const {
@@ -113,6 +117,12 @@ std::string SyncStatusReport::ToText(const std::string& tz) const {
     out += "UPDATE REQUIRED: the hub does not understand this version of Linli. "
            "Sales are kept on this till and will be sent after the update.\n";
     if (!update_message.empty()) out += "  The hub said: " + update_message + "\n";
+  }
+  if (diverged_seq > 0) {
+    out += "STOPPED: this till's journal differs from the hub's from event " + std::to_string(diverged_seq) +
+           ": the store file was copied back (or restored) while another copy kept selling. Nothing is lost: "
+           "the events are kept here, and the hub keeps them in quarantine for HQ. Do not delete anything; "
+           "call support.\n";
   }
   if (pending_events == 0) {
     out += "Nothing waiting to be sent.\n";

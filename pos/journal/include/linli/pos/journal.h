@@ -114,6 +114,7 @@ struct JournalVerifyReport {
                                // when the journal could not be read at all)
   std::string reason;          // empty when ok, else a plain sentence, e.g.
                                // "seq 7: payload or fields changed (hash mismatch)"
+  int64_t hub_checkpoint_seq = 0;  // the hub's signed checkpoint checked; 0 = none kept
 };
 
 // Re-checks the whole journal in seq order, within one read snapshot (it may
@@ -126,6 +127,11 @@ struct JournalVerifyReport {
 //   - event_id is not repeated; epoch never goes back
 //   - the last row matches the journal_head checkpoint, which catches rows
 //     deleted from (or added after) the end.
+//   - the hub's signed checkpoint the sync agent kept (sync_state) is still
+//     reached: a journal shorter than what the hub signed, or holding another
+//     event of the same epoch at that seq, fails with that seq. This catches
+//     what the local head row cannot: a tail deleted with journal_head
+//     rewritten to match.
 // Stops at the first failure. Every row is covered by its signature, so a
 // forged row needs the device's private key; an edit that keeps the chain
 // consistent needs it too.

@@ -69,6 +69,7 @@ struct SyncStatusReport {
   int64_t checkpoint_seq = 0, checkpoint_epoch = 0;
   std::string checkpoint_at;
   int64_t pull_cursor = 0;
+  int64_t diverged_seq = 0;  // SyncReport::diverged_seq, as last found; 0 = none
 
   nlohmann::json ToJson() const;
   // Several lines for a shopkeeper, e.g. "待上传 12 笔 / 12 events waiting,
@@ -91,12 +92,20 @@ struct AgentOptions {
 };
 
 // What one SyncOnce did, and how it ended.
+// store_config key where the agent keeps SyncReport::diverged_seq.
+inline constexpr char kDivergedConfigKey[] = "sync_diverged_seq";
+
 struct SyncReport {
   Status status;               // OK, or why it stopped (also stored as last_error)
   int http_status = 0;         // of the failing answer, 0 for network errors
   int64_t retry_after_ms = -1; // from a 429/503 Retry-After; -1 when none
   bool update_required = false;// the hub answered 426
   bool restored = false;       // a restore was detected and the epoch bumped
+  // The first seq at which this journal is known to hold another event than
+  // the hub (a store file copied back while the old till kept selling); 0
+  // when none. Sync then stops with Corruption; the events stay here and the
+  // hub keeps ours in quarantine, shown to HQ as a fork.
+  int64_t diverged_seq = 0;
   int64_t pushed = 0;          // events the hub newly stored
   int64_t duplicates = 0;      // events it already had
   int64_t push_requests = 0;
