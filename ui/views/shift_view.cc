@@ -56,7 +56,7 @@ class ShiftView final : public View {
       ImGui::TextUnformatted(Tr("shift.count"));
       const float cw = (w - ImGui::GetStyle().ItemSpacing.x) / 2;
       int col = 0;
-      for (int64_t v : CounterModel::Denominations()) {
+      for (int64_t v : ShiftModel::Denominations()) {
         ImGui::PushID(static_cast<int>(v));  // the denomination is the stable id
         if (col++ % 2) ImGui::SameLine();
         ImGui::BeginGroup();
