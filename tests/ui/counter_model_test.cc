@@ -85,16 +85,16 @@ struct Till {
   }
 
   void SignIn(const std::string& id, const std::string& pin) {
-    model->signin().user_id = id;
-    model->signin().pin = pin;
-    model->SubmitSignIn();
+    model->signin().state().user_id = id;
+    model->signin().state().pin = pin;
+    model->signin().SubmitSignIn();
   }
 
   void SignInAndOpen() {
     SignIn("1001", "1234");
     REQUIRE(model->screen() == Screen::kShift);
-    model->shift().float_entry = "200";
-    model->OpenShiftWithFloat();
+    model->shift().state().float_entry = "200";
+    model->shift().OpenShiftWithFloat();
     REQUIRE(model->screen() == Screen::kCheckout);
   }
 
@@ -111,10 +111,10 @@ TEST_CASE("sign-in: wrong PIN stays, right PIN goes to the shift screen when non
   CHECK(t.model->screen() == Screen::kSignIn);
   t.SignIn("1001", "0000");
   CHECK(t.model->screen() == Screen::kSignIn);
-  CHECK(t.model->signin().error == "Wrong PIN. Please try again");
-  CHECK(t.model->signin().pin.empty());
+  CHECK(t.model->signin().state().error == "Wrong PIN. Please try again");
+  CHECK(t.model->signin().state().pin.empty());
   t.SignIn("4242", "1234");
-  CHECK(t.model->signin().error.find("No such cashier") != std::string::npos);
+  CHECK(t.model->signin().state().error.find("No such cashier") != std::string::npos);
   t.SignIn("1001", "1234");
   CHECK(t.model->screen() == Screen::kShift);
   REQUIRE(t.model->user());
@@ -127,31 +127,31 @@ TEST_CASE("scans land in the cart: a product, a count, a weighed label, the last
   t.model->OnScan("6901234567892");
   t.model->OnScan("6920202888883");
   t.model->OnScan(kApple15_36);
-  REQUIRE(t.model->rows().size() == 3);
-  CHECK(t.model->last_row()->name == "富士苹果");
-  CHECK(t.model->last_row()->total_fen == 1536);
-  CHECK(t.model->last_row()->from_label);
-  CHECK(t.model->priced().total_fen == 350 + 200 + 1536);
+  REQUIRE(t.model->checkout().rows().size() == 3);
+  CHECK(t.model->checkout().last_row()->name == "富士苹果");
+  CHECK(t.model->checkout().last_row()->total_fen == 1536);
+  CHECK(t.model->checkout().last_row()->from_label);
+  CHECK(t.model->checkout().priced().total_fen == 350 + 200 + 1536);
   // Typed at the field with a count.
-  t.model->entry() = "3*6920202888883";
-  t.model->SubmitEntry();
-  CHECK(t.model->rows().back().qty_milli == 3000);
-  CHECK(t.model->entry().empty());
+  t.model->checkout().entry() = "3*6920202888883";
+  t.model->checkout().SubmitEntry();
+  CHECK(t.model->checkout().rows().back().qty_milli == 3000);
+  CHECK(t.model->checkout().entry().empty());
 }
 
 TEST_CASE("a scan lands in the cart wherever the cashier was (search, help), not in a field") {
   Till t;
   t.SignInAndOpen();
   t.model->Show(Screen::kSearch);
-  t.model->search().query = "可乐";
+  t.model->search().state().query = "可乐";
   t.model->OnScan("6901234567892");
   CHECK(t.model->screen() == Screen::kCheckout);
-  CHECK(t.model->rows().size() == 1);
+  CHECK(t.model->checkout().rows().size() == 1);
   t.model->OnKey(Key::kF1);
   CHECK(t.model->screen() == Screen::kHelp);
   t.model->OnScan("6901234567892");
   CHECK(t.model->screen() == Screen::kCheckout);
-  CHECK(t.model->rows().size() == 2);
+  CHECK(t.model->checkout().rows().size() == 2);
 }
 
 TEST_CASE("an unknown barcode says so in plain words and offers 'add product' to a manager") {
@@ -163,7 +163,7 @@ TEST_CASE("an unknown barcode says so in plain words and offers 'add product' to
   CHECK(n.level == Notice::Level::kError);
   CHECK(n.unknown_code == "6900000000007");
   CHECK(n.text.find("not in the catalog") != std::string::npos);
-  t.model->AskAddProduct(n.unknown_code);
+  t.model->checkout().AskAddProduct(n.unknown_code);
   CHECK(t.model->prompt().kind == PromptKind::kAddProduct);
   t.model->prompt().input = "桂花糕";
   t.model->prompt().input2 = "8.80";
@@ -177,9 +177,9 @@ TEST_CASE("an unknown barcode says so in plain words and offers 'add product' to
   t.model->prompt().input = "9999";
   t.model->SubmitPrompt();
   CHECK(t.model->prompt().kind == PromptKind::kNone);
-  REQUIRE(t.model->rows().size() == 1);
-  CHECK(t.model->rows()[0].name == "桂花糕");
-  CHECK(t.model->rows()[0].unit_price_fen == 880);
+  REQUIRE(t.model->checkout().rows().size() == 1);
+  CHECK(t.model->checkout().rows()[0].name == "桂花糕");
+  CHECK(t.model->checkout().rows()[0].unit_price_fen == 880);
 }
 
 TEST_CASE("cash payment: quick cash, change, then the receipt prints and the drawer opens after commit") {
@@ -189,31 +189,31 @@ TEST_CASE("cash payment: quick cash, change, then the receipt prints and the dra
   t.model->OnScan(kApple15_36);
   CHECK(t.model->OnKey(Key::kF4));
   REQUIRE(t.model->screen() == Screen::kPayment);
-  CHECK(t.model->remaining_fen() == 1886);
-  auto quick = t.model->quick_cash();
+  CHECK(t.model->payment().remaining_fen() == 1886);
+  auto quick = t.model->payment().quick_cash();
   REQUIRE(quick.size() >= 3);
   CHECK(quick[0] == 1886);
   // Split: 10 yuan first, then 20 on the keypad.
-  t.model->PayCashAmount(1000);
-  CHECK(!t.model->payment().done);
-  CHECK(t.model->remaining_fen() == 886);
-  for (char c : std::string("20")) t.model->KeypadPress(c);
-  CHECK(t.model->payment().cash_entry == "20");
-  t.model->PayCashEntry();
+  t.model->payment().PayCashAmount(1000);
+  CHECK(!t.model->payment().state().done);
+  CHECK(t.model->payment().remaining_fen() == 886);
+  for (char c : std::string("20")) t.model->payment().KeypadPress(c);
+  CHECK(t.model->payment().state().cash_entry == "20");
+  t.model->payment().PayCashEntry();
   t.Frame();
-  REQUIRE(t.model->payment().done);
-  CHECK(t.model->payment().sale.change_fen == 3000 - 1886);
-  CHECK(t.printer.sales() == std::vector<std::string>{t.model->payment().sale.receipt_no});
+  REQUIRE(t.model->payment().state().done);
+  CHECK(t.model->payment().state().sale.change_fen == 3000 - 1886);
+  CHECK(t.printer.sales() == std::vector<std::string>{t.model->payment().state().sale.receipt_no});
   CHECK(t.printer.drawer_kicks() == 1);
-  CHECK(t.model->payment().print_status == "Printed");
-  auto sale = LoadSale(*t.db, t.model->payment().sale.receipt_no);
+  CHECK(t.model->payment().state().print_status == "Printed");
+  auto sale = LoadSale(*t.db, t.model->payment().state().sale.receipt_no);
   REQUIRE(sale.ok());
   CHECK(sale->priced.total_fen == 1886);
   // The next scan starts the next customer.
   t.model->OnScan("6920202888883");
   CHECK(t.model->screen() == Screen::kCheckout);
-  CHECK(!t.model->payment().done);
-  CHECK(t.model->rows().size() == 1);
+  CHECK(!t.model->payment().state().done);
+  CHECK(t.model->checkout().rows().size() == 1);
 }
 
 TEST_CASE("payment codes: approved commits, declined says why, unknown keeps checking until settled") {
@@ -224,32 +224,32 @@ TEST_CASE("payment codes: approved commits, declined says why, unknown keeps che
     t.model->OnScan("134567890123456780");  // WeChat, sandbox: approved
     CHECK(t.model->screen() == Screen::kPayment);
     t.Frame();
-    CHECK(t.model->payment().done);
-    CHECK(t.model->payment().sale.tenders.at(0).method == "payment_code");
+    CHECK(t.model->payment().state().done);
+    CHECK(t.model->payment().state().sale.tenders.at(0).method == "payment_code");
   }
   SUBCASE("declined, then cash") {
     t.model->OnScan("6901234567892");
     t.model->Show(Screen::kPayment);
     t.model->OnScan("134567890123456786");  // insufficient funds
     t.Frame();
-    CHECK(t.model->payment().gateway == GatewayState::kDeclined);
-    CHECK(!t.model->payment().gateway_message.empty());
-    t.model->PayCashEntry();  // exact cash
+    CHECK(t.model->payment().state().gateway == GatewayState::kDeclined);
+    CHECK(!t.model->payment().state().gateway_message.empty());
+    t.model->payment().PayCashEntry();  // exact cash
     t.Frame();
-    CHECK(t.model->payment().done);
+    CHECK(t.model->payment().state().done);
   }
   SUBCASE("unknown (timeout, no answer yet): the till keeps the customer and checks again by itself") {
     t.gateway.slow = true;
     t.model->OnScan("6901234567892");
     t.model->OnScan("134567890123456780");
     t.Frame();
-    CHECK(t.model->payment().gateway == GatewayState::kChecking);
-    CHECK(!t.model->payment().done);
+    CHECK(t.model->payment().state().gateway == GatewayState::kChecking);
+    CHECK(!t.model->payment().state().done);
     t.clock.Advance(3500);
     t.Frame();  // Tick starts the re-check
     t.Frame();  // its continuation
-    CHECK(t.model->payment().done);
-    CHECK(t.model->payment().gateway == GatewayState::kApproved);
+    CHECK(t.model->payment().state().done);
+    CHECK(t.model->payment().state().gateway == GatewayState::kApproved);
   }
   SUBCASE("a payment code with an empty cart is refused") {
     t.model->OnScan("134567890123456780");
@@ -263,9 +263,9 @@ TEST_CASE("keys: quantity (F2), void (F7), price override needs a manager, disco
   t.SignInAndOpen();
   t.model->OnScan("6901234567892");
   t.model->OnScan("6920202888883");
-  CHECK(t.model->selected_line() == 2);
+  CHECK(t.model->checkout().selected_line() == 2);
   t.model->OnKey(Key::kUp);
-  CHECK(t.model->selected_line() == 1);
+  CHECK(t.model->checkout().selected_line() == 1);
   t.model->OnKey(Key::kF2);
   REQUIRE(t.model->prompt().kind == PromptKind::kQuantity);
   t.model->prompt().input = "x";
@@ -274,7 +274,7 @@ TEST_CASE("keys: quantity (F2), void (F7), price override needs a manager, disco
   CHECK(!t.model->prompt().error.empty());
   t.model->prompt().input = "4";
   t.model->SubmitPrompt();
-  CHECK(t.model->rows()[0].qty_milli == 4000);
+  CHECK(t.model->checkout().rows()[0].qty_milli == 4000);
   t.model->OnKey(Key::kF6);
   REQUIRE(t.model->prompt().kind == PromptKind::kPriceOverride);
   t.model->prompt().input = "3.00";
@@ -282,17 +282,17 @@ TEST_CASE("keys: quantity (F2), void (F7), price override needs a manager, disco
   REQUIRE(t.model->prompt().kind == PromptKind::kManagerPin);
   t.model->OnKey(Key::kEscape);  // the manager is not here
   CHECK(t.model->prompt().kind == PromptKind::kNone);
-  CHECK(t.model->rows()[0].unit_price_fen == 350);
+  CHECK(t.model->checkout().rows()[0].unit_price_fen == 350);
   t.model->OnKey(Key::kF6);
   t.model->prompt().input = "3.00";
   t.model->SubmitPrompt();
   t.model->prompt().input = "9999";
   t.model->SubmitPrompt();
-  CHECK(t.model->rows()[0].unit_price_fen == 300);
-  CHECK(t.model->rows()[0].overridden);
+  CHECK(t.model->checkout().rows()[0].unit_price_fen == 300);
+  CHECK(t.model->checkout().rows()[0].overridden);
   t.model->OnKey(Key::kDown);
   t.model->OnKey(Key::kF7);
-  CHECK(t.model->rows().size() == 1);
+  CHECK(t.model->checkout().rows().size() == 1);
 }
 
 TEST_CASE("suspend (F8) and resume (F9) a sale") {
@@ -303,21 +303,21 @@ TEST_CASE("suspend (F8) and resume (F9) a sale") {
   REQUIRE(t.model->prompt().kind == PromptKind::kSuspendLabel);
   t.model->prompt().input = "红衣服阿姨";
   t.model->SubmitPrompt();
-  CHECK(t.model->rows().empty());
+  CHECK(t.model->checkout().rows().empty());
   t.model->OnScan("6920202888883");  // the next customer meanwhile
   t.model->Show(Screen::kPayment);
-  t.model->PayCashEntry();
+  t.model->payment().PayCashEntry();
   t.Frame();
-  REQUIRE(t.model->payment().done);
-  t.model->FinishSale();
+  REQUIRE(t.model->payment().state().done);
+  t.model->payment().FinishSale();
   t.model->OnKey(Key::kF9);
   REQUIRE(t.model->screen() == Screen::kSuspended);
-  REQUIRE(t.model->suspended().size() == 1);
-  CHECK(t.model->suspended()[0].label == "红衣服阿姨");
-  t.model->ResumeSuspended(t.model->suspended()[0].id);
+  REQUIRE(t.model->suspended().suspended().size() == 1);
+  CHECK(t.model->suspended().suspended()[0].label == "红衣服阿姨");
+  t.model->suspended().ResumeSuspended(t.model->suspended().suspended()[0].id);
   CHECK(t.model->screen() == Screen::kCheckout);
-  REQUIRE(t.model->rows().size() == 1);
-  CHECK(t.model->rows()[0].name == "可口可乐 330ml");
+  REQUIRE(t.model->checkout().rows().size() == 1);
+  CHECK(t.model->checkout().rows()[0].name == "可口可乐 330ml");
 }
 
 TEST_CASE("weighed items from search: the scale's stable weight, or typed grams") {
@@ -327,29 +327,29 @@ TEST_CASE("weighed items from search: the scale's stable weight, or typed grams"
   r.grams = 850;
   r.stable = true;
   t.scale.Push(r);
-  t.model->entry() = "pgpg";  // 苹果 by pinyin initials? fall back to the name
-  t.model->SubmitEntry();
+  t.model->checkout().entry() = "pgpg";  // 苹果 by pinyin initials? fall back to the name
+  t.model->checkout().SubmitEntry();
   REQUIRE(t.model->screen() == Screen::kSearch);
-  t.model->search().query = "苹果";
-  t.model->RunSearch();
-  REQUIRE(!t.model->search().hits.empty());
-  t.model->PickSearchHit(0);
+  t.model->search().state().query = "苹果";
+  t.model->search().RunSearch();
+  REQUIRE(!t.model->search().state().hits.empty());
+  t.model->search().PickSearchHit(0);
   t.Frame();
-  REQUIRE(t.model->rows().size() == 1);
-  CHECK(t.model->rows()[0].qty_milli == 850);
-  CHECK(t.model->rows()[0].total_fen == 1088);  // 0.85 kg × 12.80
-  CHECK(t.model->status().weight_g == 850);
+  REQUIRE(t.model->checkout().rows().size() == 1);
+  CHECK(t.model->checkout().rows()[0].qty_milli == 850);
+  CHECK(t.model->checkout().rows()[0].total_fen == 1088);  // 0.85 kg × 12.80
+  CHECK(t.model->session().status().weight_g == 850);
   // PLU typed, weight typed when the scale fails.
   t.scale.Fail(Status::Unavailable("scale on /dev/ttyUSB0 sent nothing"));
-  t.model->entry() = "123";
-  t.model->SubmitEntry();
+  t.model->checkout().entry() = "123";
+  t.model->checkout().SubmitEntry();
   t.Frame();
   REQUIRE(t.model->prompt().kind == PromptKind::kWeight);
   CHECK(t.model->prompt().error.find("sent nothing") != std::string::npos);
   t.model->prompt().input = "0.5kg";
   t.model->SubmitPrompt();
-  REQUIRE(t.model->rows().size() == 2);
-  CHECK(t.model->rows()[1].qty_milli == 500);
+  REQUIRE(t.model->checkout().rows().size() == 2);
+  CHECK(t.model->checkout().rows()[1].qty_milli == 500);
 }
 
 TEST_CASE("refund by scanning the receipt's QR, with a manager's PIN, void of the last sale") {
@@ -358,44 +358,44 @@ TEST_CASE("refund by scanning the receipt's QR, with a manager's PIN, void of th
   t.model->OnScan("6901234567892");
   t.model->OnScan("6920202888883");
   t.model->Show(Screen::kPayment);
-  t.model->PayCashAmount(1000);
+  t.model->payment().PayCashAmount(1000);
   t.Frame();
-  REQUIRE(t.model->payment().done);
-  const std::string no = t.model->payment().sale.receipt_no;
-  t.model->FinishSale();
+  REQUIRE(t.model->payment().state().done);
+  const std::string no = t.model->payment().state().sale.receipt_no;
+  t.model->payment().FinishSale();
   t.model->OnKey(Key::kF11);
   REQUIRE(t.model->screen() == Screen::kRefund);
   t.model->OnScan("LINLI1|S001|" + no + "|550|2026-11-21T07:30:00.000Z|abc");
-  REQUIRE(t.model->refund().sale);
-  CHECK(t.model->refund().picked.size() == 2);
-  t.model->ToggleRefundLine(2);  // keep the water
-  t.model->SubmitRefund();
+  REQUIRE(t.model->refund().state().sale);
+  CHECK(t.model->refund().state().picked.size() == 2);
+  t.model->refund().ToggleRefundLine(2);  // keep the water
+  t.model->refund().SubmitRefund();
   REQUIRE(t.model->prompt().kind == PromptKind::kManagerPin);
   t.model->prompt().input = "9999";
   t.model->SubmitPrompt();
   t.Frame();
-  REQUIRE(t.model->refund().done);
-  CHECK(t.model->refund().done->priced.total_fen == 350);
+  REQUIRE(t.model->refund().state().done);
+  CHECK(t.model->refund().state().done->priced.total_fen == 350);
   CHECK(t.printer.sales().size() == 2);
   // Post-void of the last sale (a refund cannot be voided: it says so).
-  t.model->VoidLast();
+  t.model->refund().VoidLast();
   t.model->prompt().input = "9999";
   t.model->SubmitPrompt();
   CHECK(t.LastError().find("refund") != std::string::npos);
   t.model->OnKey(Key::kEscape);
   t.model->OnScan("6920202888883");
   t.model->Show(Screen::kPayment);
-  t.model->PayCashEntry();
+  t.model->payment().PayCashEntry();
   t.Frame();
-  REQUIRE(t.model->payment().done);
-  t.model->FinishSale();
+  REQUIRE(t.model->payment().state().done);
+  t.model->payment().FinishSale();
   t.model->Show(Screen::kRefund);
-  t.model->VoidLast();
+  t.model->refund().VoidLast();
   REQUIRE(t.model->prompt().kind == PromptKind::kManagerPin);
   t.model->prompt().input = "9999";
   t.model->SubmitPrompt();
   t.Frame();
-  CHECK(t.model->refund().done->kind == "void");
+  CHECK(t.model->refund().state().done->kind == "void");
 }
 
 TEST_CASE("shift: pay-in, X report, close with a count and the Z report printed") {
@@ -403,35 +403,35 @@ TEST_CASE("shift: pay-in, X report, close with a count and the Z report printed"
   t.SignInAndOpen();
   t.model->OnScan("6901234567892");
   t.model->Show(Screen::kPayment);
-  t.model->PayCashAmount(350);
+  t.model->payment().PayCashAmount(350);
   t.Frame();
-  t.model->FinishSale();
+  t.model->payment().FinishSale();
   t.model->OnKey(Key::kF12);
   REQUIRE(t.model->screen() == Screen::kShift);
-  REQUIRE(t.model->shift().current);
-  t.model->AskPayIn();
+  REQUIRE(t.model->shift().state().current);
+  t.model->shift().AskPayIn();
   t.model->prompt().input = "50";
   t.model->prompt().input2 = "零钱";
   t.model->SubmitPrompt();
-  REQUIRE(t.model->shift().drawer);
-  CHECK(t.model->shift().drawer->expected_cash_fen == 20000 + 350 + 5000);
-  t.model->ShowXReport(true);
+  REQUIRE(t.model->shift().state().drawer);
+  CHECK(t.model->shift().state().drawer->expected_cash_fen == 20000 + 350 + 5000);
+  t.model->shift().ShowXReport(true);
   t.Frame();
-  CHECK(t.model->shift().report_text.find("X") != std::string::npos);
+  CHECK(t.model->shift().state().report_text.find("X") != std::string::npos);
   // Count: 2 × 100, 1 × 50, 3 × 1, 5 × 0.1 = 253.50
-  t.model->shift().counts[10000] = "2";
-  t.model->shift().counts[5000] = "1";
-  t.model->shift().counts[100] = "3";
-  t.model->shift().counts[10] = "5";
-  CHECK(t.model->counted_fen() == 25350);
-  t.model->CloseShiftWithCount();
+  t.model->shift().state().counts[10000] = "2";
+  t.model->shift().state().counts[5000] = "1";
+  t.model->shift().state().counts[100] = "3";
+  t.model->shift().state().counts[10] = "5";
+  CHECK(t.model->shift().counted_fen() == 25350);
+  t.model->shift().CloseShiftWithCount();
   t.Frame();
-  REQUIRE(t.model->shift().closed);
-  CHECK(t.model->shift().closed->variance_fen == 0);
-  CHECK(!t.model->shift().current);
-  CHECK(t.model->shift().report_text.find("Z") != std::string::npos);
+  REQUIRE(t.model->shift().state().closed);
+  CHECK(t.model->shift().state().closed->variance_fen == 0);
+  CHECK(!t.model->shift().state().current);
+  CHECK(t.model->shift().state().report_text.find("Z") != std::string::npos);
   REQUIRE(t.printer.reports().size() == 2);  // X, then close slip + Z
-  CHECK(t.printer.reports()[1] == t.model->shift().report_text);
+  CHECK(t.printer.reports()[1] == t.model->shift().state().report_text);
 }
 
 TEST_CASE("idle lock keeps the sale, only that cashier or a manager unlocks") {
@@ -441,15 +441,15 @@ TEST_CASE("idle lock keeps the sale, only that cashier or a manager unlocks") {
   t.clock.Advance(301 * 1000);
   t.Frame();
   CHECK(t.model->screen() == Screen::kSignIn);
-  CHECK(t.model->signin().locked);
+  CHECK(t.model->signin().state().locked);
   REQUIRE(AddUser(*t.db, {"1002", "赵四", Role::kCashier}, "2222", t.clock).ok());
   t.SignIn("1002", "2222");
   CHECK(t.model->screen() == Screen::kSignIn);
   t.SignIn("1001", "1234");
   CHECK(t.model->screen() == Screen::kCheckout);
-  CHECK(t.model->rows().size() == 1);
+  CHECK(t.model->checkout().rows().size() == 1);
   // Signing out with a cart is refused.
-  t.model->SignOut();
+  t.model->session().SignOut();
   CHECK(t.model->user());
 }
 
@@ -458,21 +458,21 @@ TEST_CASE("settings are the owner's, saving switches the language") {
   t.SignInAndOpen();
   t.model->Show(Screen::kSettings);
   CHECK(t.model->screen() == Screen::kCheckout);
-  t.model->Lock();
+  t.model->signin().Lock();
   t.SignIn("9999", "8888");  // the owner unlocks; the cashier's session stays
-  t.model->SignOut();
+  t.model->session().SignOut();
   t.SignIn("9999", "8888");
   t.model->Show(Screen::kSettings);
   REQUIRE(t.model->screen() == Screen::kSettings);
-  t.model->settings().language = "zh_CN";
-  t.model->settings().cash_rounding = "jiao_down";
-  t.model->settings().printer_uri = "spool:/tmp/linli-spool";
-  t.model->SaveSettings();
+  t.model->settings().state().language = "zh_CN";
+  t.model->settings().state().cash_rounding = "jiao_down";
+  t.model->settings().state().printer_uri = "spool:/tmp/linli-spool";
+  t.model->settings().SaveSettings();
   CHECK(Lang().language() == Language::kZhCn);
   CHECK(GetConfig(*t.db, "cash_rounding").value_or("") == "jiao_down");
   CHECK(GetConfig(*t.db, "counter.printer_uri").value_or("") == "spool:/tmp/linli-spool");
-  t.model->settings().cash_rounding = "bogus";
-  t.model->SaveSettings();
+  t.model->settings().state().cash_rounding = "bogus";
+  t.model->settings().SaveSettings();
   CHECK(GetConfig(*t.db, "cash_rounding").value_or("") == "jiao_down");
   Lang().SetLanguage(Language::kEn);
 }
@@ -504,22 +504,22 @@ TEST_CASE("settings: an enrolment code enrols the till through the enroller, onc
   t.SignIn("9999", "8888");
   t.model->Show(Screen::kSettings);
   REQUIRE(t.model->screen() == Screen::kSettings);
-  t.model->settings().hub_url = "https://127.0.0.1:8443";
-  t.model->settings().hub_token = "lle_abc";
-  t.model->settings().hub_ca_path = "/etc/linli/ca.pem";
-  t.model->SaveSettings();
+  t.model->settings().state().hub_url = "https://127.0.0.1:8443";
+  t.model->settings().state().hub_token = "lle_abc";
+  t.model->settings().state().hub_ca_path = "/etc/linli/ca.pem";
+  t.model->settings().SaveSettings();
   t.Frame();
   REQUIRE(enroller.calls.size() == 1);
   CHECK(enroller.calls[0] == "https://127.0.0.1:8443|lle_abc|/etc/linli/ca.pem");
-  CHECK(t.model->settings().hub_token.empty());  // the one-time code is not kept
+  CHECK(t.model->settings().state().hub_token.empty());  // the one-time code is not kept
   CHECK(t.LastError().empty());
-  t.model->SaveSettings();  // no code: no second enrolment
+  t.model->settings().SaveSettings();  // no code: no second enrolment
   t.Frame();
   CHECK(enroller.calls.size() == 1);
 
   enroller.fail = true;
-  t.model->settings().hub_token = "lle_def";
-  t.model->SaveSettings();
+  t.model->settings().state().hub_token = "lle_def";
+  t.model->settings().SaveSettings();
   t.Frame();
   CHECK(enroller.calls.size() == 2);
   CHECK(t.LastError().find("cannot reach the hub") != std::string::npos);
@@ -530,14 +530,14 @@ TEST_CASE("a Status with a message key reaches the cashier in Chinese") {
   t.SignInAndOpen();
   Lang().SetLanguage(Language::kZhCn);
   // No sale yet: pos says "there is no sale to void" with key pos.no_sale_to_void.
-  t.model->VoidLast();
+  t.model->refund().VoidLast();
   REQUIRE(t.model->prompt().kind == PromptKind::kManagerPin);
   t.model->prompt().input = "9999";
   t.model->SubmitPrompt();
   CHECK(t.LastError() == "没有可作废的销售");
   // A manager-only action the cashier tried: the PIN prompt says why in Chinese.
   t.model->OnScan("6901234567892");
-  t.model->AskPriceOverride();
+  t.model->checkout().AskPriceOverride();
   t.model->prompt().input = "1.00";
   t.model->SubmitPrompt();
   REQUIRE(t.model->prompt().kind == PromptKind::kManagerPin);

@@ -165,7 +165,7 @@ void App::ModelKeys() {
   for (const auto& [glfw, key] : kKeys) {
     if (!ImGui::IsKeyPressed(glfw, key == Key::kUp || key == Key::kDown)) continue;
     // Delete edits a field that has text; it voids a line only from an empty one.
-    if (key == Key::kDelete && !model_->entry().empty()) continue;
+    if (key == Key::kDelete && !model_->checkout().entry().empty()) continue;
     model_->OnKey(key);
   }
 }
@@ -176,10 +176,10 @@ void App::ModelKeys() {
 // built with (a suspended sale's note, a report label): add them and rebuild
 // the atlas between frames, so nothing shows "?".
 void App::EnsureGlyphs() {
-  std::string texts = model_->shift().report_text + model_->receipt().text + model_->prompt().input +
-                      model_->prompt().title + model_->search().query;
+  std::string texts = model_->shift().state().report_text + model_->receipt().state().text + model_->prompt().input +
+                      model_->prompt().title + model_->search().state().query;
   for (const Notice& n : model_->notices()) texts += n.text;
-  for (const SuspendedCart& c : model_->suspended()) texts += c.label;
+  for (const SuspendedCart& c : model_->suspended().suspended()) texts += c.label;
   std::string add;
   const char* p = texts.c_str();
   const char* end = p + texts.size();
@@ -193,7 +193,7 @@ void App::EnsureGlyphs() {
   fonts_.extra += add;
   ImGui_ImplOpenGL3_DestroyFontsTexture();
   ImGui::GetIO().Fonts->Clear();
-  BuildFonts(fonts_, ctx_, *db_, model_->store_name());
+  BuildFonts(fonts_, ctx_, *db_, model_->session().store_name());
   ImGui::GetIO().FontDefault = ctx_.regular;
   ImGui_ImplOpenGL3_CreateFontsTexture();
 }
@@ -342,7 +342,7 @@ int App::Run() {
   glfwGetWindowContentScale(window_, &xs, &ys);
   ctx_.scale = o_.ui_scale > 0 ? o_.ui_scale : std::max(1.0f, xs);
   ApplyStyle(ctx_.scale);
-  BuildFonts(fonts_, ctx_, *db_, model_->store_name());
+  BuildFonts(fonts_, ctx_, *db_, model_->session().store_name());
   io.FontDefault = ctx_.regular;
   ImGui_ImplGlfw_InitForOpenGL(window_, /*install_callbacks=*/false);
   // Our callbacks go through the input router; the rest straight to ImGui.

@@ -15,6 +15,7 @@ class CheckoutView final : public View {
   CheckoutView() : View(Screen::kCheckout, "screen.checkout") {}
 
   void drawContent(CounterModel& model, const ViewContext& ctx) override {
+    CheckoutModel& checkout = model.checkout();
     const ImVec2 avail = ImGui::GetContentRegionAvail();
     const float right_w = avail.x * 0.38f;
     const float left_w = avail.x - right_w - ImGui::GetStyle().ItemSpacing.x;
@@ -24,22 +25,22 @@ class CheckoutView final : public View {
     // The field keeps focus unless the cashier is in another widget.
     ImGui::PushFont(ctx.big);
     const bool focus = !ImGui::IsAnyItemActive() && model.prompt().kind == PromptKind::kNone;
-    if (widgets::InputText("checkout.entry", &model.entry(), left_w, 0, focus, Tr("checkout.entry_hint"))) {
-      model.SubmitEntry();
+    if (widgets::InputText("checkout.entry", &checkout.entry(), left_w, 0, focus, Tr("checkout.entry_hint"))) {
+      checkout.SubmitEntry();
     }
     ImGui::PopFont();
-    DrawCart(model, ctx);
+    DrawCart(checkout, ctx);
     ImGui::EndChild();
     ImGui::SameLine();
     ImGui::BeginChild("total_side", ImVec2(right_w, avail.y - keys_h), true);
-    DrawTotals(model, ctx);
+    DrawTotals(checkout, ctx);
     ImGui::EndChild();
     DrawKeys(model, avail.x);
   }
 
  private:
-  void DrawCart(CounterModel& model, const ViewContext& ctx) {
-    const auto& rows = model.rows();
+  void DrawCart(CheckoutModel& checkout, const ViewContext& ctx) {
+    const auto& rows = checkout.rows();
     const ImGuiTableFlags flags = ImGuiTableFlags_RowBg | ImGuiTableFlags_ScrollY | ImGuiTableFlags_BordersInnerH;
     if (!ImGui::BeginTable("cart", 5, flags, ImGui::GetContentRegionAvail())) return;
     ImGui::TableSetupScrollFreeze(0, 1);
@@ -59,10 +60,10 @@ class CheckoutView final : public View {
         ImGui::PushID(r.line_no);  // line numbers are stable for the sale
         ImGui::TableNextRow(ImGuiTableRowFlags_None, widgets::TouchHeight() * 0.8f);
         ImGui::TableSetColumnIndex(0);
-        const bool selected = r.line_no == model.selected_line();
+        const bool selected = r.line_no == checkout.selected_line();
         if (ImGui::Selectable(fmt::format("{}", r.line_no).c_str(), selected,
                               ImGuiSelectableFlags_SpanAllColumns, ImVec2(0, widgets::TouchHeight() * 0.8f))) {
-          model.SelectLine(r.line_no);
+          checkout.SelectLine(r.line_no);
         }
         ImGui::TableSetColumnIndex(1);
         ImGui::TextUnformatted(r.name.c_str());
@@ -80,7 +81,7 @@ class CheckoutView final : public View {
         ImGui::PopID();
       }
     }
-    for (const PromotionApplication& p : model.promotions()) {
+    for (const PromotionApplication& p : checkout.promotions()) {
       ImGui::PushID(p.promo_id.c_str());
       ImGui::TableNextRow();
       ImGui::TableSetColumnIndex(1);
@@ -93,8 +94,8 @@ class CheckoutView final : public View {
     ImGui::EndTable();
   }
 
-  void DrawTotals(CounterModel& model, const ViewContext& ctx) {
-    const CartRow* last = model.last_row();
+  void DrawTotals(const CheckoutModel& checkout, const ViewContext& ctx) {
+    const CartRow* last = checkout.last_row();
     ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(kColorMuted), "%s", Tr("checkout.last_item"));
     if (last) {
       ImGui::PushTextWrapPos(0);
@@ -107,12 +108,12 @@ class CheckoutView final : public View {
       widgets::Text("checkout.last_name", ctx.big, Tr("checkout.scan_first"), kColorMuted);
     }
     ImGui::Separator();
-    const PricedCart& p = model.priced();
-    ImGui::Text("%s  %s", Tr("checkout.items"), fmt::format("{}", model.rows().size()).c_str());
+    const PricedCart& p = checkout.priced();
+    ImGui::Text("%s  %s", Tr("checkout.items"), fmt::format("{}", checkout.rows().size()).c_str());
     ImGui::Text("%s  %s", Tr("checkout.subtotal"), Yuan(p.subtotal_fen).c_str());
     if (p.discount_fen) ImGui::Text("%s  -%s", Tr("checkout.discount"), Yuan(p.discount_fen).c_str());
     if (p.rounding_fen) ImGui::Text("%s  -%s", Tr("checkout.rounding"), Yuan(p.rounding_fen).c_str());
-    if (!model.member_phone().empty()) ImGui::Text("%s  %s", Tr("checkout.member"), model.member_phone().c_str());
+    if (!checkout.member_phone().empty()) ImGui::Text("%s  %s", Tr("checkout.member"), checkout.member_phone().c_str());
     ImGui::Spacing();
     ImGui::TextUnformatted(Tr("checkout.total"));
     widgets::Text("checkout.total", ctx.huge, Yuan(p.total_fen), kColorAccent);

@@ -298,7 +298,7 @@ int Harness::RunReplay() {
         app_.Frame();
         if (!Screenshot(e.arg)) Fail(where + "screenshot " + e.arg + " failed");
         Report({{"check", "screenshot"}, {"file", e.arg}, {"screen", ScreenName(app_.model_->screen())},
-                {"last_receipt", app_.model_->last_receipt_no()}, {"cart_lines", app_.model_->rows().size()}});
+                {"last_receipt", app_.model_->session().last_receipt_no()}, {"cart_lines", app_.model_->checkout().rows().size()}});
         glfwSwapBuffers(app_.window_);
         break;
       case ReplayEvent::Kind::kExpectScreen:
@@ -327,11 +327,11 @@ int Harness::RunReplay() {
 // ---- [SECTION] bench
 
 int Harness::RunBench() {
-  app_.model_->signin().user_id = app_.o_.bench_user;
-  app_.model_->signin().pin = app_.o_.bench_pin;
-  app_.model_->SubmitSignIn();
+  app_.model_->signin().state().user_id = app_.o_.bench_user;
+  app_.model_->signin().state().pin = app_.o_.bench_pin;
+  app_.model_->signin().SubmitSignIn();
   if (!app_.model_->user()) {
-    std::fprintf(stderr, "bench: sign-in failed: %s\n", app_.model_->signin().error.c_str());
+    std::fprintf(stderr, "bench: sign-in failed: %s\n", app_.model_->signin().state().error.c_str());
     return 1;
   }
   std::vector<std::string> codes;
@@ -346,7 +346,7 @@ int Harness::RunBench() {
   app_.model_->Show(Screen::kCheckout);
   for (int i = 0; i < app_.o_.bench_lines; ++i) app_.model_->OnScan(codes[static_cast<size_t>(i) % codes.size()]);
   app_.tasks_->RunPending();
-  std::printf("cart lines: %zu, total %s\n", app_.model_->rows().size(), YuanPlain(app_.model_->priced().total_fen).c_str());
+  std::printf("cart lines: %zu, total %s\n", app_.model_->checkout().rows().size(), YuanPlain(app_.model_->checkout().priced().total_fen).c_str());
   auto time_frames = [&](const char* name, const std::function<void(int)>& before) {
     std::vector<double> ms;
     for (int i = 0; i < 3; ++i) {  // settle: focus, layout, texture uploads
@@ -369,7 +369,7 @@ int Harness::RunBench() {
                 ms.back());
   };
   time_frames("checkout, cart of N lines", [](int) {});
-  app_.model_->entry() = app_.o_.bench_query;
+  app_.model_->checkout().entry() = app_.o_.bench_query;
   app_.model_->Show(Screen::kSearch);
   time_frames("search open, query unchanged", [](int) {});
   // Type the query's last character and erase it again, through ImGui's own
@@ -385,8 +385,8 @@ int Harness::RunBench() {
       app_.PressKey(GLFW_KEY_BACKSPACE);
     }
   });
-  std::printf("search: %zu hits for \"%s\" in %.2f ms (last)\n", app_.model_->search().hits.size(), app_.model_->search().query.c_str(),
-              static_cast<double>(app_.model_->search().took_us) / 1000.0);
+  std::printf("search: %zu hits for \"%s\" in %.2f ms (last)\n", app_.model_->search().state().hits.size(), app_.model_->search().state().query.c_str(),
+              static_cast<double>(app_.model_->search().state().took_us) / 1000.0);
   return 0;
 }
 

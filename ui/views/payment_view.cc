@@ -15,14 +15,15 @@ class PaymentView final : public View {
   PaymentView() : View(Screen::kPayment, "screen.payment") {}
 
   void drawContent(CounterModel& model, const ViewContext& ctx) override {
-    PaymentState& p = model.payment();
+    PaymentModel& pay = model.payment();
+    PaymentState& p = pay.state();
     if (p.done) return DrawDone(model, ctx);
     const ImVec2 avail = ImGui::GetContentRegionAvail();
     const float left_w = avail.x * 0.5f;
     ImGui::BeginChild("due", ImVec2(left_w, avail.y), true);
     ImGui::TextUnformatted(Tr("pay.due"));
-    widgets::Text("pay.due", ctx.huge, Yuan(model.remaining_fen()), kColorAccent);
-    const PricedCart& priced = model.priced();
+    widgets::Text("pay.due", ctx.huge, Yuan(pay.remaining_fen()), kColorAccent);
+    const PricedCart& priced = pay.priced();
     ImGui::Text("%s %s", Tr("checkout.total"), Yuan(priced.total_fen).c_str());
     if (priced.rounding_fen) ImGui::Text("%s -%s", Tr("checkout.rounding"), Yuan(priced.rounding_fen).c_str());
     ImGui::Separator();
@@ -41,13 +42,13 @@ class PaymentView final : public View {
       ImGui::PopTextWrapPos();
     }
     if (p.gateway == GatewayState::kChecking) {
-      if (widgets::Button("pay.check", Tr("pay.check_again"))) model.CheckPaymentAgain();
+      if (widgets::Button("pay.check", Tr("pay.check_again"))) pay.CheckPaymentAgain();
     }
     ImGui::Separator();
     const float bw = (left_w - 3 * ImGui::GetStyle().ItemSpacing.x) / 2 - 8;
-    if (widgets::Button("pay.rounding", Tr("key.rounding"), ImVec2(bw, 0))) model.ApplyCashRounding();
+    if (widgets::Button("pay.rounding", Tr("key.rounding"), ImVec2(bw, 0))) model.checkout().ApplyCashRounding();
     ImGui::SameLine();
-    if (widgets::Button("pay.card", Tr("pay.card"), ImVec2(bw, 0))) model.AskCard();
+    if (widgets::Button("pay.card", Tr("pay.card"), ImVec2(bw, 0))) pay.AskCard();
     if (widgets::Button("pay.back", WithKey("nav.back", CommandFor(Action::kBack).key_name).c_str(), ImVec2(bw, 0))) model.Show(Screen::kCheckout);
     ImGui::EndChild();
 
@@ -59,37 +60,38 @@ class PaymentView final : public View {
     const bool focus = !ImGui::IsAnyItemActive() && model.prompt().kind == PromptKind::kNone;
     if (widgets::InputText("pay.cash_entry", &p.cash_entry, w, ImGuiInputTextFlags_CharsDecimal, focus,
                            Tr("pay.cash_hint"))) {
-      model.PayCashEntry();
+      pay.PayCashEntry();
     }
     ImGui::PopFont();
     // Quick cash: exact, then the next 10, 50, 100.
-    const auto quick = model.quick_cash();
+    const auto quick = pay.quick_cash();
     const float qw = (w - ImGui::GetStyle().ItemSpacing.x * 3) / 4;
     for (size_t i = 0; i < quick.size() && i < 4; ++i) {
       if (i > 0) ImGui::SameLine();
       const std::string id = fmt::format("pay.quick.{}", i);
       const std::string label = i == 0 ? TrF("pay.exact", YuanPlain(quick[i])) : Yuan(quick[i]);
       if (widgets::Button(id.c_str(), label.c_str(), ImVec2(qw, widgets::TouchHeight() * 1.2f))) {
-        model.PayCashAmount(quick[i]);
+        pay.PayCashAmount(quick[i]);
       }
     }
     const float key = (w - 3 * ImGui::GetStyle().ItemSpacing.x) / 4;
     ImGui::PushFont(ctx.big);
     widgets::Keypad("pay.key", [&](char k) {
       if (k == 'E') {
-        model.PayCashEntry();
+        pay.PayCashEntry();
       } else {
-        model.KeypadPress(k);
+        pay.KeypadPress(k);
       }
     }, std::min(key, widgets::TouchHeight() * 1.25f), true);
     ImGui::PopFont();
-    if (widgets::Button("pay.cash_ok", WithKey("pay.take_cash", CommandFor(Action::kPay).key_name).c_str(), ImVec2(w, 0))) model.PayCashEntry();
+    if (widgets::Button("pay.cash_ok", WithKey("pay.take_cash", CommandFor(Action::kPay).key_name).c_str(), ImVec2(w, 0))) pay.PayCashEntry();
     ImGui::EndChild();
   }
 
  private:
   void DrawDone(CounterModel& model, const ViewContext& ctx) {
-    PaymentState& p = model.payment();
+    PaymentModel& pay = model.payment();
+    PaymentState& p = pay.state();
     ImGui::TextUnformatted(Tr("pay.change"));
     widgets::Text("pay.change", ctx.huge, Yuan(p.sale.change_fen), kColorOk);
     ImGui::PushFont(ctx.big);
@@ -105,11 +107,11 @@ class PaymentView final : public View {
     const bool enter = ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Enter), false) && !ImGui::IsAnyItemActive();
     if (widgets::Button("pay.next", WithKey("pay.next", CommandFor(Action::kEnter).key_name).c_str(),
                         ImVec2(400 * ctx.scale, widgets::TouchHeight() * 1.3f)) || enter) {
-      model.FinishSale();
+      pay.FinishSale();
     }
     ImGui::SameLine();
     if (widgets::Button("pay.preview", Tr("key.receipt"), ImVec2(300 * ctx.scale, widgets::TouchHeight() * 1.3f))) {
-      model.PreviewReceipt(p.sale.receipt_no);
+      model.receipt().PreviewReceipt(p.sale.receipt_no);
     }
   }
 };

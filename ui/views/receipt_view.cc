@@ -17,7 +17,8 @@ class ReceiptView final : public View {
   }
 
   void drawContent(CounterModel& model, const ViewContext& ctx) override {
-    ReceiptPreviewState& r = model.receipt();
+    ReceiptModel& receipt = model.receipt();
+    ReceiptPreviewState& r = receipt.state();
     const ImVec2 avail = ImGui::GetContentRegionAvail();
     ImGui::BeginChild("receipt_side", ImVec2(avail.x * 0.4f, avail.y), true);
     const float w = ImGui::GetContentRegionAvail().x;
@@ -25,18 +26,18 @@ class ReceiptView final : public View {
     entry_ = entry_.empty() ? r.receipt_no : entry_;
     ImGui::PushFont(ctx.big);
     if (widgets::InputText("receipt.entry", &entry_, w, 0, false, Tr("refund.entry_hint"))) {
-      model.PreviewReceipt(entry_);
+      receipt.PreviewReceipt(entry_);
     }
     ImGui::PopFont();
-    if (widgets::Button("receipt.show", Tr("receipt.show"), ImVec2(w, 0))) model.PreviewReceipt(entry_);
-    if (!model.last_receipt_no().empty() &&
+    if (widgets::Button("receipt.show", Tr("receipt.show"), ImVec2(w, 0))) receipt.PreviewReceipt(entry_);
+    if (!receipt.last_receipt_no().empty() &&
         widgets::Button("receipt.last", Tr("receipt.last"), ImVec2(w, 0))) {
-      entry_ = model.last_receipt_no();
-      model.PreviewReceipt(entry_);
+      entry_ = receipt.last_receipt_no();
+      receipt.PreviewReceipt(entry_);
     }
     if (widgets::Button("receipt.reprint", Tr("receipt.reprint"), ImVec2(w, widgets::TouchHeight() * 1.2f),
                         r.image.has_value())) {
-      model.Reprint();
+      receipt.Reprint();
     }
     if (widgets::Button("receipt.back", WithKey("nav.back", CommandFor(Action::kBack).key_name).c_str(), ImVec2(w, 0))) {
       model.Show(Screen::kCheckout);

@@ -16,19 +16,20 @@ class RefundView final : public View {
   RefundView() : View(Screen::kRefund, "screen.refund") {}
 
   void drawContent(CounterModel& model, const ViewContext& ctx) override {
-    RefundState& r = model.refund();
+    RefundModel& refund = model.refund();
+    RefundState& r = refund.state();
     ImGui::TextUnformatted(Tr("refund.find"));
     ImGui::PushFont(ctx.big);
     const float w = ImGui::GetContentRegionAvail().x;
     const bool focus = !ImGui::IsAnyItemActive() && model.prompt().kind == PromptKind::kNone;
     if (widgets::InputText("refund.entry", &r.entry, w * 0.6f, 0, focus, Tr("refund.entry_hint"))) {
-      model.LookupRefund();
+      refund.LookupRefund();
     }
     ImGui::PopFont();
     ImGui::SameLine();
-    if (widgets::Button("refund.lookup", Tr("refund.lookup"), ImVec2(w * 0.18f, 0))) model.LookupRefund();
+    if (widgets::Button("refund.lookup", Tr("refund.lookup"), ImVec2(w * 0.18f, 0))) refund.LookupRefund();
     ImGui::SameLine();
-    if (widgets::Button("refund.void_last", Tr("refund.void_last"), ImVec2(0, 0))) model.VoidLast();
+    if (widgets::Button("refund.void_last", Tr("refund.void_last"), ImVec2(0, 0))) refund.VoidLast();
 
     if (r.done) {
       ImGui::PushFont(ctx.big);
@@ -62,7 +63,7 @@ class RefundView final : public View {
         if (widgets::Button(fmt::format("refund.line.{}", l.line_no).c_str(),
                             picked ? Tr("refund.picked") : Tr("refund.not_picked"),
                             ImVec2(-1, widgets::TouchHeight() * 0.75f))) {
-          model.ToggleRefundLine(l.line_no);
+          refund.ToggleRefundLine(l.line_no);
         }
         if (picked) ImGui::PopStyleColor();
         ImGui::TableSetColumnIndex(1);
@@ -81,7 +82,7 @@ class RefundView final : public View {
     ImGui::InputTextWithHint("##reason", Tr("prompt.reason"), reason_buf_, sizeof(reason_buf_));
     r.reason = reason_buf_[0] ? reason_buf_ : "customer";
     if (widgets::Button("refund.submit", Tr("refund.submit"), ImVec2(w * 0.4f, 0), !r.picked.empty())) {
-      model.SubmitRefund();
+      refund.SubmitRefund();
     }
     ImGui::SameLine();
     if (widgets::Button("refund.back", WithKey("nav.back", CommandFor(Action::kBack).key_name).c_str(), ImVec2(w * 0.3f, 0))) {

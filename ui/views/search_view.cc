@@ -14,15 +14,16 @@ class SearchView final : public View {
   SearchView() : View(Screen::kSearch, "screen.search") {}
 
   void drawContent(CounterModel& model, const ViewContext& ctx) override {
-    SearchState& s = model.search();
+    SearchModel& search = model.search();
+    SearchState& s = search.state();
     ImGui::PushFont(ctx.big);
     const bool focus = !ImGui::IsAnyItemActive() && model.prompt().kind == PromptKind::kNone;
     const bool enter = widgets::InputText("search.query", &s.query, ImGui::GetContentRegionAvail().x, 0, focus,
                                           Tr("search.hint"));
     ImGui::PopFont();
-    model.RunSearch();  // cheap when the query did not change
+    search.RunSearch();  // cheap when the query did not change
     if (enter && !s.hits.empty()) {
-      model.PickSearchHit(s.selected);
+      search.PickSearchHit(s.selected);
       return;
     }
     ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(kColorMuted), "%s",
@@ -45,7 +46,7 @@ class SearchView final : public View {
       const bool selected = i == s.selected;
       if (ImGui::Selectable(p.sku.c_str(), selected, ImGuiSelectableFlags_SpanAllColumns,
                             ImVec2(0, widgets::TouchHeight() * 0.8f))) {
-        model.PickSearchHit(i);
+        search.PickSearchHit(i);
         ImGui::PopID();
         break;
       }
@@ -65,7 +66,7 @@ class SearchView final : public View {
     }
     ImGui::EndTable();
     if (widgets::Button("search.add", Tr("search.add"), ImVec2(300 * ctx.scale, 0), !s.hits.empty())) {
-      model.PickSearchHit(s.selected);
+      search.PickSearchHit(s.selected);
     }
     ImGui::SameLine();
     if (widgets::Button("search.back", WithKey("nav.back", CommandFor(Action::kBack).key_name).c_str(), ImVec2(300 * ctx.scale, 0))) {

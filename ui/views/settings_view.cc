@@ -11,7 +11,8 @@ class SettingsView final : public View {
   SettingsView() : View(Screen::kSettings, "screen.settings") {}
 
   void drawContent(CounterModel& model, const ViewContext& ctx) override {
-    SettingsState& s = model.settings();
+    SettingsModel& settings = model.settings();
+    SettingsState& s = settings.state();
     const float label_w = 260 * ctx.scale;
     const float field_w = ImGui::GetContentRegionAvail().x - label_w - 20;
     auto field = [&](const char* id, const char* label_key, std::string* value, int flags = 0) {
@@ -44,7 +45,7 @@ class SettingsView final : public View {
            {"none", "jiao_down", "yuan_down", "jiao_nearest"}, label_w, "rounding.");
     Choice("settings.language", "settings.language", &s.language, {"zh_CN", "en"}, label_w, "language.");
     ImGui::Spacing();
-    if (widgets::Button("settings.save", Tr("settings.save"), ImVec2(300 * ctx.scale, 0))) model.SaveSettings();
+    if (widgets::Button("settings.save", Tr("settings.save"), ImVec2(300 * ctx.scale, 0))) settings.SaveSettings();
     ImGui::SameLine();
     if (widgets::Button("settings.back", WithKey("nav.back", CommandFor(Action::kBack).key_name).c_str(), ImVec2(300 * ctx.scale, 0))) {
       model.Show(Screen::kCheckout);

@@ -15,7 +15,8 @@ class ShiftView final : public View {
   ShiftView() : View(Screen::kShift, "screen.shift") {}
 
   void drawContent(CounterModel& model, const ViewContext& ctx) override {
-    ShiftState& s = model.shift();
+    ShiftModel& shift = model.shift();
+    ShiftState& s = shift.state();
     const ImVec2 avail = ImGui::GetContentRegionAvail();
     ImGui::BeginChild("shift_actions", ImVec2(avail.x * 0.5f, avail.y), true);
     const float w = ImGui::GetContentRegionAvail().x;
@@ -29,7 +30,7 @@ class ShiftView final : public View {
       const bool enter = widgets::InputText("shift.float", &s.float_entry, w, ImGuiInputTextFlags_CharsDecimal, focus);
       ImGui::PopFont();
       if (widgets::Button("shift.open", Tr("shift.open"), ImVec2(w, widgets::TouchHeight() * 1.2f)) || enter) {
-        model.OpenShiftWithFloat();
+        shift.OpenShiftWithFloat();
       }
     } else {
       const Shift& sh = *s.current;
@@ -47,16 +48,16 @@ class ShiftView final : public View {
         ImGui::PopFont();
       }
       const float bw = (w - 2 * ImGui::GetStyle().ItemSpacing.x) / 3;
-      if (widgets::Button("shift.pay_in", Tr("shift.pay_in"), ImVec2(bw, 0))) model.AskPayIn();
+      if (widgets::Button("shift.pay_in", Tr("shift.pay_in"), ImVec2(bw, 0))) shift.AskPayIn();
       ImGui::SameLine();
-      if (widgets::Button("shift.pay_out", Tr("shift.pay_out"), ImVec2(bw, 0))) model.AskPayOut();
+      if (widgets::Button("shift.pay_out", Tr("shift.pay_out"), ImVec2(bw, 0))) shift.AskPayOut();
       ImGui::SameLine();
-      if (widgets::Button("shift.x", Tr("shift.x_report"), ImVec2(bw, 0))) model.ShowXReport(true);
+      if (widgets::Button("shift.x", Tr("shift.x_report"), ImVec2(bw, 0))) shift.ShowXReport(true);
       ImGui::Separator();
       ImGui::TextUnformatted(Tr("shift.count"));
       const float cw = (w - ImGui::GetStyle().ItemSpacing.x) / 2;
       int col = 0;
-      for (int64_t v : CounterModel::Denominations()) {
+      for (int64_t v : ShiftModel::Denominations()) {
         ImGui::PushID(static_cast<int>(v));  // the denomination is the stable id
         if (col++ % 2) ImGui::SameLine();
         ImGui::BeginGroup();
@@ -68,10 +69,10 @@ class ShiftView final : public View {
         ImGui::PopID();
       }
       ImGui::PushFont(ctx.big);
-      widgets::Text("shift.counted", nullptr, TrF("shift.counted", Yuan(model.counted_fen())));
+      widgets::Text("shift.counted", nullptr, TrF("shift.counted", Yuan(shift.counted_fen())));
       ImGui::PopFont();
       if (widgets::Button("shift.close", Tr("shift.close"), ImVec2(w, widgets::TouchHeight() * 1.2f))) {
-        model.CloseShiftWithCount();
+        shift.CloseShiftWithCount();
       }
     }
     if (widgets::Button("shift.back", WithKey("nav.back", CommandFor(Action::kBack).key_name).c_str(), ImVec2(w, 0))) model.Show(Screen::kCheckout);

@@ -10,7 +10,8 @@ class SignInView final : public View {
   SignInView() : View(Screen::kSignIn, "screen.signin") {}
 
   void drawContent(CounterModel& model, const ViewContext& ctx) override {
-    SignInState& s = model.signin();
+    SignInModel& signin = model.signin();
+    SignInState& s = signin.state();
     const float w = 420 * ctx.scale;
     const float avail = ImGui::GetContentRegionAvail().x;
     ImGui::SetCursorPosX((avail - w) * 0.5f);
@@ -29,7 +30,7 @@ class SignInView final : public View {
     first_frame_ = false;
     if (widgets::InputText("signin.pin", &s.pin, w, ImGuiInputTextFlags_Password | ImGuiInputTextFlags_CharsDecimal,
                            want_pin, Tr("signin.pin_hint"))) {
-      model.SubmitSignIn();
+      signin.SubmitSignIn();
       first_frame_ = true;
     }
     if (!s.error.empty()) widgets::Text("signin.error", nullptr, s.error, kColorError);
@@ -46,14 +47,14 @@ class SignInView final : public View {
         if (&target == &s.user_id) {
           editing_user_ = false;
         } else {
-          model.SubmitSignIn();
+          signin.SubmitSignIn();
         }
       } else if (k != '.') {
         target += k;
       }
     }, key, true);
     if (widgets::Button("signin.ok", Tr("signin.ok"), ImVec2(w, 0))) {
-      model.SubmitSignIn();
+      signin.SubmitSignIn();
       first_frame_ = true;
     }
     ImGui::EndGroup();

@@ -13,7 +13,8 @@ class SuspendedView final : public View {
   SuspendedView() : View(Screen::kSuspended, "screen.suspended") {}
 
   void drawContent(CounterModel& model, const ViewContext& ctx) override {
-    const auto& list = model.suspended();
+    SuspendedModel& suspended = model.suspended();
+    const auto& list = suspended.suspended();
     const float w = ImGui::GetContentRegionAvail().x;
     if (list.empty()) ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(kColorMuted), "%s", Tr("suspended.none"));
     for (const SuspendedCart& c : list) {
@@ -21,7 +22,7 @@ class SuspendedView final : public View {
       const std::string label =
           TrF("suspended.row", c.id, c.label, c.lines, c.cashier_id, c.created_at);
       if (widgets::Button(id.c_str(), label.c_str(), ImVec2(w, widgets::TouchHeight() * 1.2f))) {
-        model.ResumeSuspended(c.id);
+        suspended.ResumeSuspended(c.id);
         return;
       }
     }

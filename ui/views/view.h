@@ -1,7 +1,10 @@
 // The counter's screens. Each screen is one View with drawContent(); all of
-// them are listed once, in MakeViews(). Views read the CounterModel every
-// frame and call its actions; they keep only widget state (scroll
-// positions, textures) and never touch the database or a device.
+// them are listed once, in MakeViews(). Each view draws the model of its
+// screen (CounterModel::payment(), ::refund()…, screens/*_model.h) every
+// frame and calls its actions, and reaches the session (counter_model.h,
+// session.h) for what every screen shares: the prompt, notices, Show().
+// Views keep only widget state (scroll positions, textures) and never touch
+// the database or a device.
 #pragma once
 
 #include <memory>

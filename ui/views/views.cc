@@ -29,16 +29,16 @@ std::string WithKey(const char* key, const char* fkey) { return fmt::format("{} 
 
 void DrawTopBar(CounterModel& model, const ViewContext& ctx, const char* title) {
   ImGui::PushFont(ctx.big);
-  ImGui::TextUnformatted(model.store_name().c_str());
+  ImGui::TextUnformatted(model.session().store_name().c_str());
   ImGui::SameLine();
   ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(kColorMuted), "· %s", title);
   ImGui::PopFont();
   if (model.user()) {
     const float w = 360 * ctx.scale;
     ImGui::SameLine(ImGui::GetWindowContentRegionMax().x - w);
-    if (widgets::Button("nav.lock", Tr("nav.lock"), ImVec2(w / 3 - 6, 0))) model.Lock();
+    if (widgets::Button("nav.lock", Tr("nav.lock"), ImVec2(w / 3 - 6, 0))) model.signin().Lock();
     ImGui::SameLine();
-    if (widgets::Button("nav.signout", Tr("nav.sign_out"), ImVec2(w / 3 - 6, 0))) model.SignOut();
+    if (widgets::Button("nav.signout", Tr("nav.sign_out"), ImVec2(w / 3 - 6, 0))) model.session().SignOut();
     ImGui::SameLine();
     if (widgets::Button("nav.settings", Tr("nav.settings"), ImVec2(w / 3 - 6, 0))) model.Show(Screen::kSettings);
   }
@@ -46,7 +46,7 @@ void DrawTopBar(CounterModel& model, const ViewContext& ctx, const char* title) 
 }
 
 void DrawStatusBar(CounterModel& model, const ViewContext& ctx) {
-  const StatusBarState& st = model.status();
+  const StatusBarState& st = model.session().status();
   ImGui::Separator();
   // Sync, in plain words.
   const SyncStatusLine sync = FormatSyncStatus(st.sync);
@@ -70,7 +70,7 @@ void DrawStatusBar(CounterModel& model, const ViewContext& ctx) {
   widgets::Text("status.cashier", nullptr, who, kColorMuted);
   ImGui::SameLine(0, 30 * ctx.scale);
   widgets::Text("status.time", nullptr, FormatLocal(SystemClock().NowMs(), "Asia/Shanghai", "HH:mm"), kColorMuted);
-  if (model.busy()) {
+  if (model.session().busy()) {
     ImGui::SameLine(0, 30 * ctx.scale);
     widgets::Text("status.busy", nullptr, Tr("status.busy"), kColorWarn);
   }
@@ -101,11 +101,11 @@ void DrawNotices(CounterModel& model, const ViewContext& ctx) {
   ImGui::SameLine();
   if (!n.unknown_code.empty()) {
     if (widgets::Button("notice.add_product", Tr("notice.add_product"), ImVec2(170 * ctx.scale, 0))) {
-      model.AskAddProduct(n.unknown_code);
+      model.checkout().AskAddProduct(n.unknown_code);
     }
     ImGui::SameLine();
   }
-  if (widgets::Button("notice.dismiss", Tr("notice.dismiss"), ImVec2(130 * ctx.scale, 0))) model.DismissNotice(i);
+  if (widgets::Button("notice.dismiss", Tr("notice.dismiss"), ImVec2(130 * ctx.scale, 0))) model.session().DismissNotice(i);
   ImGui::PopID();
 }
 
@@ -139,18 +139,18 @@ void DrawPrompt(CounterModel& model, const ViewContext& ctx) {
   }
   ImGui::PopFont();
   if (!p.error.empty()) widgets::Text("prompt.error", nullptr, p.error, kColorError);
-  if (p.kind == PromptKind::kWeight && model.status().weight_g.has_value() == false) {
+  if (p.kind == PromptKind::kWeight && model.session().status().weight_g.has_value() == false) {
     // nothing: the scale reading arrives by itself
   }
   const float bw = (w - ImGui::GetStyle().ItemSpacing.x) / 2;
   if (p.kind == PromptKind::kWeight) {
-    if (widgets::Button("prompt.weigh", Tr("prompt.weight.read_scale"), ImVec2(w, 0))) model.WeighFromScale();
+    if (widgets::Button("prompt.weigh", Tr("prompt.weight.read_scale"), ImVec2(w, 0))) model.checkout().WeighFromScale();
   }
   if (widgets::Button("prompt.ok", Tr("prompt.ok"), ImVec2(bw, 0)) || enter) {
     model.SubmitPrompt();
   } else {
     ImGui::SameLine();
-    if (widgets::Button("prompt.cancel", Tr("prompt.cancel"), ImVec2(bw, 0))) model.CancelPrompt();
+    if (widgets::Button("prompt.cancel", Tr("prompt.cancel"), ImVec2(bw, 0))) model.session().CancelPrompt();
   }
   if (model.prompt().kind == PromptKind::kNone) focused_for = PromptKind::kNone;
   ImGui::End();

@@ -7,8 +7,8 @@
 //
 // Tasks run one at a time, in the order posted. Whatever a task touches
 // (the Database connection of the checkout, a driver) must not be touched
-// by the UI thread until its continuation has run: CounterModel keeps a
-// busy flag for exactly that.
+// by the UI thread until its continuation has run: CounterSession keeps a
+// busy flag for exactly that (RunTask, session.h).
 #pragma once
 
 #include <condition_variable>
