@@ -98,6 +98,12 @@ struct Till {
     REQUIRE(model->screen() == Screen::kCheckout);
   }
 
+  int64_t Count(const std::string& sql) {
+    Statement q = db->Prepare(sql);
+    q.Step();
+    return q.Int(0);
+  }
+
   std::string LastError() const {
     for (auto it = model->notices().rbegin(); it != model->notices().rend(); ++it) {
       if (it->level == Notice::Level::kError) return it->text;
@@ -543,6 +549,63 @@ TEST_CASE("a Status with a message key reaches the cashier in Chinese") {
   REQUIRE(t.model->prompt().kind == PromptKind::kManagerPin);
   CHECK(t.model->prompt().hint.find("改价需要店长输入密码") != std::string::npos);
   Lang().SetLanguage(Language::kEn);
+}
+
+// Issue 12: amounts beyond the sane bounds are asked again before they count.
+TEST_CASE("prompts: a quantity over 99, a float or pay-in over 5,000 and a weight over 30 kg ask to confirm") {
+  Till t;
+  t.SignIn("1001", "1234");
+  REQUIRE(t.model->screen() == Screen::kShift);
+  // A float of 200,200.00 (200 typed after the 200 already there).
+  t.model->shift().state().float_entry = "200200";
+  t.model->shift().OpenShiftWithFloat();
+  CHECK(t.model->screen() == Screen::kShift);  // not opened
+  CHECK(t.LastError().find("200200.00") != std::string::npos);
+  t.model->shift().state().float_entry = "200";  // the cashier corrects it: no question
+  t.model->shift().OpenShiftWithFloat();
+  REQUIRE(t.model->screen() == Screen::kCheckout);
+
+  t.model->OnScan("6901234567892");
+  t.model->OnKey(Key::kF2);
+  REQUIRE(t.model->prompt().kind == PromptKind::kQuantity);
+  t.model->prompt().input = "150";
+  t.model->SubmitPrompt();
+  CHECK(t.model->prompt().kind == PromptKind::kQuantity);  // asked
+  CHECK(t.model->prompt().error.find("150") != std::string::npos);
+  CHECK(t.model->checkout().rows()[0].qty_milli == 1000);
+  t.model->prompt().input = "15";  // changed: within the bound, taken at once
+  t.model->SubmitPrompt();
+  CHECK(t.model->checkout().rows()[0].qty_milli == 15000);
+  t.model->OnKey(Key::kF2);
+  t.model->prompt().input = "120";
+  t.model->SubmitPrompt();
+  t.model->SubmitPrompt();  // the same answer again: confirmed
+  CHECK(t.model->prompt().kind == PromptKind::kNone);
+  CHECK(t.model->checkout().rows()[0].qty_milli == 120000);
+
+  // A weight typed when the scale fails: 35 kg asks, the same again is taken.
+  t.scale.Fail(Status::Unavailable("scale on /dev/ttyUSB0 sent nothing"));
+  t.model->checkout().entry() = "123";
+  t.model->checkout().SubmitEntry();
+  t.Frame();
+  REQUIRE(t.model->prompt().kind == PromptKind::kWeight);
+  t.model->prompt().input = "35kg";
+  t.model->SubmitPrompt();
+  CHECK(t.model->prompt().kind == PromptKind::kWeight);
+  CHECK(t.model->checkout().rows().size() == 1);
+  t.model->SubmitPrompt();
+  REQUIRE(t.model->checkout().rows().size() == 2);
+  CHECK(t.model->checkout().rows()[1].qty_milli == 35000);
+
+  t.model->Show(Screen::kShift);
+  t.model->shift().AskPayIn();
+  t.model->prompt().input = "6000";
+  t.model->prompt().input2 = "change";
+  t.model->SubmitPrompt();
+  CHECK(t.model->prompt().kind == PromptKind::kPayIn);
+  CHECK(t.Count("SELECT count(*) FROM cash_movements") == 0);
+  t.model->SubmitPrompt();
+  CHECK(t.Count("SELECT count(*) FROM cash_movements WHERE amount_fen = 600000") == 1);
 }
 
 }  // namespace

@@ -10,6 +10,8 @@
 #             and the screenshots
 #   cjk       Chinese product names drawn glyph for glyph as the font renders
 #             them (the counter compares the screen with the font atlas)
+#   prompts   typing into pre-filled boxes replaces them; amounts past the
+#             bounds ask to confirm (float, quantity, pay-in)
 #   day       a whole day: sell, suspend/resume, payment code, refund with a
 #             manager PIN, pay-in, X report, close with a count, Z report
 set -euo pipefail
@@ -104,6 +106,18 @@ case $SCENARIO in
     reports=$(q "select count(*) from print_jobs where kind='report'")
     [[ $reports -ge 2 ]] || fail "expected X and Z reports printed, found $reports"
     echo "day: 3 sales, 1 refund, shift closed with count 326.50, $reports reports printed"
+    ;;
+  prompts)
+    check_shots
+    [[ $(q "select float_fen from shifts") -eq 20000 ]] || fail "float should be 200.00, got $(q 'select float_fen from shifts')"
+    [[ $(q "select qty_milli from sale_lines where sku = 'YL0001'") -eq 3000 ]] ||
+      fail "F2 then 3 should sell 3, got $(q "select qty_milli from sale_lines where sku = 'YL0001'")"
+    [[ $(q "select qty_milli from sale_lines where sku = 'YL0002'") -eq 150000 ]] ||
+      fail "150 confirmed should sell 150, got $(q "select qty_milli from sale_lines where sku = 'YL0002'")"
+    [[ $(q "select amount_fen from cash_movements where kind = 'pay_in'") -eq 600000 ]] ||
+      fail "the confirmed pay-in should be 6000.00, got $(q "select amount_fen from cash_movements")"
+    [[ $(q "select count(*) from cash_movements") -eq 1 ]] || fail "one pay-in only"
+    echo "prompts: float 200.00, qty 3 and 150 (confirmed), pay-in 6000.00 (confirmed)"
     ;;
   *) fail "unknown scenario" ;;
 esac

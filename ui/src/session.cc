@@ -82,6 +82,13 @@ Status CounterSession::Start() {
   settings_.cash_rounding = Config(db, "cash_rounding", "none");
   settings_.language = Config(db, "counter.language", "zh_CN");
   settings_.idle_lock_s = std::max(30, std::atoi(Config(db, "counter.idle_lock_s", "300").c_str()));
+  auto bound = [&](const char* key, int64_t fallback) {
+    const int64_t v = std::atoll(Config(db, key, std::to_string(fallback)).c_str());
+    return v > 0 ? v : fallback;
+  };
+  settings_.confirm_cash_over_fen = bound("counter.confirm_cash_over_fen", settings_.confirm_cash_over_fen);
+  settings_.confirm_qty_over = bound("counter.confirm_qty_over", settings_.confirm_qty_over);
+  settings_.confirm_weight_over_g = bound("counter.confirm_weight_over_g", settings_.confirm_weight_over_g);
   if (auto lang = ParseLanguage(settings_.language); lang.ok()) Lang().SetLanguage(*lang);
 
   // A crash may have left a payment-code attempt unknown: settle it first.
@@ -342,6 +349,15 @@ void CounterSession::OpenPrompt(PromptKind kind, std::string title_key, std::str
 void CounterSession::RetryPrompt(const Prompt& p, std::string_view error_key) {
   prompt_ = p;
   prompt_.error = Tr(error_key);
+}
+
+bool CounterSession::ConfirmedLarge(const Prompt& p, int64_t value, int64_t bound, std::string_view key,
+                                    const std::string& shown) {
+  if (value <= bound || (!p.confirmed.empty() && p.confirmed == p.input)) return true;
+  prompt_ = p;
+  prompt_.confirmed = p.input;
+  prompt_.error = TrF(key, shown);
+  return false;
 }
 
 void CounterSession::CancelPrompt() {

@@ -27,7 +27,8 @@ class ShiftView final : public View {
       ImGui::TextUnformatted(Tr("shift.float"));
       ImGui::PushFont(ctx.big);
       const bool focus = !ImGui::IsAnyItemActive() && model.prompt().kind == PromptKind::kNone;
-      const bool enter = widgets::InputText("shift.float", &s.float_entry, w, ImGuiInputTextFlags_CharsDecimal, focus);
+      const bool enter = widgets::InputText("shift.float", &s.float_entry, w, ImGuiInputTextFlags_CharsDecimal, focus,
+                                            nullptr, /*select=*/true);
       ImGui::PopFont();
       if (widgets::Button("shift.open", Tr("shift.open"), ImVec2(w, widgets::TouchHeight() * 1.2f)) || enter) {
         shift.OpenShiftWithFloat();

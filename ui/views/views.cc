@@ -126,12 +126,18 @@ void DrawPrompt(CounterModel& model, const ViewContext& ctx) {
   ImGui::TextWrapped("%s", p.hint.c_str());
   const float w = ImGui::GetContentRegionAvail().x;
   const bool two = p.kind == PromptKind::kAddProduct || p.kind == PromptKind::kPayIn || p.kind == PromptKind::kPayOut;
-  static PromptKind focused_for = PromptKind::kNone;  // widget state: focus the field once per prompt
-  const bool focus = focused_for != p.kind;
+  // Widget state: focus the field once per prompt, and again when the prompt
+  // comes back with an error or a question (Enter let go of the field), so
+  // that the cashier can type the answer or press Enter to confirm.
+  static PromptKind focused_for = PromptKind::kNone;
+  static std::string error_for;
+  const bool focus = focused_for != p.kind || error_for != p.error;
   focused_for = p.kind;
+  error_for = p.error;
   ImGui::PushFont(ctx.big);
   bool enter = widgets::InputText("prompt.input", &p.input, w, p.secret ? ImGuiInputTextFlags_Password : 0, focus,
-                                  p.kind == PromptKind::kAddProduct ? Tr("prompt.add_product.name") : nullptr);
+                                  p.kind == PromptKind::kAddProduct ? Tr("prompt.add_product.name") : nullptr,
+                                  /*select=*/true);
   if (two) {
     enter |= widgets::InputText("prompt.input2", &p.input2, w, 0, false,
                                 p.kind == PromptKind::kAddProduct ? Tr("prompt.add_product.price")

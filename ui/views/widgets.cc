@@ -80,13 +80,15 @@ int CursorToEnd(ImGuiInputTextCallbackData* data) {
   return 0;
 }
 
-bool InputText(const char* id, std::string* value, float width, int flags, bool focus, const char* hint) {
+bool InputText(const char* id, std::string* value, float width, int flags, bool focus, const char* hint,
+               bool select) {
   ImGui::PushID(id);
   static bool move_to_end = false;  // one field takes focus at a time
   if (focus || TakeClick(id)) {
     ImGui::SetKeyboardFocusHere();
-    move_to_end = true;
+    move_to_end = !select;
   }
+  if (select) flags |= ImGuiInputTextFlags_AutoSelectAll;
   flags |= ImGuiInputTextFlags_CallbackAlways;
   ImGui::SetNextItemWidth(width);
   ImGui::PushStyleVar(ImGuiStyleVar_FramePadding,

@@ -30,9 +30,12 @@ const ControlRecord* FindControl(const std::string& id);
 // A button at least `size` big (0: fits the label, at least touch height).
 bool Button(const char* id, const char* label, ImVec2 size = ImVec2(0, 0), bool enabled = true);
 // A text field bound to `value`. Returns true when Enter was pressed in it.
-// `focus`: take keyboard focus this frame.
+// `focus`: take keyboard focus this frame. The cursor then goes to the end
+// (a scan field continues what was typed) unless `select` is set: then what
+// the field holds is selected, so typing replaces a pre-filled value ("1"
+// then 3 is 3, not 13).
 bool InputText(const char* id, std::string* value, float width, int flags = 0, bool focus = false,
-               const char* hint = nullptr);
+               const char* hint = nullptr, bool select = false);
 // Text drawn at the cursor in `font` (null: current), recorded as control `id`.
 void Text(const char* id, ImFont* font, const std::string& text, ImU32 color = 0);
 // A 4×4 numeric keypad: digits, '.', 'B' (backspace), 'C' (clear), and

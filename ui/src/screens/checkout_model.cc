@@ -198,6 +198,14 @@ void CheckoutModel::SubmitPrompt(const Prompt& p) {
         milli = *m;
       }
       if (milli <= 0) return session_.RetryPrompt(p, "prompt.err.number");
+      const SettingsState& limits = session_.settings();
+      const bool kg = row->unit == SaleUnit::kKg;
+      if (!session_.ConfirmedLarge(p, kg ? milli : milli / 1000,
+                                   kg ? limits.confirm_weight_over_g : limits.confirm_qty_over,
+                                   kg ? "prompt.confirm.weight" : "prompt.confirm.qty",
+                                   kg ? FormatMilli(milli) + " kg" : FormatMilli(milli))) {
+        return;
+      }
       Status st = co->SetQty(row->line_no, milli);
       if (!st.ok()) return session_.ReportError(st);
       return then_refresh();
@@ -205,6 +213,10 @@ void CheckoutModel::SubmitPrompt(const Prompt& p) {
     case PromptKind::kWeight: {
       const int64_t grams = ParseGrams(in);
       if (grams <= 0) return session_.RetryPrompt(p, "prompt.err.grams");
+      if (!session_.ConfirmedLarge(p, grams, session_.settings().confirm_weight_over_g, "prompt.confirm.weight",
+                                   FormatMilli(grams) + " kg")) {
+        return;
+      }
       return AddWeighed(p.sku, grams);
     }
     case PromptKind::kLineDiscount:

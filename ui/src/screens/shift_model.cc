@@ -26,6 +26,13 @@ void ShiftModel::OpenShiftWithFloat() {
   if (!session_.user()) return;
   const int64_t fen = KeypadToFen(Trim(state_.float_entry));
   if (fen < 0) return session_.Notify(Notice::Level::kError, Tr("err.cash_amount"));
+  // A float beyond the bound (¥200,200.00 for a mistyped 200) opens only
+  // when the same figure is given twice.
+  if (fen > session_.settings().confirm_cash_over_fen && state_.float_confirmed != state_.float_entry) {
+    state_.float_confirmed = state_.float_entry;
+    return session_.Notify(Notice::Level::kError, TrF("shift.confirm_float", Yuan(fen)));
+  }
+  state_.float_confirmed.clear();
   auto s = OpenShift(session_.db(), session_.user()->id, fen, session_.clock());
   if (!s.ok()) return session_.ReportError(s.status(), "ctx.shift");
   session_.Notify(Notice::Level::kSuccess, TrF("notice.shift_opened", Yuan(fen)));
@@ -96,6 +103,9 @@ void ShiftModel::SubmitPrompt(const Prompt& p) {
   if (fen <= 0) return session_.RetryPrompt(p, "prompt.err.amount");
   const std::string reason = Trim(p.input2);
   if (reason.empty()) return session_.RetryPrompt(p, "prompt.err.reason");
+  if (!session_.ConfirmedLarge(p, fen, session_.settings().confirm_cash_over_fen, "prompt.confirm.cash", Yuan(fen))) {
+    return;
+  }
   const bool out = p.kind == PromptKind::kPayOut;
   CounterSession& s = session_;
   s.WithApproval(

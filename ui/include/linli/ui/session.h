@@ -77,6 +77,9 @@ struct Prompt {
   std::string error;   // what was wrong with the last try
   bool secret = false;
   std::string sku;     // kWeight: the product being weighed
+  // An answer beyond the sane bound (a float over ¥5,000, 150 pieces…) is
+  // asked again: the value the cashier confirmed by submitting it twice.
+  std::string confirmed;
 };
 
 // One row of the cart as the checkout screen shows it.
@@ -119,6 +122,13 @@ struct SettingsState {
   std::string cash_rounding = "none";
   std::string language = "zh_CN";
   int idle_lock_s = 300;
+  // Bounds past which an amount typed asks to confirm (store_config
+  // counter.confirm_cash_over_fen, counter.confirm_qty_over,
+  // counter.confirm_weight_over_g): a float, pay-in or pay-out; a quantity
+  // of pieces; a weight.
+  int64_t confirm_cash_over_fen = 500000;
+  int64_t confirm_qty_over = 99;
+  int64_t confirm_weight_over_g = 30000;
 };
 
 struct StatusBarState {
@@ -254,6 +264,11 @@ class CounterSession {
   void OpenPrompt(PromptKind kind, std::string title_key, std::string hint_key, std::string initial = {});
   // Shows `p` again with the error `error_key` (a wrong answer).
   void RetryPrompt(const Prompt& p, std::string_view error_key);
+  // For an answer `shown` (as the cashier reads it) beyond `bound`: the
+  // first time shows `p` again asking to confirm (message `key` with the
+  // value) and returns false; submitting the same input again returns true.
+  // Within the bound it returns true at once.
+  bool ConfirmedLarge(const Prompt& p, int64_t value, int64_t bound, std::string_view key, const std::string& shown);
   void CancelPrompt();
   // Runs `action` without approval; on PermissionDenied asks a manager's PIN
   // and runs it again with it. `done` runs after success.

@@ -18,6 +18,7 @@ struct ShiftState {
   std::optional<Shift> current;
   std::optional<DrawerSummary> drawer;
   std::string float_entry = "200";
+  std::string float_confirmed;  // a float over the bound, given once: the same again opens
   std::map<int64_t, std::string> counts;  // denomination fen → count typed
   std::string report_title;               // localised "X 报表" / "Z 报表"
   std::string report_text;                // the printable report
