@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include "cli.h"
+#include "linli/pos/clock.h"
 #include "linli/pos/money.h"
 #include "linli/pos/reports.h"
 #include "linli/pos/shifts.h"
@@ -169,8 +170,15 @@ void RegisterShiftCommands(CLI::App& app) {
                         {"float_fen", (*s)->float_fen}};
     if (drawer.ok()) j["expected_cash_fen"] = drawer->expected_cash_fen;
     if (status->json) PrintJson(j);
-    else std::cout << fmt::format("shift {} open since {} by {}; expected cash {}\n", (*s)->id, (*s)->opened_at,
-                                  (*s)->user_id, drawer.ok() ? FormatYuan(Money::Fen(drawer->expected_cash_fen), true) : "?");
+    // People read the store's clock; JSON keeps the UTC instant.
+    const std::string tz = GetConfig(db, "timezone").value_or("Asia/Shanghai");
+    const int64_t opened_ms = ParseUtc((*s)->opened_at);
+    const std::string opened = opened_ms >= 0 ? FormatLocal(opened_ms, tz) : (*s)->opened_at;
+    const std::string who = (*s)->user_name.empty() ? (*s)->user_id : (*s)->user_name + " (" + (*s)->user_id + ")";
+    if (!status->json) {
+      std::cout << fmt::format("shift {} open since {} by {}; expected cash {}\n", (*s)->id, opened, who,
+                               drawer.ok() ? FormatYuan(Money::Fen(drawer->expected_cash_fen), true) : "?");
+    }
     return 0;
   });
 

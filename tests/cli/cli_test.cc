@@ -264,6 +264,11 @@ TEST_CASE("cli: shift open, pay-out, close with variance, X and Z reports") {
   CHECK(s.Run("shift open -- --user 1001 --pin 1234 --float 200").exit_code == 0);
   auto second = s.Run("shift open -- --user 1001 --pin 1234 --float 200");
   CHECK(second.exit_code != 0);
+  // A person reads the store's clock and the cashier's name, not a UTC instant (issue 12).
+  auto status = s.Run("shift status");
+  CHECK(status.out.find("by 张三 (1001)") != std::string::npos);
+  CHECK(status.out.find('T') == std::string::npos);
+  CHECK(status.out.find('Z') == std::string::npos);
   REQUIRE(s.Sell(R"({"cashier":"1001","pin":"1234","sales":[
     {"actions":[{"scan":"6901234567892"},{"pay":{"method":"cash","amount_fen":1000}}]}]})").exit_code == 0);
   CHECK(s.Run("shift pay-out -- --user 1001 --pin 1234 --amount 10 --reason 买菜").exit_code == 0);

@@ -72,5 +72,13 @@ TEST_CASE("replay scripts") {
   CHECK(!ParseReplay("scan\n").ok());
 }
 
+// Issue 12: staff saw "开班于 2026-12-03T11:25:49.711Z".
+TEST_CASE("times people see are in the store's zone, not UTC") {
+  CHECK(LocalTime("2026-12-03T11:25:49.711Z", "Asia/Shanghai") == "2026-12-03 19:25");
+  CHECK(LocalTime("2026-12-03T17:00:00.000Z", "Asia/Shanghai") == "2026-12-04 01:00");
+  CHECK(LocalTime("2026-12-03T11:25:49.711Z", "Asia/Urumqi") == "2026-12-03 17:25");
+  CHECK(LocalTime("not a time", "Asia/Shanghai") == "not a time");
+}
+
 }  // namespace
 }  // namespace linli::ui

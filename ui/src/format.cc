@@ -2,6 +2,7 @@
 
 #include <cctype>
 
+#include "linli/pos/clock.h"
 #include "linli/pos/money.h"
 #include "linli/ui/i18n.h"
 
@@ -33,6 +34,12 @@ std::string AgeText(int64_t ms) {
   const int64_t h = m / 60;
   if (h < 24) return TrF("time.hours_minutes", h, m % 60);
   return TrF("time.days_hours", h / 24, h % 24);
+}
+
+std::string LocalTime(const std::string& utc, const std::string& time_zone) {
+  const int64_t ms = ParseUtc(utc);
+  if (ms < 0) return utc;
+  return FormatLocal(ms, time_zone, "yyyy-MM-dd HH:mm");
 }
 
 int64_t KeypadToFen(std::string_view typed) {

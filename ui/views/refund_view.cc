@@ -45,7 +45,8 @@ class RefundView final : public View {
       return;
     }
     const CommittedSale& sale = *r.sale;
-    ImGui::Text("%s  %s  %s", sale.receipt_no.c_str(), sale.occurred_at.c_str(), Yuan(sale.priced.total_fen).c_str());
+    ImGui::Text("%s  %s  %s", sale.receipt_no.c_str(),
+                LocalTime(sale.occurred_at, model.session().time_zone()).c_str(), Yuan(sale.priced.total_fen).c_str());
     const ImGuiTableFlags flags = ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerH | ImGuiTableFlags_ScrollY;
     const float table_h = ImGui::GetContentRegionAvail().y - widgets::TouchHeight() * 2.5f;
     if (ImGui::BeginTable("refund_lines", 4, flags, ImVec2(0, table_h))) {

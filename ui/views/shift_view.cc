@@ -36,7 +36,7 @@ class ShiftView final : public View {
     } else {
       const Shift& sh = *s.current;
       ImGui::PushFont(ctx.big);
-      widgets::Text("shift.state", nullptr, TrF("shift.open_since", sh.user_name, sh.opened_at), kColorOk);
+      widgets::Text("shift.state", nullptr, TrF("shift.open_since", sh.user_name, LocalTime(sh.opened_at, model.session().time_zone())), kColorOk);
       ImGui::PopFont();
       if (s.drawer) {
         const DrawerSummary& d = *s.drawer;

@@ -22,6 +22,11 @@ std::string QtyText(int64_t qty_milli, SaleUnit unit);
 // (the unit words come from the string tables: "time.s" …).
 std::string AgeText(int64_t ms);
 
+// A stored UTC instant ("2026-12-03T11:25:49.711Z") as the store's clock
+// shows it: "2026-12-03 19:25" in `time_zone`. Unreadable text is returned
+// as it is.
+std::string LocalTime(const std::string& utc, const std::string& time_zone);
+
 // Digits typed on a cash keypad as fen: "50" → 5000, "12.5" → 1250,
 // "0.05" → 5. Empty or malformed → -1. At most two decimals, no float.
 int64_t KeypadToFen(std::string_view typed);
