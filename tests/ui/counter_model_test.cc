@@ -608,5 +608,30 @@ TEST_CASE("prompts: a quantity over 99, a float or pay-in over 5,000 and a weigh
   CHECK(t.Count("SELECT count(*) FROM cash_movements WHERE amount_fen = 600000") == 1);
 }
 
+// Issue 12: an error followed the cashier to search, payment, shift and help.
+TEST_CASE("notices: an error stays with the screen that raised it; news shows anywhere") {
+  Till t;
+  t.SignInAndOpen();
+  t.model->OnScan("6999999999999");  // unknown barcode, on the checkout screen
+  auto visible_errors = [&] {
+    int n = 0;
+    for (size_t i : t.model->session().VisibleNotices()) {
+      if (t.model->notices()[i].level == Notice::Level::kError) ++n;
+    }
+    return n;
+  };
+  REQUIRE(visible_errors() == 1);
+  for (Screen s : {Screen::kSearch, Screen::kShift, Screen::kHelp}) {
+    t.model->Show(s);
+    CHECK(visible_errors() == 0);
+  }
+  t.model->Show(Screen::kCheckout);
+  CHECK(visible_errors() == 1);  // back where it was raised, until dismissed
+  // The shift-opened news raised on the shift screen still shows at checkout.
+  bool news = false;
+  for (size_t i : t.model->session().VisibleNotices()) news |= t.model->notices()[i].level == Notice::Level::kSuccess;
+  CHECK(news);
+}
+
 }  // namespace
 }  // namespace linli::ui

@@ -241,12 +241,20 @@ const CartRow* CounterSession::selected_row() const {
 // ---- [SECTION] notices
 
 void CounterSession::Notify(Notice::Level level, std::string text) {
-  notices_.push_back({level, std::move(text), s_.clock->NowMs(), {}});
+  notices_.push_back({level, std::move(text), s_.clock->NowMs(), {}, screen_});
   if (notices_.size() > 4) notices_.erase(notices_.begin());
 }
 
+std::vector<size_t> CounterSession::VisibleNotices() const {
+  std::vector<size_t> out;
+  for (size_t i = 0; i < notices_.size(); ++i) {
+    if (notices_[i].level != Notice::Level::kError || notices_[i].screen == screen_) out.push_back(i);
+  }
+  return out;
+}
+
 void CounterSession::NotifyUnknownCode(const std::string& code) {
-  notices_.push_back({Notice::Level::kError, TrF("err.unknown_barcode", code), s_.clock->NowMs(), code});
+  notices_.push_back({Notice::Level::kError, TrF("err.unknown_barcode", code), s_.clock->NowMs(), code, screen_});
 }
 
 void CounterSession::ForgetUnknownCode(const std::string& code) {

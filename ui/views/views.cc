@@ -80,11 +80,12 @@ void DrawNotices(CounterModel& model, const ViewContext& ctx) {
   // One band above the status bar: the newest notice, in plain words, with
   // what can be done about it. It never covers the cart, total or keypad.
   const auto& notices = model.notices();
-  if (notices.empty()) {
+  const std::vector<size_t> visible = model.session().VisibleNotices();
+  if (visible.empty()) {
     ImGui::Dummy(ImVec2(0, widgets::TouchHeight()));
     return;
   }
-  const size_t i = notices.size() - 1;
+  const size_t i = visible.back();
   const Notice& n = notices[i];
   const ImU32 c = n.level == Notice::Level::kError     ? kColorError
                   : n.level == Notice::Level::kSuccess ? kColorOk
@@ -95,7 +96,7 @@ void DrawNotices(CounterModel& model, const ViewContext& ctx) {
                     ImGuiWindowFlags_NoScrollbar);
   ImGui::SetCursorPosY((widgets::TouchHeight() - ImGui::GetFontSize()) * 0.5f);
   std::string text = n.text;
-  if (notices.size() > 1) text = fmt::format("({}) {}", notices.size(), text);
+  if (visible.size() > 1) text = fmt::format("({}) {}", visible.size(), text);
   widgets::Text("notices.last", nullptr, text, c);
   ImGui::EndChild();
   ImGui::SameLine();

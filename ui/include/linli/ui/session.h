@@ -59,6 +59,7 @@ struct Notice {
   std::string text;       // localised, plain words: what happened, what to do
   int64_t at_ms = 0;
   std::string unknown_code;  // set for "unknown barcode": offer "add product"
+  Screen screen = Screen::kSignIn;  // where it was raised; an error shows only there
 };
 
 // A small modal question over the current screen (quantity, discount, PIN…).
@@ -228,6 +229,10 @@ class CounterSession {
 
   // ---- Notices.
   const std::vector<Notice>& notices() const { return notices_; }
+  // The indexes into notices() the current screen shows, oldest first: an
+  // error stays with the screen that raised it (it does not follow the
+  // cashier to search, payment or help); news and successes show anywhere.
+  std::vector<size_t> VisibleNotices() const;
   void Notify(Notice::Level level, std::string text);
   // "Unknown barcode", with the offer to add the product.
   void NotifyUnknownCode(const std::string& code);
