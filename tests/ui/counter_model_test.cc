@@ -633,5 +633,46 @@ TEST_CASE("notices: an error stays with the screen that raised it; news shows an
   CHECK(news);
 }
 
+// Issue 12: the last-item panel read "1.200 kg × 12.80 = 13.82" (the
+// discounted total beside the unit price), and a sale paid by code ended on
+// "找零 ¥0.00".
+TEST_CASE("display: the last item shows qty × price = gross then the saving; a code payment shows what was received") {
+  Till t;
+  REQUIRE(ImportPromotions(*t.db,
+                           R"({"promotions":[{"id":"P1","name":"可乐第二件半价","type":"nth_item_percent",
+                               "skus":["YL0001"],"nth":2,"percent":50}]})",
+                           false, t.clock)
+              .ok());
+  t.SignInAndOpen();
+  t.model->OnScan("6901234567892");
+  std::vector<std::string> one = t.model->checkout().LastItemLines();
+  REQUIRE(one.size() == 2);
+  CHECK(one[0] == "1 × 3.50 = 3.50");
+  CHECK(one[1].empty());
+  t.model->checkout().AskQuantity();
+  t.model->prompt().input = "2";
+  t.model->SubmitPrompt();
+  std::vector<std::string> two = t.model->checkout().LastItemLines();
+  CHECK(two[0] == "2 × 3.50 = 7.00");
+  CHECK(two[1].find("1.75") != std::string::npos);
+  CHECK(two[1].find("5.25") != std::string::npos);
+
+  t.model->Show(Screen::kPayment);
+  t.model->payment().PayCashAmount(1000);
+  t.Frame();
+  REQUIRE(t.model->payment().state().done);
+  CHECK(t.model->payment().DoneHeadline().fen == 1000 - 525);  // cash: the change
+
+  t.model->payment().FinishSale();
+  t.model->OnScan("6920202888883");
+  t.model->Show(Screen::kPayment);
+  t.model->payment().PayByCode("134567890123456781");
+  for (int i = 0; i < 5 && !t.model->payment().state().done; ++i) t.Frame();
+  REQUIRE(t.model->payment().state().done);
+  const PaymentModel::Headline h = t.model->payment().DoneHeadline();
+  CHECK(h.fen == 200);  // what was received, not a change of 0.00
+  CHECK(h.label.find("change") == std::string::npos);
+}
+
 }  // namespace
 }  // namespace linli::ui

@@ -101,9 +101,9 @@ class CheckoutView final : public View {
       ImGui::PushTextWrapPos(0);
       widgets::Text("checkout.last_name", ctx.big, last->name);
       ImGui::PopTextWrapPos();
-      widgets::Text("checkout.last_qty", ctx.big,
-                    fmt::format("{} × {} = {}", QtyText(last->qty_milli, last->unit), YuanPlain(last->unit_price_fen),
-                                YuanPlain(last->total_fen)));
+      const std::vector<std::string> lines = checkout.LastItemLines();
+      widgets::Text("checkout.last_qty", ctx.big, lines[0]);
+      if (!lines[1].empty()) widgets::Text("checkout.last_discount", nullptr, lines[1], kColorAccent);
     } else {
       widgets::Text("checkout.last_name", ctx.big, Tr("checkout.scan_first"), kColorMuted);
     }

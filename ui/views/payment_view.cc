@@ -92,8 +92,9 @@ class PaymentView final : public View {
   void DrawDone(CounterModel& model, const ViewContext& ctx) {
     PaymentModel& pay = model.payment();
     PaymentState& p = pay.state();
-    ImGui::TextUnformatted(Tr("pay.change"));
-    widgets::Text("pay.change", ctx.huge, Yuan(p.sale.change_fen), kColorOk);
+    const PaymentModel::Headline head = pay.DoneHeadline();
+    ImGui::TextUnformatted(head.label.c_str());
+    widgets::Text("pay.change", ctx.huge, Yuan(head.fen), kColorOk);
     ImGui::PushFont(ctx.big);
     widgets::Text("pay.receipt_no", nullptr, TrF("pay.receipt_no", p.sale.receipt_no));
     ImGui::Text("%s %s", Tr("checkout.total"), Yuan(p.sale.priced.total_fen).c_str());

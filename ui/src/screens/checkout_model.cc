@@ -3,6 +3,8 @@
 
 #include <algorithm>
 
+#include <fmt/format.h>
+
 #include "linli/pos/money.h"
 #include "linli/pos/receipt.h"
 #include "linli/ui/format.h"
@@ -298,6 +300,18 @@ void CheckoutModel::SubmitPrompt(const Prompt& p) {
     case PromptKind::kPayOut:
     case PromptKind::kCardReference: return;  // not the checkout's
   }
+}
+
+std::vector<std::string> CheckoutModel::LastItemLines() const {
+  const CartRow* last = last_row();
+  if (!last) return {};
+  std::vector<std::string> out;
+  out.push_back(fmt::format("{} × {} = {}", QtyText(last->qty_milli, last->unit), YuanPlain(last->unit_price_fen),
+                            YuanPlain(last->gross_fen)));
+  out.push_back(last->discount_fen != 0
+                    ? TrF("checkout.last_discount", YuanPlain(last->discount_fen), YuanPlain(last->total_fen))
+                    : std::string());
+  return out;
 }
 
 }  // namespace linli::ui

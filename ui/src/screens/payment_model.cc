@@ -2,6 +2,7 @@
 #include "linli/ui/screens/payment_model.h"
 
 #include "linli/pos/pricing.h"
+#include "linli/pos/shifts.h"
 #include "linli/ui/format.h"
 #include "model_helpers.h"
 
@@ -181,6 +182,19 @@ void PaymentModel::TryCommit() {
 void PaymentModel::FinishSale() {
   Reset();
   session_.SetScreen(Screen::kCheckout);
+}
+
+PaymentModel::Headline PaymentModel::DoneHeadline() const {
+  const CommittedSale& sale = state_.sale;
+  for (const Tender& t : sale.tenders) {
+    if (t.method == "cash") return {Tr("pay.change"), sale.change_fen};
+  }
+  std::string how;
+  for (const Tender& t : sale.tenders) {
+    if (!how.empty()) how += " + ";
+    how += TenderLabel(t.method, t.provider);
+  }
+  return {TrF("pay.received", how), sale.priced.total_fen};
 }
 
 }  // namespace linli::ui

@@ -29,6 +29,10 @@ class CheckoutModel final : public ScreenModel {
   int selected_line() const { return session_.cart().selected_line; }
   void SelectLine(int line_no) { session_.cart().selected_line = line_no; }
   const CartRow* last_row() const { return session_.last_row(); }
+  // The last item's sum as the cashier checks it: quantity × unit price =
+  // gross, then the promotion or discount and what is paid for the line on
+  // a second line ("" when nothing came off). Empty before the first item.
+  std::vector<std::string> LastItemLines() const;
   const std::string& member_phone() const { return session_.cart().member_phone; }
   void AskQuantity();
   void AskLineDiscount();

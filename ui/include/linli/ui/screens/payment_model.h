@@ -34,6 +34,14 @@ class PaymentModel final : public ScreenModel {
   int64_t remaining_fen() const { return session_.cart().remaining_fen; }
   const PricedCart& priced() const { return session_.cart().priced; }
   std::vector<int64_t> quick_cash() const;
+  // The big line once the sale is committed: with cash, the change to hand
+  // back ("找零"); paid by code or card alone, what was received and how
+  // ("微信 已收款"), never a change of ¥0.00.
+  struct Headline {
+    std::string label;
+    int64_t fen = 0;
+  };
+  Headline DoneHeadline() const;
   void KeypadPress(char c);                  // '0'..'9', '.', 'C' clear, 'B' backspace
   void PayCashEntry();                       // the typed amount
   void PayCashAmount(int64_t fen);           // a quick-cash button
