@@ -8,6 +8,7 @@
 #include "cli.h"
 #include "linli/pos/barcode.h"
 #include "linli/pos/catalog.h"
+#include "linli/pos/files.h"
 #include "linli/pos/money.h"
 #include "linli/pos/rounding.h"
 
@@ -181,10 +182,9 @@ void RegisterCatalogCommands(CLI::App& app) {
       std::cout << *csv;
       return 0;
     }
-    std::ofstream f(exp->out, std::ios::binary);
-    f << *csv;
-    f.close();
-    if (!f) return Fail("could not write " + exp->out + " (disk full or no permission?)");
+    // Never a truncated export over a good one (a full disk): temp file, fsync, rename.
+    Status st = ReplaceFile(exp->out, *csv);
+    if (!st.ok()) return Fail(st);
     return 0;
   });
 

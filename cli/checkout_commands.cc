@@ -11,6 +11,7 @@
 #include "linli/pos/money.h"
 #include "linli/pos/receipt.h"
 #include "linli/pos/sales.h"
+#include "linli/pos/shifts.h"
 #include "linli/pos/till_script.h"
 #include "linli/pos/users.h"
 
@@ -82,6 +83,16 @@ void RegisterCheckoutCommands(CLI::App& app) {
     return 0;
   };
   sell_cmd.run = [sell](Database& db) {
+    // As at the counter: a sale belongs to a shift, or it counts in the day's
+    // Z but in no shift's expected cash.
+    auto shift = CurrentShift(db);
+    if (!shift.ok()) return Fail(shift.status());
+    if (!*shift) {
+      const nlohmann::json& who = sell->parsed["cashier"];
+      const std::string cashier = who.is_string() ? who.get<std::string>() : "ID";
+      return Fail("还没有开班 / no shift is open, so nothing was sold: open one first with\n  linli shift open --db " +
+                  sell->db + " --user " + cashier + " --pin PIN --float 200");
+    }
     TillScriptOptions opts;
     opts.receipt_columns = sell->receipt ? sell->width : 0;
     TillScriptResult r = RunTillScript(db, TheClock(), &Gateway(), sell->parsed, opts);

@@ -156,7 +156,11 @@ const char* TextEncodingName(TextEncoding e) {
   return "GB18030";
 }
 
-std::string EncodeText(std::string_view utf8, TextEncoding encoding) {
+std::string EncodeText(std::string_view utf8_in, TextEncoding encoding) {
+  // A control character from data would be a printer command (ESC p opens
+  // the drawer): text never carries one, whatever was stored.
+  const std::string clean = StripControlChars(utf8_in);
+  const std::string_view utf8 = clean;
   if (utf8.empty()) return {};
   // UTF-8 → UTF-16, invalid sequences becoming '?'.
   UErrorCode err = U_ZERO_ERROR;
@@ -255,11 +259,40 @@ Result<std::string> QrRaster(std::string_view payload, const PrinterProfile& pro
   return escpos::RasterImage(img);
 }
 
+// The receipt with every control character taken out of its text, before
+// layout, so the columns come out as printed (EncodeText strips them again).
+ReceiptModel WithoutControlChars(ReceiptModel r) {
+  auto clean = [](std::string& s) { s = StripControlChars(s); };
+  auto clean_all = [&](std::vector<std::string>& v) { std::for_each(v.begin(), v.end(), clean); };
+  auto clean_adjustments = [&](std::vector<ReceiptAdjustment>& v) {
+    for (ReceiptAdjustment& a : v) clean(a.label);
+  };
+  for (std::string* s : {&r.store_name, &r.store_code, &r.receipt_no, &r.original_receipt_no, &r.cashier_id,
+                         &r.cashier_name, &r.time_zone, &r.journal_hash}) {
+    clean(*s);
+  }
+  clean_all(r.header_lines);
+  clean_all(r.footer_lines);
+  for (ReceiptLine& l : r.lines) {
+    clean(l.name);
+    clean(l.sku);
+    clean_adjustments(l.adjustments);
+  }
+  clean_adjustments(r.promotions);
+  for (ReceiptTender& t : r.tenders) {
+    clean(t.provider);
+    clean(t.reference);
+  }
+  if (r.member) clean(r.member->phone);
+  return r;
+}
+
 }  // namespace
 
-Result<std::string> EncodeReceipt(const ReceiptModel& receipt, const PrinterProfile& profile,
+Result<std::string> EncodeReceipt(const ReceiptModel& hostile, const PrinterProfile& profile,
                                   const ReceiptJobOptions& options) {
   using escpos::Align;
+  const ReceiptModel receipt = WithoutControlChars(hostile);
   std::string out = Preamble(profile);
   if (options.logo && options.logo->width > 0) {
     if (options.logo->width > profile.dots) {

@@ -4,6 +4,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include <cstdlib>
+#include <filesystem>
+
 #include "linli/pos/db.h"
 #include "testing.h"
 
@@ -35,7 +38,9 @@ struct Store {
     const size_t sp = cmd.find(" -- ");
     return RunLinli(cmd.substr(0, sp) + D + (sp == std::string::npos ? "" : cmd.substr(sp + 4)), in);
   }
+  // Runs a till script in an open shift (opened with no float when none is).
   linli::testing::RunResult Sell(const std::string& script) {
+    (void)Run("shift open -- --user 1001 --pin 1234 --float 0");  // refused when one is open
     const std::string path = dir.File("script.json");
     WriteFile(path, script);
     return Run("sell -- --script " + Q(path));
@@ -242,6 +247,56 @@ TEST_CASE("cli: refunds cannot exceed what was sold, sale show prints the receip
   CHECK(no_pin.err.find("manager PIN") != std::string::npos);
 }
 
+// Issue 11: `linli sell` committed sales with no open shift; they counted in
+// the day's Z but in no shift's expected cash.
+TEST_CASE("cli: sell without an open shift is refused with the command to open one, and sells nothing") {
+  Store s;
+  const std::string path = s.dir.File("script.json");
+  WriteFile(path, R"({"cashier":"1001","pin":"1234","sales":[
+    {"actions":[{"scan":"6901234567892"},{"pay":{"method":"cash","amount_fen":500}}]}]})");
+  auto r = s.Run("sell -- --script " + Q(path));
+  CHECK(r.exit_code != 0);
+  CHECK(r.err.find("no shift is open") != std::string::npos);
+  CHECK(r.err.find("linli shift open --db " + s.db + " --user 1001") != std::string::npos);
+  auto db = linli::Database::Open(s.db, {});
+  REQUIRE(db.ok());
+  linli::Statement n = (*db)->Prepare("SELECT count(*) FROM sales");
+  n.Step();
+  CHECK(n.Int(0) == 0);
+  // With a shift open the same script sells.
+  REQUIRE(s.Run("shift open -- --user 1001 --pin 1234 --float 200").exit_code == 0);
+  CHECK(s.Run("sell -- --script " + Q(path)).exit_code == 0);
+}
+
+// Issue 11: `catalog export --out FILE` on a full disk overwrote the last good
+// export with a truncated one. The disk is made "full" for the child alone by
+// a file-size limit (RLIMIT_FSIZE, `ulimit -f`): a write past it fails with
+// EFBIG as one past the end of a full disk fails with ENOSPC, no root needed.
+TEST_CASE("cli: catalog export on a full disk keeps the previous export whole") {
+  Store s;
+  // About 3 MB of CSV, more than the limit below; the store itself and its
+  // -wal/-shm stay under it while they are only read.
+  std::string csv = "sku,name,price\n";
+  for (int i = 0; i < 24000; ++i) csv += "X" + std::to_string(i) + "," + std::string(40 * 3, 'a') + ",1\n";
+  WriteFile(s.dir.File("big.csv"), csv);
+  REQUIRE(s.Run("catalog import -- " + Q(s.dir.File("big.csv"))).exit_code == 0);
+  const std::string out = s.dir.File("export.csv");
+  REQUIRE(s.Run("catalog export -- --out " + Q(out)).exit_code == 0);
+  const std::string good = ReadFile(out);
+  REQUIRE(good.size() > 2'500'000);
+
+  const std::string cmd = "trap '' XFSZ; ulimit -f 2048; '" + std::string(LINLI_BIN) + "' catalog export --db " +
+                          Q(s.db) + " --out " + Q(out) + " 2>" + Q(s.dir.File("err"));
+  WriteFile(s.dir.File("full.sh"), cmd);
+  const int rc = std::system(("sh " + Q(s.dir.File("full.sh"))).c_str());
+  CHECK(rc != 0);
+  CHECK(ReadFile(out) == good);
+  CHECK(ReadFile(s.dir.File("err")).find("could not write " + out) != std::string::npos);
+  for (const auto& e : std::filesystem::directory_iterator(s.dir.path())) {
+    CHECK(e.path().filename().string().find(".tmp-") == std::string::npos);  // no temp file left
+  }
+}
+
 TEST_CASE("cli: journal verify names the first bad seq after tampering") {
   Store s;
   REQUIRE(s.Sell(R"({"cashier":"1001","pin":"1234","sales":[
@@ -252,11 +307,11 @@ TEST_CASE("cli: journal verify names the first bad seq after tampering") {
     auto db = linli::Database::Open(s.db, {});
     REQUIRE(db.ok());
     (*db)->Exec("DROP TRIGGER journal_no_update");
-    (*db)->Exec("UPDATE journal SET payload = replace(payload, '\"total_fen\":200', '\"total_fen\":1') WHERE seq = 2");
+    (*db)->Exec("UPDATE journal SET payload = replace(payload, '\"total_fen\":200', '\"total_fen\":1') WHERE seq = 3");
   }
   auto r = s.Run("journal verify");
   CHECK(r.exit_code != 0);
-  CHECK(r.err.find("seq 2") != std::string::npos);
+  CHECK(r.err.find("seq 3") != std::string::npos);  // seq 1 opened the shift, 2 and 3 are the sales
 }
 
 TEST_CASE("cli: shift open, pay-out, close with variance, X and Z reports") {

@@ -53,6 +53,7 @@ struct Store {
                 .exit_code == 0);
     REQUIRE(RunLinli("user add" + D + "--id 1001 --name 张三 --role cashier", "1234\n").exit_code == 0);
     REQUIRE(RunLinli("user add" + D + "--id 9001 --name 李店长 --role manager --pin 9999").exit_code == 0);
+    REQUIRE(RunLinli("shift open" + D + "--user 1001 --pin 1234 --float 0").exit_code == 0);
   }
   linli::testing::RunResult Run(const std::string& cmd, const std::string& in = "") {
     const size_t sp = cmd.find(" -- ");

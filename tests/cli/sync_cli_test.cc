@@ -256,6 +256,7 @@ struct Till {
     REQUIRE(RunLinli("catalog import" + D + Q(std::string(LINLI_SOURCE_DIR) + "/packaging/demo/catalog.csv"))
                 .exit_code == 0);
     REQUIRE(RunLinli("user add" + D + "--id 1001 --name 张三 --role cashier", "1234\n").exit_code == 0);
+    REQUIRE(RunLinli("shift open" + D + "--user 1001 --pin 1234 --float 0").exit_code == 0);
   }
   RunResult Run(const std::string& cmd, const std::string& rest = "") { return RunLinli(cmd + D + rest); }
   // Sells `qty` colas for cash; the committed sale.
@@ -427,7 +428,7 @@ TEST_CASE("cli sync: a sale of a SKU HQ does not know is kept flagged, and rebui
   REQUIRE(till.Run("enroll", "--hub " + hub.serve.url() + " --token " + token + " --ca " + Q(hub.ca)).exit_code == 0);
   const json sale = till.SellCola(2);
   json r = till.Sync();
-  CHECK(r["pushed"] == 1);  // stored at the hub, though not yet counted
+  CHECK(r["pushed"] == 2);  // the shift's opening and the sale, stored at the hub though not yet counted
   CHECK(till.Status()["pending_events"] == 0);
   json stores = hub.Mirror("stores --db " + Q(hub.db) + " --org LL");
   CHECK(stores["stores"][0]["flagged"] == 1);

@@ -307,4 +307,67 @@ TEST_CASE("escpos: a report prints as a plain text job") {
   CHECK(RenderEscPos(job, ro).text.find("销售 3 笔") != std::string::npos);
 }
 
+// Issue 11: a product name holding ESC p opened the drawer on every print;
+// ESC @ and GS V reset the printer or cut the paper.
+namespace {
+size_t Count(const std::string& hay, const std::string& needle) {
+  size_t n = 0;
+  for (size_t at = hay.find(needle); at != std::string::npos; at = hay.find(needle, at + 1)) ++n;
+  return n;
+}
+}  // namespace
+
+TEST_CASE("escpos: control bytes in names, labels and footers never reach the printer as commands") {
+  const std::string esc_p = B({0x1B, 'p', 0, 0x19, 0xFA});  // drawer kick, pin 2
+  const std::string esc_at = B({0x1B, '@'});                // reset
+  const std::string gs_v = B({0x1D, 'V', 0x42, 0});         // cut
+  const std::string c1_csi = "\xC2\x9B";                    // U+009B, 8-bit CSI
+  ReceiptModel hostile = SampleSale();
+  hostile.store_name = "邻里" + esc_p + "便利店";
+  hostile.header_lines[0] += esc_at;
+  hostile.footer_lines[0] = gs_v + hostile.footer_lines[0];
+  hostile.cashier_name = "张" + c1_csi + "三";
+  hostile.lines[0].name = "可口可乐" + esc_p + " 330ml" + gs_v;
+  hostile.lines[0].adjustments[0].label += esc_at;
+  hostile.tenders[0].provider = esc_p;
+
+  // The same receipt with the control characters taken out: the bytes that
+  // followed them stay as text, 'p', '@', 'V', 'B', and ESC p's 0xFA, which
+  // is no UTF-8 and prints as '?'.
+  const std::string p_fa = std::string("p") + "\xFA";
+  ReceiptModel clean = SampleSale();
+  clean.store_name = "邻里" + p_fa + "便利店";
+  clean.header_lines[0] += "@";
+  clean.footer_lines[0] = "VB" + clean.footer_lines[0];
+  clean.cashier_name = "张三";
+  clean.lines[0].name = "可口可乐" + p_fa + " 330mlVB";
+  clean.lines[0].adjustments[0].label += "@";
+  clean.tenders[0].provider = p_fa;
+
+  for (const char* name : {"generic58", "generic80"}) {
+    CAPTURE(name);
+    const PrinterProfile p = Profile(name);
+    auto bytes = EncodeReceipt(hostile, p);
+    REQUIRE(bytes.ok());
+    CHECK(Count(*bytes, B({0x1B, 'p'})) == 0);
+    CHECK(Count(*bytes, esc_at) == 1);  // the encoder's own ESC @, first
+    CHECK(bytes->substr(0, 2) == esc_at);
+    CHECK(Count(*bytes, B({0x1D, 'V'})) == 1);  // the encoder's own cut, last
+    CHECK(bytes->substr(bytes->size() - 4) == gs_v);
+    CHECK(Count(*bytes, "\x9B") == 0);
+    // Nothing else either: the job is the clean receipt's job, byte for byte.
+    auto want = EncodeReceipt(clean, p);
+    REQUIRE(want.ok());
+    CHECK(Dump(*bytes) == Dump(*want));
+  }
+
+  // Plain text jobs (X/Z reports carry cashier names) too.
+  const PrinterProfile p = Profile("generic58");
+  const std::string job = EncodeTextJob("X 报表\n收银员 王" + esc_p + "芳" + gs_v, p);
+  CHECK(Count(job, B({0x1B, 'p'})) == 0);
+  CHECK(Count(job, B({0x1D, 'V'})) == 1);
+  CHECK(job == EncodeTextJob("X 报表\n收银员 王" + p_fa + "芳VB", p));
+  CHECK(EncodeText("a" + esc_at + "b", TextEncoding::kUtf8) == "a@b");
+}
+
 }  // namespace linli

@@ -316,6 +316,88 @@ TEST_CASE("robustness: corrupt, oversized and wrong-version requests get a clear
   CHECK(f.Client()->Get(sync::kPathHealth)->status == 200);
 }
 
+// Issue 11: POST /v1/hq/products with a bad barcode answered 400, yet the
+// product was already committed and pulled by the stores (price 0); a name
+// holding ESC p reached every till's printer; a scale_layouts that is not
+// JSON stopped the tills selling. Each is refused whole, before any write.
+TEST_CASE("HQ edits: a refused edit writes nothing, control characters and bad config are refused naming the field") {
+  HubFixture f;
+  const std::string alice = f.Login("LL", "alice", "alice-pass");
+  TestDevice dev;
+  REQUIRE(f.Enroll(dev, f.token_a_) == 200);
+  auto changes = [&] {
+    auto r = f.Signed(dev, "GET", "/v1/sync/changes?cursor=0&limit=100");
+    REQUIRE(r->status == 200);
+    return sync::ChangesResponse::FromJson(json::parse(r->body))->changes.size();
+  };
+  auto refused = [&](const char* path, const json& body, const std::string& says) {
+    CAPTURE(body.dump());
+    auto r = f.HqPost(alice, path, body);
+    REQUIRE(r);
+    CHECK(r->status == 400);
+    CHECK(r->body.find(says) != std::string::npos);
+    CHECK(changes() == 0);
+  };
+  const json product = {{"sku", "H001"}, {"name", "可乐"}, {"category", "饮料"}, {"tax_rate_bp", 1300}};
+  json bad_code = product;
+  bad_code["barcodes"] = {"6901234567892", "6901234567893"};
+  refused(sync::kPathHqProducts, bad_code, "6901234567893");
+  bad_code["barcodes"] = {""};
+  refused(sync::kPathHqProducts, bad_code, "not a GTIN");
+  json drawer = product;
+  drawer["name"] = "可乐\x1Bp\x01\x19";
+  refused(sync::kPathHqProducts, drawer, "field $.name holds control character U+001B (ESC)");
+  json cut = product;
+  cut["category"] = "饮\x1DV";
+  refused(sync::kPathHqProducts, cut, "$.category");
+  refused(sync::kPathHqCategories, {{"name", "饮\xC2\x9B料"}}, "U+009B");
+  refused(sync::kPathHqPromotions,
+          {{"code", "P1"}, {"name", "半价\x1B@"}, {"type", "percent_off"}, {"skus", {"H001"}}, {"percent", 50}},
+          "$.name");
+  refused(sync::kPathHqPromotions, {{"code", "P2"}, {"type", "percent_of"}, {"skus", {"H001"}}, {"percent", 50}},
+          "type");
+  refused(sync::kPathHqStoreConfig, {{"store", "S001"}, {"key", "receipt_footer"}, {"value", "谢谢\x1Bp\x00"}},
+          "$.value");
+  refused(sync::kPathHqStoreConfig, {{"store", "S001"}, {"key", "scale_layouts"}, {"value", "[{not json"}},
+          "scale_layouts\\\" is not valid JSON");
+  refused(sync::kPathHqStoreConfig, {{"store", "S001"}, {"key", "cash_rounding"}, {"value", "yuan_up"}},
+          "cash rounding");
+  refused(sync::kPathHqStoreConfig, {{"store", "S001"}, {"key", "timezone"}, {"value", "Mars/Olympus"}},
+          "Mars/Olympus");
+  refused(sync::kPathHqStoreConfig, {{"store", "S001"}, {"key", "device_id"}, {"value", "x"}}, "not set from HQ");
+
+  // Good edits go through, a product and its barcodes as one.
+  json good = product;
+  good["barcodes"] = {"6901234567892"};
+  auto r = f.HqPost(alice, sync::kPathHqProducts, good);
+  REQUIRE(r->status == 200);
+  CHECK(json::parse(r->body)["seqs"].size() == 2);
+  REQUIRE(f.HqPost(alice, sync::kPathHqStoreConfig,
+                   {{"store", "S001"}, {"key", "scale_layouts"}, {"value", "[]"}})->status == 200);
+  REQUIRE(f.HqPost(alice, sync::kPathHqPromotions,
+                   {{"code", "P1"}, {"name", "半价"}, {"type", "percent_off"}, {"skus", {"H001"}}, {"percent", 50},
+                    {"active", false}})->status == 200);
+  CHECK(changes() == 4);
+}
+
+// Issue 11: hub.db holds the hub's signing key, yet it was created 0644.
+TEST_CASE("keys at rest: hub.db and the key files are readable by their owner only") {
+  namespace fs = std::filesystem;
+  HubFixture f;
+  auto others = [](const std::string& p) {
+    return (fs::status(p).permissions() & (fs::perms::group_all | fs::perms::others_all)) != fs::perms::none;
+  };
+  for (const std::string& p : {f.dir_.File("hub.db"), f.certs_.ca_key, f.certs_.server_key}) {
+    CAPTURE(p);
+    REQUIRE(fs::exists(p));
+    CHECK_FALSE(others(p));
+  }
+  CHECK(others(f.certs_.ca_cert));  // the CA certificate is public: stores pin it
+  // One request, so the server is listening before the fixture stops it:
+  // HubServer::Stop right after Start can miss a listener not yet started.
+  REQUIRE(f.Client()->Get(sync::kPathHealth));
+}
+
 TEST_CASE("change feed: pages with a cursor, a cursor older than the log gets a snapshot, never a loop") {
   HubFixture f;
   const std::string alice = f.Login("LL", "alice", "alice-pass");

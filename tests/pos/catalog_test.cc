@@ -146,6 +146,81 @@ TEST_CASE("catalog import: each bad row names line, column, value and reason") {
   CHECK(f.Count("products") == (f.Count("barcodes") ? 3 : 0));
 }
 
+// Issue 11: a name holding ESC p opened the drawer on every print; a NUL cut
+// the name short in C strings. Both are refused, naming line and column.
+TEST_CASE("catalog import refuses control characters in any cell, naming line, column and character") {
+  Fixture f;
+  SUBCASE("ESC p in a name") {
+    auto p = OnlyProblem(f, "A1,,可乐\x1Bp\x01\x19,pcs,3.50,13,\n");
+    CHECK(p.line == 2);
+    CHECK(p.column == "name");
+    CHECK(p.value == "可乐<U+001B>p<U+0001><U+0019>");
+    CHECK(p.reason.find("U+001B (ESC) at character 3") != std::string::npos);
+    CHECK(p.ToString().find('\x1B') == std::string::npos);  // not sent to the terminal either
+  }
+  SUBCASE("NUL in an SKU, quoted") {
+    auto p = OnlyProblem(f, std::string("\"A") + '\0' + "B\",,可乐,pcs,3.50,13,\n");
+    CHECK(p.column == "sku");
+    CHECK(p.reason.find("U+0000 (NUL)") != std::string::npos);
+  }
+  SUBCASE("a newline inside a quoted name") {
+    auto p = OnlyProblem(f, "A1,,\"可乐\n雪碧\",pcs,3.50,13,\n");
+    CHECK(p.column == "name");
+    CHECK(p.reason.find("U+000A (LF)") != std::string::npos);
+  }
+  SUBCASE("a C1 control (U+009B, CSI) in a category") {
+    auto r = ImportCatalogCsv(*f.db, "sku,name,price,category\nA1,可乐,3.50,饮\xC2\x9B料\n", {}, f.clock);
+    REQUIRE(r.ok());
+    REQUIRE(r->problems.size() == 1);
+    CHECK(r->problems[0].column == "category");
+    CHECK(r->problems[0].reason.find("U+009B") != std::string::npos);
+  }
+  SUBCASE("DEL in a price") {
+    auto p = OnlyProblem(f, "A1,,可乐,pcs,3.5\x7F,13,\n");
+    CHECK(p.column == "price");
+    CHECK(p.reason.find("U+007F (DEL)") != std::string::npos);
+  }
+  CHECK(f.Count("products") == 0);
+  // Leading and trailing tabs are trimmed as before, not refused.
+  auto ok = ImportCatalogCsv(*f.db, "sku,name,price\n\tA1\t,可乐,3.50\n", {}, f.clock);
+  REQUIRE(ok.ok());
+  CHECK(ok->written);
+}
+
+// Issue 11: a tax_rate of 12.5 made a new tax class; an error about a
+// full-width digit printed a broken byte.
+TEST_CASE("catalog import: tax_rate must be a tax class of the store, a full-width digit is shown whole") {
+  Fixture f;
+  SUBCASE("12.5 is no tax class") {
+    auto p = OnlyProblem(f, "A1,,可乐,pcs,3.50,12.5,\n");
+    CHECK(p.column == "tax_rate");
+    CHECK(p.value == "12.5");
+    CHECK(p.reason.find("13, 9, 6, 0") != std::string::npos);
+    CHECK(f.Count("tax_classes") == 4);
+  }
+  SUBCASE("full-width three in a price") {
+    auto p = OnlyProblem(f, "A1,,可乐,pcs,３.50,13,\n");
+    CHECK(p.column == "price");
+    CHECK(p.reason.find("unexpected '３'") != std::string::npos);
+    CHECK(p.reason.find("half-width") != std::string::npos);
+    CHECK(IsValidUtf8(p.ToString()));
+  }
+  SUBCASE("a classed rate is taken, written 9 or 9%") {
+    auto r = ImportCatalogCsv(*f.db, "sku,name,price,tax_rate\nA1,苹果,3,9\nA2,梨,3,9%\n", {}, f.clock);
+    REQUIRE(r.ok());
+    CHECK(r->written);
+  }
+}
+
+TEST_CASE("catalog import: an unknown column warns once, however many rows") {
+  Fixture f;
+  auto r = ImportCatalogCsv(*f.db, "sku,name,price,colour\nA1,a,1,red\nA2,b,2,blue\nA3,c,3,green\n", {}, f.clock);
+  REQUIRE(r.ok());
+  CHECK(r->written);
+  REQUIRE(r->warnings.size() == 1);
+  CHECK(r->warnings[0].find("colour") != std::string::npos);
+}
+
 TEST_CASE("catalog import is all-or-nothing unless --skip-bad") {
   Fixture f;
   const std::string csv = std::string(kGood) + "BAD,6901234567893,坏条码,pcs,1,13,\n";

@@ -51,3 +51,24 @@ TEST_CASE("stock adjustments refuse what makes no sense") {
   n.Step();
   CHECK(n.Int(0) == 0);
 }
+
+// Issue 11: `stock adjust --qty 2.5` for a piece item was recorded as 2.5
+// pieces; pieces are whole, parts are for weighed goods.
+TEST_CASE("stock adjustments of a piece item take whole pieces only, weighed goods take grams") {
+  linli::testing::TempDir dir;
+  auto db = OpenStore(linli::testing::MakeStore(dir));
+  SystemClock clock;
+  REQUIRE(ImportCatalogCsv(**db, "sku,name,unit,price\nA1,可乐,pcs,3.5\nK1,苹果,kg,12.8\n", {}, clock)->written);
+  for (MovementReason reason : {MovementReason::kReceive, MovementReason::kCount, MovementReason::kCorrection}) {
+    auto half = AdjustStock(**db, {"A1", 2500, reason, "", ""}, clock);
+    REQUIRE_FALSE(half.ok());
+    CHECK(half.status().IsInvalidArgument());
+    CHECK(half.status().message().find("whole pieces") != std::string::npos);
+    CHECK(half.status().message().find("2.5") != std::string::npos);
+  }
+  Statement n = (*db)->Prepare("SELECT count(*) FROM stock_movements");
+  n.Step();
+  CHECK(n.Int(0) == 0);
+  CHECK(AdjustStock(**db, {"A1", 3000, MovementReason::kReceive, "", ""}, clock)->on_hand_milli == 3000);
+  CHECK(AdjustStock(**db, {"K1", 2500, MovementReason::kReceive, "", ""}, clock)->on_hand_milli == 2500);
+}

@@ -147,3 +147,35 @@ TEST_CASE("a transaction rolls back unless committed") {
   }
   CHECK(GetConfig(**db, "k") == "v");
 }
+
+// Issue 11: store.db holds the device's private key, yet it, its -wal and
+// -shm were created 0644, readable by every user of the machine.
+TEST_CASE("a store database, its -wal and -shm are created 0600; one readable by others is tightened at open") {
+  namespace fs = std::filesystem;
+  TempDir dir;
+  const std::string path = linli::testing::MakeStore(dir);
+  auto others = [](const std::string& f) {
+    return (fs::status(f).permissions() & (fs::perms::group_all | fs::perms::others_all)) != fs::perms::none;
+  };
+  {
+    auto db = OpenStore(path);
+    REQUIRE(db.ok());
+    (*db)->Exec("CREATE TABLE t (x)");  // a write, so -wal and -shm exist
+    for (const std::string& f : {path, path + "-wal", path + "-shm"}) {
+      CAPTURE(f);
+      REQUIRE(fs::exists(f));
+      CHECK_FALSE(others(f));
+    }
+  }
+  fs::permissions(path, fs::perms::group_read | fs::perms::others_read, fs::perm_options::add);
+  REQUIRE(others(path));
+  auto again = OpenStore(path);
+  REQUIRE(again.ok());
+  CHECK_FALSE(others(path));
+  CHECK((fs::status(path).permissions() & fs::perms::owner_read) != fs::perms::none);
+
+  // A backup holds the same key.
+  const std::string copy = dir.File("copy.db");
+  REQUIRE(CopyDatabaseToFile(**again, copy, "backup").ok());
+  CHECK_FALSE(others(copy));
+}

@@ -6,7 +6,9 @@
 #include <atomic>
 
 #include "fake_hub.h"
+#include "linli/pos/barcode.h"
 #include "linli/pos/catalog.h"
+#include "linli/pos/checkout.h"
 #include "linli/pos/journal.h"
 #include "linli/pos/price_schedule.h"
 #include "linli/pos/store.h"
@@ -266,6 +268,52 @@ TEST_CASE("sync agent: pull applies pages with their cursor, re-applying changes
   Statement n = f.db->Prepare("SELECT count(*) FROM products");
   n.Step();
   CHECK(n.Int(0) == 1);
+}
+
+// Issue 11: a store_config value from HQ that the till cannot read
+// (scale_layouts not JSON) stopped the till selling after sync. It is
+// refused, the last good value stays, and `sync status` says so.
+TEST_CASE("sync agent: a bad store_config value from HQ is refused and reported, the last good one stays") {
+  Fixture f;
+  sync::SyncAgent agent(*f.db, f.hub, f.clock);
+  f.Enroll(agent);
+  f.hub.log = {
+      MakeChange(1, "store_config", "scale_layouts", {{"key", "scale_layouts"}, {"value", "[]"}}),
+      MakeChange(2, "store_config", "cash_rounding", {{"key", "cash_rounding"}, {"value", "jiao_down"}}),
+      MakeChange(3, "store_config", "scale_layouts", {{"key", "scale_layouts"}, {"value", "[{not json"}}),
+      MakeChange(4, "store_config", "cash_rounding", {{"key", "cash_rounding"}, {"value", "yuan_up"}}),
+      MakeChange(5, "store_config", "receipt_footer", {{"key", "receipt_footer"}, {"value", "谢谢\x1Bp"}}),
+  };
+  sync::SyncReport r = agent.SyncOnce();
+  REQUIRE(r.status.ok());
+  CHECK(GetConfig(*f.db, "scale_layouts") == "[]");
+  CHECK(GetConfig(*f.db, "cash_rounding") == "jiao_down");
+  CHECK_FALSE(GetConfig(*f.db, "receipt_footer").has_value());
+  // What a checkout loads at start: still readable, so selling goes on.
+  REQUIRE(LoadScaleLayouts(*f.db).ok());
+  CHECK(LoadScaleLayouts(*f.db)->empty());
+  REQUIRE(LoadCheckoutSettings(*f.db).ok());
+  CHECK(LoadCheckoutSettings(*f.db)->cash_rounding == CashRounding::kJiaoDown);
+
+  auto status = sync::GetSyncStatus(*f.db, f.clock);
+  REQUIRE(status.ok());
+  REQUIRE(status->refused_config.size() == 3);
+  const sync::RefusedConfig& layouts = status->refused_config[2];  // by key
+  CHECK(layouts.key == "scale_layouts");
+  CHECK(layouts.value == "[{not json");
+  CHECK(layouts.seq == 3);
+  CHECK(layouts.reason.find("not valid JSON") != std::string::npos);
+  const std::string text = status->ToText("Asia/Shanghai");
+  CHECK(text.find("store_config \"scale_layouts\" (change 3") != std::string::npos);
+  CHECK(text.find("keeps its last good value") != std::string::npos);
+  CHECK(text.find('\x1B') == std::string::npos);
+  CHECK(status->ToJson()["refused_config"].size() == 3);
+
+  // A good value for the key clears its report.
+  f.hub.log.push_back(
+      MakeChange(6, "store_config", "scale_layouts", {{"key", "scale_layouts"}, {"value", "[]"}}));
+  REQUIRE(agent.SyncOnce().status.ok());
+  CHECK(sync::GetSyncStatus(*f.db, f.clock)->refused_config.size() == 2);
 }
 
 TEST_CASE("sync agent: a page that fails to apply leaves the cursor where it was") {

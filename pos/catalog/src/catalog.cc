@@ -120,6 +120,7 @@ std::string SkuProblem(std::string_view sku) {
 
 std::string NameProblem(std::string_view name) {
   if (name.empty()) return "is empty; give the product's name";
+  if (std::string why = ControlCharProblem(name); !why.empty()) return why;
   if (DisplayWidth(name) > 120) return "is too long (over 120 columns)";
   return "";
 }
@@ -214,11 +215,24 @@ Result<ImportReport> ImportCatalogCsv(Database& db, std::string_view csv, const 
     }
   }
 
+  // The store's tax classes: a row's tax_rate must be one of them (a typo
+  // such as 12.5 would otherwise make a new class and tax the product wrong).
+  std::set<int64_t> tax_rates;
+  Status rates_st = Guard([&] {
+    Statement s = db.Prepare("SELECT rate_bp FROM tax_classes ORDER BY rate_bp DESC");
+    while (s.Step()) tax_rates.insert(s.Int(0));
+  });
+  if (!rates_st.ok()) return rates_st;
+  std::string rate_list;
+  for (auto it = tax_rates.rbegin(); it != tax_rates.rend(); ++it) {
+    rate_list += (rate_list.empty() ? "" : ", ") + FormatPercentBp(*it);
+  }
+
   // ---- Pass 1: each row on its own.
   std::vector<Row> rows;
   rows.reserve(records.size());
   auto problem = [&](Row& r, Col c, const std::string& value, const std::string& why) {
-    report.problems.push_back({r.line, c == kColCount ? "" : kCanonical[c], value, why});
+    report.problems.push_back({r.line, c == kColCount ? "" : kCanonical[c], ShowControlChars(value), why});
     r.ok = false;
   };
   for (size_t ri = 1; ri < records.size(); ++ri) {
@@ -234,6 +248,20 @@ Result<ImportReport> ImportCatalogCsv(Database& db, std::string_view csv, const 
       continue;
     }
     auto cell = [&](Col c) { return col_index[c] < 0 ? std::string() : Trim(rec.fields[col_index[c]]); };
+    // A control character (NUL, ESC …) in any cell refuses the row: it would
+    // reach the printer as a command (ESC p opens the drawer).
+    bool has_control = false;
+    for (int c = 0; c < kColCount; ++c) {
+      const std::string value = cell(static_cast<Col>(c));
+      if (std::string why = ControlCharProblem(value); !why.empty()) {
+        problem(r, static_cast<Col>(c), value, why);
+        has_control = true;
+      }
+    }
+    if (has_control) {
+      rows.push_back(std::move(r));
+      continue;
+    }
     Product& p = r.p;
     p.sku = cell(kSku);
     if (std::string why = SkuProblem(p.sku); !why.empty()) problem(r, kSku, p.sku, why);
@@ -262,6 +290,11 @@ Result<ImportReport> ImportCatalogCsv(Database& db, std::string_view csv, const 
     if (std::string tax = cell(kTaxRate); !tax.empty()) {
       if (auto bp = ParsePercentBp(tax); bp.ok()) {
         p.tax_rate_bp = *bp;
+        if (!tax_rates.count(*bp)) {
+          problem(r, kTaxRate, tax,
+                  "is not one of this store's tax classes (" + rate_list +
+                      "); use one of them (税率须为本店已有的税目; HQ adds new classes)");
+        }
       } else {
         problem(r, kTaxRate, tax, bp.status().message() + " (a percent such as 13, 9, 6 or 0)");
       }

@@ -1,6 +1,12 @@
 #include "linli/pos/db.h"
 
+#include <fcntl.h>
 #include <sqlite3.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
 
 namespace linli {
 namespace {
@@ -94,7 +100,38 @@ std::optional<std::string> Statement::OptText(int col) const {
   return Text(col);
 }
 
+namespace {
+
+// A store database holds the device's private key, a hub database its
+// signing key: neither may be readable by other users. A new file is made
+// 0600 before SQLite opens it (SQLite gives -wal and -shm the database
+// file's mode); an existing one readable by others is tightened, with a
+// warning, and so are its -wal and -shm.
+void ProtectDatabaseFile(const std::string& path, bool create) {
+  if (path.empty() || path == ":memory:" || path.rfind("file:", 0) == 0) return;
+  struct stat st;
+  if (::stat(path.c_str(), &st) != 0) {
+    if (!create || errno != ENOENT) return;
+    const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    if (fd >= 0) ::close(fd);
+    return;
+  }
+  for (const std::string& f : {path, path + "-wal", path + "-shm"}) {
+    struct stat fst;
+    if (::stat(f.c_str(), &fst) != 0 || !S_ISREG(fst.st_mode) || (fst.st_mode & 077) == 0) continue;
+    if (::chmod(f.c_str(), fst.st_mode & 0700) == 0) {
+      std::fprintf(stderr,
+                   "linli: warning: %s was readable by other users (mode %03o); it holds a private key, so it "
+                   "is now %03o. Keep database files and their backups private.\n",
+                   f.c_str(), static_cast<unsigned>(fst.st_mode & 0777), static_cast<unsigned>(fst.st_mode & 0700));
+    }
+  }
+}
+
+}  // namespace
+
 Result<std::unique_ptr<Database>> Database::Open(const std::string& path, const OpenOptions& opts) {
+  ProtectDatabaseFile(path, opts.create && !opts.read_only);
   int flags = opts.read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE;
   if (opts.create && !opts.read_only) flags |= SQLITE_OPEN_CREATE;
   flags |= SQLITE_OPEN_NOMUTEX;
@@ -244,6 +281,7 @@ Status CopyDatabase(Database& src, Database& dst, const std::string& what) {
 }
 
 Status CopyDatabaseToFile(Database& src, const std::string& to, const std::string& what) {
+  ProtectDatabaseFile(to, true);  // a backup holds the same key
   sqlite3* dst = nullptr;
   const int rc = sqlite3_open_v2(to.c_str(), &dst, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr);
   if (rc != SQLITE_OK) {

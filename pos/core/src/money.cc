@@ -11,6 +11,16 @@ std::string_view Trim(std::string_view s) {
   return s;
 }
 
+// Bytes of the UTF-8 character that starts with `lead` (1 for ASCII and for a
+// byte that cannot start one).
+size_t Utf8Length(char lead) {
+  const auto b = static_cast<unsigned char>(lead);
+  if (b >= 0xF0 && b < 0xF8) return 4;
+  if (b >= 0xE0) return b < 0xF0 ? 3 : 1;
+  if (b >= 0xC0) return 2;
+  return 1;
+}
+
 bool ConsumePrefix(std::string_view& s, std::string_view p) {
   if (s.substr(0, p.size()) != p) return false;
   s.remove_prefix(p.size());
@@ -36,14 +46,20 @@ Result<int64_t> ParseScaled(std::string_view original, std::string_view s, int m
   int frac_digits = 0;
   bool seen_dot = false;
   const int64_t kMax = std::numeric_limits<int64_t>::max() / 1000000;
-  for (char c : s) {
+  for (size_t i = 0; i < s.size(); ++i) {
+    const char c = s[i];
     if (c == '.') {
       if (seen_dot) return bad("has two decimal points");
       seen_dot = true;
       continue;
     }
     if (c < '0' || c > '9') {
-      return bad("is not a number (unexpected '" + std::string(1, c) + "')");
+      // The whole character, not its first byte: "３" is EF BC 93.
+      const std::string ch(s.substr(i, Utf8Length(c)));
+      const bool full_width = ch.size() == 3 && ch.compare(0, 2, "\xEF\xBC") == 0 &&
+                              (static_cast<unsigned char>(ch[2]) >= 0x90 && static_cast<unsigned char>(ch[2]) <= 0x99);
+      return bad("is not a number (unexpected '" + ch + "')" +
+                 (full_width ? "; type digits in half-width (半角), e.g. 3 rather than ３" : ""));
     }
     if (!seen_dot) {
       whole = whole * 10 + (c - '0');

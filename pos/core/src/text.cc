@@ -30,9 +30,14 @@ bool IsValidUtf8(std::string_view s) {
   return true;
 }
 
-std::string NormalizeQuery(std::string_view s) {
-  std::string out;
-  out.reserve(s.size());
+namespace {
+
+bool IsControl(UChar32 c) { return (c >= 0 && c < 0x20) || (c >= 0x7F && c <= 0x9F); }
+
+// Calls f(start, end, code_point) for each character; an invalid byte comes
+// as code point -1, one byte long.
+template <typename F>
+void ForEachChar(std::string_view s, F&& f) {
   int32_t i = 0;
   const int32_t n = static_cast<int32_t>(s.size());
   const auto* p = reinterpret_cast<const uint8_t*>(s.data());
@@ -40,14 +45,80 @@ std::string NormalizeQuery(std::string_view s) {
     const int32_t start = i;
     UChar32 c;
     U8_NEXT(p, i, n, c);
+    f(start, i, c);
+  }
+}
+
+const char* ControlName(uint32_t c) {
+  static const char* const kC0[] = {"NUL", "SOH", "STX", "ETX", "EOT", "ENQ", "ACK", "BEL",
+                                    "BS",  "TAB", "LF",  "VT",  "FF",  "CR",  "SO",  "SI",
+                                    "DLE", "DC1", "DC2", "DC3", "DC4", "NAK", "SYN", "ETB",
+                                    "CAN", "EM",  "SUB", "ESC", "FS",  "GS",  "RS",  "US"};
+  if (c < 0x20) return kC0[c];
+  if (c == 0x7F) return "DEL";
+  return "C1";
+}
+
+std::string CodePointName(uint32_t c) {
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "U+%04X", static_cast<unsigned>(c));
+  return buf;
+}
+
+}  // namespace
+
+std::optional<ControlChar> FindControlChar(std::string_view utf8) {
+  std::optional<ControlChar> out;
+  int position = 0;
+  ForEachChar(utf8, [&](int32_t, int32_t, UChar32 c) {
+    ++position;
+    if (!out && IsControl(c)) out = ControlChar{static_cast<uint32_t>(c), position};
+  });
+  return out;
+}
+
+std::string ControlCharProblem(std::string_view utf8) {
+  const std::optional<ControlChar> cc = FindControlChar(utf8);
+  if (!cc) return "";
+  return "holds control character " + CodePointName(cc->code_point) + " (" + ControlName(cc->code_point) +
+         ") at character " + std::to_string(cc->position) +
+         "; remove it: text may not carry printer commands (含控制字符，请删除)";
+}
+
+std::string StripControlChars(std::string_view utf8) {
+  std::string out;
+  out.reserve(utf8.size());
+  ForEachChar(utf8, [&](int32_t start, int32_t end, UChar32 c) {
+    if (!IsControl(c)) out.append(utf8.substr(start, end - start));
+  });
+  return out;
+}
+
+std::string ShowControlChars(std::string_view utf8) {
+  std::string out;
+  out.reserve(utf8.size());
+  ForEachChar(utf8, [&](int32_t start, int32_t end, UChar32 c) {
+    if (IsControl(c)) {
+      out += "<" + CodePointName(static_cast<uint32_t>(c)) + ">";
+    } else {
+      out.append(utf8.substr(start, end - start));
+    }
+  });
+  return out;
+}
+
+std::string NormalizeQuery(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  ForEachChar(s, [&](int32_t start, int32_t end, UChar32 c) {
     if (c >= 0xFF01 && c <= 0xFF5E) c -= 0xFEE0;  // full-width ASCII
     if (c == 0x3000) c = ' ';                      // ideographic space
     if (c >= 0 && c < 0x80) {
       out += static_cast<char>(c >= 'A' && c <= 'Z' ? c + 32 : c);
     } else {
-      out.append(s.substr(start, i - start));
+      out.append(s.substr(start, end - start));
     }
-  }
+  });
   while (!out.empty() && out.back() == ' ') out.pop_back();
   size_t lead = out.find_first_not_of(' ');
   return lead == std::string::npos ? std::string() : out.substr(lead);

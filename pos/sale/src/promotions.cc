@@ -370,10 +370,13 @@ Result<Promotion> ParsePromotion(const json& obj, size_t index) {
                        "bundle_price or buy_x_get_y");
     p.type = *type;
   }
+  if (std::string why = ControlCharProblem(p.id); !why.empty()) return err.Field("id", obj.at("id"), why);
   p.name = p.id;
   if (obj.contains("name")) {
     auto n = GetString(obj, "name", err);
     if (!n.ok()) return n.status();
+    // The name prints on receipts: a control character would be a command.
+    if (std::string why = ControlCharProblem(*n); !why.empty()) return err.Field("name", obj.at("name"), why);
     if (!n->empty()) p.name = *n;
   }
 
@@ -584,6 +587,30 @@ json PromotionToJson(const Promotion& p) {
   if (!p.starts.empty()) j["starts"] = p.starts;
   if (!p.ends.empty()) j["ends"] = p.ends;
   return j;
+}
+
+Result<FeedPromotion> ParseFeedPromotion(const json& data, const std::string& key) {
+  if (!data.is_object()) return Status::InvalidArgument("promotion " + key + " is not a JSON object");
+  auto text = [&](const char* k) {
+    return data.contains(k) && data[k].is_string() ? data[k].get<std::string>() : std::string();
+  };
+  const std::string id = !text("id").empty() ? text("id") : !text("code").empty() ? text("code") : key;
+  if (id.empty()) return Status::InvalidArgument("a promotion needs \"code\"");
+  FeedPromotion out;
+  if (data.contains("active")) {
+    if (!data["active"].is_boolean()) {
+      return Status::InvalidArgument("promotion " + id + ": field \"active\" must be true or false");
+    }
+    out.active = data["active"].get<bool>();
+  }
+  json body = data;
+  body.erase("code");
+  body.erase("active");
+  body["id"] = id;
+  auto p = ParsePromotion(body, 1);
+  if (!p.ok()) return p.status();
+  out.promotion = std::move(*p);
+  return out;
 }
 
 }  // namespace linli

@@ -1,6 +1,7 @@
 #include "linli/pos/inventory.h"
 
 #include "linli/pos/journal.h"
+#include "linli/pos/money.h"
 
 namespace linli {
 void RecordMovement(Database& db, int64_t product_id, int64_t qty_milli, MovementReason reason,
@@ -41,6 +42,13 @@ Result<StockLevel> AdjustStock(Database& db, const StockAdjustment& adj, const C
     level.sku = adj.sku;
     level.name = p.Text(1);
     level.unit = p.Text(2);
+    // Pieces are whole; only weighed goods (kg, counted in grams) take parts.
+    if (level.unit == "pcs" && adj.qty_milli % 1000 != 0) {
+      return Status::InvalidArgument(
+          "SKU " + adj.sku + " (" + level.name + ") is counted in whole pieces (件), so " +
+          FormatMilli(adj.qty_milli) + " pieces cannot be recorded; give a whole number of pieces "
+          "(--qty-milli is for weighed goods sold by the kg)");
+    }
     int64_t delta = 0;
     switch (adj.reason) {
       case MovementReason::kCount:

@@ -10,16 +10,34 @@
 #include "linli/pos/price_schedule.h"
 #include "linli/pos/promotions.h"
 #include "linli/pos/store.h"
+#include "linli/pos/store_config.h"
 #include "linli/sync/agent.h"
 
 namespace linli::sync {
 
 namespace {
 
-// store_config keys the hub may not set: they describe this database itself.
-bool ProtectedConfigKey(const std::string& key) {
-  return key == "store_code" || key == "catalog_version" || key.rfind("sync", 0) == 0 ||
-         key.rfind("device", 0) == 0 || key.rfind("schema", 0) == 0;
+// Where refused store_config values are kept (a local key: the hub cannot
+// set it): a JSON object, config key → {value, reason, seq, at}.
+constexpr const char* kRefusedConfigKey = "sync_refused_config";
+
+nlohmann::json RefusedConfigJson(Database& db) {
+  const nlohmann::json j =
+      nlohmann::json::parse(GetConfig(db, kRefusedConfigKey).value_or("{}"), nullptr, /*allow_exceptions=*/false);
+  return j.is_object() ? j : nlohmann::json::object();
+}
+
+// Records (or, with reason empty, forgets) the refused value of `key`.
+void NoteRefusedConfig(Database& db, const std::string& key, const Change& c, const std::string& value,
+                       const std::string& reason, const Clock& clock) {
+  nlohmann::json j = RefusedConfigJson(db);
+  if (reason.empty()) {
+    if (!j.contains(key)) return;
+    j.erase(key);
+  } else {
+    j[key] = {{"value", value}, {"reason", reason}, {"seq", c.seq}, {"at", FormatUtc(clock.NowMs())}};
+  }
+  SetConfig(db, kRefusedConfigKey, j.dump());
 }
 
 std::optional<int64_t> ProductId(Database& db, const std::string& sku) {
@@ -164,32 +182,52 @@ std::string ApplyOne(Database& db, const Change& c, const Clock& clock, bool& ca
       db.Cached("UPDATE promotions SET active = 0, updated_at = ? WHERE id = ?").Bind(1, now).Bind(2, id).Run();
       return "";
     }
-    nlohmann::json body = d;
-    body.erase("code");
-    body["id"] = id;
-    auto p = ParsePromotion(body, 1);
+    auto p = ParseFeedPromotion(d, c.key);
     if (!p.ok()) return "promotion " + id + ": " + p.status().message();
-    const bool active = !d.contains("active") || !d["active"].is_boolean() || d["active"].get<bool>();
-    SavePromotion(db, *p, active, now);
+    SavePromotion(db, p->promotion, p->active, now);
     return "";
   }
   if (c.kind == "store_config") {
     const std::string key = del ? c.key : str("key");
     if (key.empty()) return "store_config without a key";
-    if (ProtectedConfigKey(key)) return "store_config key \"" + key + "\" is not set from the hub";
+    if (IsLocalConfigKey(key)) return "store_config key \"" + key + "\" is not set from the hub";
     if (del) {
       db.Cached("DELETE FROM store_config WHERE key = ?").Bind(1, key).Run();
+      NoteRefusedConfig(db, key, c, "", "", clock);
       return "";
     }
     if (!d.contains("value")) return "store_config " + key + " has no value";
     const nlohmann::json& v = d["value"];
-    SetConfig(db, key, v.is_string() ? v.get<std::string>() : v.dump());
+    const std::string value = v.is_string() ? v.get<std::string>() : v.dump();
+    // The till's own rules (store_config.h): a value that would stop selling
+    // is kept aside for `sync status`, and the last good one stays.
+    if (std::string why = StoreConfigProblem(key, value); !why.empty()) {
+      NoteRefusedConfig(db, key, c, value, why, clock);
+      return "store_config \"" + key + "\" " + why + "; the till keeps its last good value";
+    }
+    SetConfig(db, key, value);
+    NoteRefusedConfig(db, key, c, "", "", clock);
     return "";
   }
   return "unknown kind \"" + c.kind + "\"";
 }
 
 }  // namespace
+
+Result<std::vector<RefusedConfig>> LoadRefusedConfig(Database& db) {
+  std::vector<RefusedConfig> out;
+  Status st = Guard([&] {
+    const nlohmann::json all = RefusedConfigJson(db);  // kept alive: items() only refers to it
+    for (const auto& item : all.items()) {
+      const nlohmann::json& r = item.value();
+      if (!r.is_object()) continue;
+      out.push_back({item.key(), r.value("value", ""), r.value("reason", ""), r.value("seq", int64_t{0}),
+                     r.value("at", "")});
+    }
+  });
+  if (!st.ok()) return st;
+  return out;
+}
 
 Result<ApplyResult> ApplyChangesPage(Database& db, const ChangesResponse& page, const Clock& clock) {
   ApplyResult out;

@@ -50,6 +50,9 @@ Result<SyncStatusReport> GetSyncStatus(Database& db, const Clock& clock) {
     r.checkpoint_epoch = st->checkpoint->epoch;
     r.checkpoint_at = st->checkpoint->signed_at;
   }
+  auto refused = LoadRefusedConfig(db);
+  if (!refused.ok()) return refused.status();
+  r.refused_config = std::move(*refused);
   auto head = JournalHead(db);
   if (!head.ok()) return head.status();
   // The hub acknowledged up to (pushed_epoch, pushed_seq), its checkpoint.
@@ -89,7 +92,12 @@ Result<SyncStatusReport> GetSyncStatus(Database& db, const Clock& clock) {
 }
 
 nlohmann::json SyncStatusReport::ToJson() const {
+  nlohmann::json refused = nlohmann::json::array();
+  for (const RefusedConfig& c : refused_config) {
+    refused.push_back({{"key", c.key}, {"value", c.value}, {"reason", c.reason}, {"seq", c.seq}, {"at", c.at}});
+  }
   return {{"enrolled", enrolled},
+          {"refused_config", refused},
           {"hub_url", hub_url},
           {"org_code", org_code},
           {"store_code", store_code},
@@ -133,6 +141,11 @@ std::string SyncStatusReport::ToText(const std::string& tz) const {
   out += "Last successful sync: " + When(last_success_at, tz) + "\n";
   if (!last_error.empty()) {
     out += "Last problem (" + When(last_error_at, tz) + "): " + last_error + "\n";
+  }
+  for (const RefusedConfig& c : refused_config) {
+    out += "HQ 设置有误 / refused setting from HQ: store_config \"" + c.key + "\" (change " +
+           std::to_string(c.seq) + ", " + When(c.at, tz) + ") " + c.reason +
+           ". The till keeps its last good value and goes on selling; fix it at HQ.\n";
   }
   if (checkpoint_seq > 0) {
     out += "Hub checkpoint: event " + std::to_string(checkpoint_seq) + " (epoch " +

@@ -2,11 +2,13 @@
 // openssl tool, so a first install needs nothing but the linli-hub binary.
 #include "linli/hub/cert.h"
 
+#include <fcntl.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <cstdio>
 #include <filesystem>
@@ -72,9 +74,15 @@ Cert MakeCert(EVP_PKEY* key, const std::string& cn, X509* issuer, EVP_PKEY* issu
 }
 
 bool WritePem(const std::string& path, bool secret, const std::function<bool(FILE*)>& write) {
-  FILE* f = std::fopen(path.c_str(), "wb");
-  if (!f) return false;
-  if (secret) chmod(path.c_str(), 0600);
+  // A key file is 0600 from its first byte: no window in which others can read it.
+  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, secret ? 0600 : 0644);
+  if (fd < 0) return false;
+  if (secret) ::fchmod(fd, 0600);  // an older file that was 0644 too
+  FILE* f = ::fdopen(fd, "wb");
+  if (!f) {
+    ::close(fd);
+    return false;
+  }
   const bool ok = write(f);
   return std::fclose(f) == 0 && ok;
 }

@@ -11,7 +11,12 @@
 #include <mutex>
 #include <set>
 
+#include "linli/pos/barcode.h"
+#include "linli/pos/catalog.h"
 #include "linli/pos/crypto.h"
+#include "linli/pos/promotions.h"
+#include "linli/pos/store_config.h"
+#include "linli/pos/text.h"
 
 namespace linli::hub {
 namespace {
@@ -500,24 +505,23 @@ class HubServer::Impl {
     if (path == sync::kPathHqStoreConfig && user->role != "admin") {
       return Fail(res, 403, sync::kErrForbidden, "only an admin may change store config");
     }
-    std::vector<int64_t> seqs;
-    for (const auto& e : *edit) {
-      auto seq = store_.Edit(user->org_id, e.kind, e.key, "upsert", e.data, e.store);
-      if (!seq.ok()) return FailStatus(res, seq.status());
-      seqs.push_back(*seq);
-    }
-    Reply(res, 200, {{"ok", true}, {"seqs", seqs}});
+    // Validated whole above; written whole here (one transaction), so a
+    // refused edit leaves nothing for the stores to pull.
+    auto seqs = store_.EditAll(user->org_id, *edit);
+    if (!seqs.ok()) return FailStatus(res, seqs.status());
+    Reply(res, 200, {{"ok", true}, {"seqs", *seqs}});
   }
 
-  struct EditItem {
-    std::string kind, key;
-    json data;
-    std::string store;
-  };
+  using EditItem = HubStore::CatalogEdit;
 
-  // Validates an HQ edit body and turns it into catalogue changes (the data
-  // shapes of PROTOCOL.md §7). Integers only; no floats reach the log.
+  // Validates an HQ edit body, all of it before anything is written, with the
+  // till's own rules (catalog.h, barcode.h, promotions.h, store_config.h), and
+  // turns it into catalogue changes (the data shapes of PROTOCOL.md §7).
+  // Integers only; no floats reach the log; no control character in any text.
   static Result<std::vector<EditItem>> ToEdit(const std::string& path, const json& j) {
+    if (auto bad = FirstControlChar(j)) {
+      return Status::InvalidArgument("field " + bad->first + " " + bad->second);
+    }
     auto str = [&](const char* k, bool required = true) -> std::optional<std::string> {
       if (!j.contains(k) || j[k].is_null()) return required ? std::nullopt : std::optional<std::string>("");
       if (!j[k].is_string() || j[k].get<std::string>().empty()) return std::nullopt;
@@ -531,14 +535,14 @@ class HubServer::Impl {
     if (path == sync::kPathHqCategories) {
       auto name = str("name");
       if (!name) return Status::InvalidArgument("a category needs \"name\"");
-      out.push_back({"category", *name, {{"name", *name}}, ""});
+      out.push_back({"category", *name, "upsert", {{"name", *name}}, ""});
     } else if (path == sync::kPathHqTaxClasses) {
       auto name = str("name");
       auto rate = integer("rate_bp");
       if (!name || !rate || *rate < 0 || *rate > 10000) {
         return Status::InvalidArgument("a tax class needs \"name\" and integer \"rate_bp\" 0..10000");
       }
-      out.push_back({"tax_class", *name, {{"name", *name}, {"rate_bp", *rate}}, ""});
+      out.push_back({"tax_class", *name, "upsert", {{"name", *name}, {"rate_bp", *rate}}, ""});
     } else if (path == sync::kPathHqProducts) {
       auto sku = str("sku"), name = str("name"), category = str("category", false), unit = str("unit", false);
       auto rate = integer("tax_rate_bp");
@@ -548,8 +552,10 @@ class HubServer::Impl {
       }
       const std::string u = unit->empty() ? "pcs" : *unit;
       if (u != "pcs" && u != "kg") return Status::InvalidArgument("unit must be pcs or kg");
+      if (std::string why = SkuProblem(*sku); !why.empty()) return Status::InvalidArgument("sku \"" + *sku + "\" " + why);
+      if (std::string why = NameProblem(*name); !why.empty()) return Status::InvalidArgument("name " + why);
       const bool active = j.contains("active") && j["active"].is_boolean() ? j["active"].get<bool>() : true;
-      out.push_back({"product", *sku,
+      out.push_back({"product", *sku, "upsert",
                      {{"sku", *sku}, {"name", *name}, {"category", *category}, {"unit", u},
                       {"tax_rate_bp", *rate}, {"active", active}},
                      ""});
@@ -557,8 +563,14 @@ class HubServer::Impl {
         if (!j["barcodes"].is_array()) return Status::InvalidArgument("barcodes must be an array of strings");
         for (const json& b : j["barcodes"]) {
           if (!b.is_string()) return Status::InvalidArgument("barcodes must be an array of strings");
-          out.push_back({"barcode", b.get<std::string>(),
-                         {{"code", b.get<std::string>()}, {"sku", *sku}, {"pack_qty_milli", 1000}}, ""});
+          const std::string code = b.get<std::string>();
+          auto g = CheckGtin(code);
+          if (!g) return Status::InvalidArgument("barcode \"" + code + "\" is not a GTIN (8, 12, 13 or 14 digits); check the code");
+          if (!g->valid) {
+            return Status::InvalidArgument("barcode \"" + code + "\" has a bad check digit (expected " +
+                                           std::string(1, g->expected) + "); re-scan or re-type the code");
+          }
+          out.push_back({"barcode", code, "upsert", {{"code", code}, {"sku", *sku}, {"pack_qty_milli", 1000}}, ""});
         }
       }
     } else if (path == sync::kPathHqPrices) {
@@ -571,7 +583,8 @@ class HubServer::Impl {
       const int64_t ms = ParseUtc(*from);
       if (ms < 0) return Status::InvalidArgument("effective_from must be YYYY-MM-DD or an ISO-8601 UTC time");
       const std::string eff = FormatUtc(ms);
-      out.push_back({"price", *sku + "@" + eff + (store->empty() ? "" : "@" + *store),
+      if (std::string why = SkuProblem(*sku); !why.empty()) return Status::InvalidArgument("sku \"" + *sku + "\" " + why);
+      out.push_back({"price", *sku + "@" + eff + (store->empty() ? "" : "@" + *store), "upsert",
                      {{"sku", *sku}, {"price_fen", *price}, {"effective_from", eff},
                       {"store", store->empty() ? json(nullptr) : json(*store)}},
                      *store});
@@ -579,13 +592,44 @@ class HubServer::Impl {
       auto code = str("code");
       if (!code) return Status::InvalidArgument("a promotion needs \"code\"");
       if (auto bad = FirstFloat(j)) return Status::InvalidArgument("promotion field " + *bad + " must be an integer");
-      out.push_back({"promotion", *code, j, ""});
+      // The till's parser, as it will read the change (apply_changes.cc).
+      if (auto p = ParseFeedPromotion(j, *code); !p.ok()) return p.status();
+      out.push_back({"promotion", *code, "upsert", j, ""});
     } else if (path == sync::kPathHqStoreConfig) {
       auto store = str("store"), key = str("key"), value = str("value");
       if (!store || !key || !value) return Status::InvalidArgument("store config needs \"store\", \"key\", \"value\"");
-      out.push_back({"store_config", *key, {{"key", *key}, {"value", *value}}, *store});
+      // The till's rules: a value it would refuse is refused here, before any
+      // store pulls it.
+      if (std::string why = StoreConfigProblem(*key, *value); !why.empty()) {
+        return Status::InvalidArgument("store_config \"" + *key + "\" " + why);
+      }
+      out.push_back({"store_config", *key, "upsert", {{"key", *key}, {"value", *value}}, *store});
     }
     return out;
+  }
+
+  // The path of the first string (or object key) holding a control
+  // character, and why (ControlCharProblem): such text would reach the
+  // tills' printers as commands.
+  static std::optional<std::pair<std::string, std::string>> FirstControlChar(const json& j,
+                                                                             const std::string& path = "$") {
+    if (j.is_string()) {
+      if (std::string why = ControlCharProblem(j.get_ref<const std::string&>()); !why.empty()) {
+        return std::make_pair(path, why);
+      }
+    } else if (j.is_object()) {
+      for (auto it = j.begin(); it != j.end(); ++it) {
+        if (std::string why = ControlCharProblem(it.key()); !why.empty()) {
+          return std::make_pair(path + "." + ShowControlChars(it.key()), "(the name) " + why);
+        }
+        if (auto p = FirstControlChar(it.value(), path + "." + it.key())) return p;
+      }
+    } else if (j.is_array()) {
+      for (size_t i = 0; i < j.size(); ++i) {
+        if (auto p = FirstControlChar(j[i], path + "[" + std::to_string(i) + "]")) return p;
+      }
+    }
+    return std::nullopt;
   }
 
   static std::optional<std::string> FirstFloat(const json& j, const std::string& path = "$") {

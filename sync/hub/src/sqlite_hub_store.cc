@@ -500,37 +500,42 @@ class SqliteHubStore final : public HubStore {
     return out;
   }
 
-  Result<int64_t> Edit(int64_t org_id, const std::string& kind, const std::string& key,
-                       const std::string& op, const json& data, const std::string& store_code) override {
-    if (KindRank(kind) == 99) return Status::InvalidArgument("unknown catalogue kind " + kind);
-    if (op != "upsert" && op != "delete") return Status::InvalidArgument("op must be upsert or delete");
-    if (key.empty()) return Status::InvalidArgument("key must not be empty");
+  Result<std::vector<int64_t>> EditAll(int64_t org_id, const std::vector<CatalogEdit>& edits) override {
+    for (const CatalogEdit& e : edits) {
+      if (KindRank(e.kind) == 99) return Status::InvalidArgument("unknown catalogue kind " + e.kind);
+      if (e.op != "upsert" && e.op != "delete") return Status::InvalidArgument("op must be upsert or delete");
+      if (e.key.empty()) return Status::InvalidArgument(e.kind + " key must not be empty");
+    }
     std::lock_guard lock(mu_);
-    int64_t seq = 0;
+    std::vector<int64_t> seqs;
     Status st = Guard([&]() -> Status {
       Transaction tx(*db_);
-      int64_t store_id = 0;
-      if (!store_code.empty()) {
-        auto id = FindStoreId(org_id, store_code);
-        if (!id) return Status::NotFound("no store " + store_code + " in this organisation");
-        store_id = *id;
+      int64_t seq = FloorAndHead(org_id).second;
+      for (const CatalogEdit& e : edits) {
+        int64_t store_id = 0;
+        if (!e.store_code.empty()) {
+          auto id = FindStoreId(org_id, e.store_code);
+          if (!id) return Status::NotFound("no store " + e.store_code + " in this organisation");
+          store_id = *id;
+        }
+        ++seq;
+        const std::string text = e.data.dump();
+        db_->Cached(
+               "INSERT INTO catalog (org_id, kind, key, store_id, data, deleted, seq) VALUES (?, ?, ?, ?, ?, ?, ?) "
+               "ON CONFLICT(org_id, kind, key, store_id) DO UPDATE SET data = excluded.data, "
+               "deleted = excluded.deleted, seq = excluded.seq")
+            .Bind(1, org_id).Bind(2, e.kind).Bind(3, e.key).Bind(4, store_id).Bind(5, text)
+            .Bind(6, e.op == "delete" ? 1 : 0).Bind(7, seq).Run();
+        db_->Cached("INSERT INTO changes (org_id, seq, kind, key, op, store_id, data) VALUES (?, ?, ?, ?, ?, ?, ?)")
+            .Bind(1, org_id).Bind(2, seq).Bind(3, e.kind).Bind(4, e.key).Bind(5, e.op).Bind(6, store_id)
+            .Bind(7, text).Run();
+        seqs.push_back(seq);
       }
-      seq = FloorAndHead(org_id).second + 1;
-      const std::string text = data.dump();
-      db_->Prepare(
-             "INSERT INTO catalog (org_id, kind, key, store_id, data, deleted, seq) VALUES (?, ?, ?, ?, ?, ?, ?) "
-             "ON CONFLICT(org_id, kind, key, store_id) DO UPDATE SET data = excluded.data, "
-             "deleted = excluded.deleted, seq = excluded.seq")
-          .Bind(1, org_id).Bind(2, kind).Bind(3, key).Bind(4, store_id).Bind(5, text)
-          .Bind(6, op == "delete" ? 1 : 0).Bind(7, seq).Run();
-      db_->Prepare("INSERT INTO changes (org_id, seq, kind, key, op, store_id, data) VALUES (?, ?, ?, ?, ?, ?, ?)")
-          .Bind(1, org_id).Bind(2, seq).Bind(3, kind).Bind(4, key).Bind(5, op).Bind(6, store_id)
-          .Bind(7, text).Run();
       tx.Commit();
       return Status::Ok();
     });
     if (!st.ok()) return st;
-    return seq;
+    return seqs;
   }
 
   Status CompactChanges(int64_t org_id, int64_t upto) override {

@@ -115,8 +115,10 @@ std::string StatusRequest(uint8_t n);
 
 }  // namespace escpos
 
-// UTF-8 text in the given encoding, via ICU. Characters the encoding lacks
-// print as '?'; invalid UTF-8 sequences too. Never fails for kGb18030 and
+// UTF-8 text in the given encoding, via ICU. Control characters (C0, DEL,
+// C1: see ControlChar in text.h) are dropped, so text from data never reaches
+// the printer as a command. Characters the encoding lacks print as '?';
+// invalid UTF-8 sequences too. Never fails for kGb18030 and
 // kUtf8 (UTF-8 is passed through unchanged).
 std::string EncodeText(std::string_view utf8, TextEncoding encoding);
 
@@ -129,7 +131,9 @@ struct ReceiptJobOptions {
   bool cut = true;      // GS V if the profile can; else feed to tear off
 };
 
-// The whole receipt job:
+// The whole receipt job. Every text field of `receipt` is stripped of
+// control characters before layout: the only commands in the job are the
+// encoder's own, listed here.
 //
 //   ESC @, [ESC t n], [FS &], [logo: ESC a 1, GS v 0],
 //   store name: ESC a 1, bold, double size (double height only when the name

@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -14,6 +15,35 @@
 namespace linli {
 
 bool IsValidUtf8(std::string_view s);
+
+// ---- Control characters in text from data. ----
+// Names and other text that came from a file, HQ or a person reach printers
+// and displays, where a control character is a command (ESC p opens the
+// drawer, ESC @ resets, GS V cuts). A control character here is any C0 code
+// (U+0000–U+001F, tab and newline included), DEL (U+007F) or a C1 code
+// (U+0080–U+009F).
+
+struct ControlChar {
+  uint32_t code_point = 0;
+  int position = 0;  // 1-based, counted in characters
+};
+
+// The first control character in `utf8`, or nullopt. Invalid UTF-8 bytes are
+// not control characters here (IsValidUtf8 is the check for those).
+std::optional<ControlChar> FindControlChar(std::string_view utf8);
+
+// "" when `utf8` holds no control character, else why it may not be stored,
+// phrased to follow the value: "holds control character U+001B (ESC) at
+// character 3; remove it: text may not carry printer commands (控制字符)".
+std::string ControlCharProblem(std::string_view utf8);
+
+// `utf8` with every control character removed; other bytes, also invalid
+// UTF-8, are kept as they are. What printers and displays are sent.
+std::string StripControlChars(std::string_view utf8);
+
+// `utf8` with every control character written as <U+001B>, for showing a bad
+// value in a message without sending the character to a terminal.
+std::string ShowControlChars(std::string_view utf8);
 
 // Folds full-width ASCII (Ａ１) and the ideographic space to half-width,
 // lower-cases ASCII letters (other letters are kept as they are) and trims

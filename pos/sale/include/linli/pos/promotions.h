@@ -140,6 +140,16 @@ Result<std::vector<Promotion>> ParsePromotions(std::string_view json_text);
 // One promotion object (already parsed JSON); `index` is 1-based, for messages.
 Result<Promotion> ParsePromotion(const nlohmann::json& object, size_t index);
 
+// A promotion as HQ writes it and the hub's change feed carries it
+// (PROTOCOL.md §7): the object above with "code" naming it unless "id" does,
+// and an optional boolean "active" (default true). Used by the hub to refuse
+// a bad one before it is stored, and by the till to apply it: one rule.
+struct FeedPromotion {
+  Promotion promotion;
+  bool active = true;
+};
+Result<FeedPromotion> ParseFeedPromotion(const nlohmann::json& data, const std::string& key);
+
 // The inverse of ParsePromotion: ParsePromotion(PromotionToJson(p)) == p.
 // Suitable for storing a promotion in the database.
 nlohmann::json PromotionToJson(const Promotion& promo);

@@ -38,7 +38,9 @@ struct StockLevel {
   int64_t movement_milli = 0;  // for an adjustment: what this movement changed
 };
 
-// Records one movement and returns the new level. NotFound for an unknown SKU.
+// Records one movement and returns the new level. NotFound for an unknown SKU;
+// InvalidArgument for a part of a piece (qty_milli not a multiple of 1000 for
+// a "pcs" product: pieces are whole, grams are for "kg" goods).
 Result<StockLevel> AdjustStock(Database& db, const StockAdjustment& adj, const Clock& clock);
 
 // Levels for one SKU or, without one, every product that has stock or movements.

@@ -53,6 +53,19 @@ struct SyncState {
 // Reads the row. FailedPrecondition when the database predates schema 0006.
 Result<SyncState> LoadSyncState(Database& db);
 
+// A store_config value from HQ that the till refused (StoreConfigProblem,
+// store_config.h) and did not apply: the till keeps its last good value and
+// goes on selling. Kept until a good value (or a delete) for the key arrives.
+struct RefusedConfig {
+  std::string key;
+  std::string value;   // as HQ sent it
+  std::string reason;  // why the till refused it
+  int64_t seq = 0;     // the change's seq in the hub's feed
+  std::string at;      // when it arrived (ISO-8601 UTC)
+};
+// Every refused value, by key. Part of GetSyncStatus.
+Result<std::vector<RefusedConfig>> LoadRefusedConfig(Database& db);
+
 // What `linli sync status` shows.
 struct SyncStatusReport {
   bool enrolled = false;
@@ -70,6 +83,9 @@ struct SyncStatusReport {
   std::string checkpoint_at;
   int64_t pull_cursor = 0;
   int64_t diverged_seq = 0;  // SyncReport::diverged_seq, as last found; 0 = none
+  // store_config values from HQ the till refused (LoadRefusedConfig): the
+  // status bar and `sync status` show them; selling goes on.
+  std::vector<RefusedConfig> refused_config;
 
   nlohmann::json ToJson() const;
   // Several lines for a shopkeeper, e.g. "待上传 12 笔 / 12 events waiting,

@@ -143,13 +143,27 @@ class HubStore {
   // head; limit is clamped to 1..sync::kMaxChangesPage.
   virtual Result<sync::ChangesResponse> Changes(const Device& device, int64_t cursor,
                                                 int limit) = 0;
-  // Writes one catalogue edit and appends it to the org's change log, in one
-  // transaction; returns its seq. store_code empty: every store. NotFound
-  // for an unknown store code in the org; InvalidArgument for an unknown
-  // kind, an op other than upsert|delete, or an empty key.
-  virtual Result<int64_t> Edit(int64_t org_id, const std::string& kind, const std::string& key,
-                               const std::string& op, const nlohmann::json& data,
-                               const std::string& store_code) = 0;
+  // One catalogue edit. store_code empty: every store.
+  struct CatalogEdit {
+    std::string kind, key;
+    std::string op = "upsert";  // upsert | delete
+    nlohmann::json data;
+    std::string store_code;
+  };
+  // Writes the edits and appends each to the org's change log, all in one
+  // transaction: every one is written or none is (a product and its
+  // barcodes are one HQ edit). Returns their seqs in order. NotFound for an
+  // unknown store code in the org; InvalidArgument for an unknown kind, an
+  // op other than upsert|delete, or an empty key. Checked before anything is
+  // written; the values themselves are the caller's to validate.
+  virtual Result<std::vector<int64_t>> EditAll(int64_t org_id, const std::vector<CatalogEdit>& edits) = 0;
+  // EditAll of one edit; returns its seq.
+  Result<int64_t> Edit(int64_t org_id, const std::string& kind, const std::string& key, const std::string& op,
+                       const nlohmann::json& data, const std::string& store_code) {
+    auto seqs = EditAll(org_id, {{kind, key, op, data, store_code}});
+    if (!seqs.ok()) return seqs.status();
+    return seqs->front();
+  }
   // TEST/maintenance: drops change log entries with seq <= upto (at most the
   // head) and raises the org's floor to it, so older cursors get a snapshot.
   virtual Status CompactChanges(int64_t org_id, int64_t upto) = 0;
