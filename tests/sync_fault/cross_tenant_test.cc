@@ -207,7 +207,7 @@ std::map<std::string, Case> Cases() {
   c["POST /v1/hq/products"] = edit_case(sync::kPathHqProducts, {{"sku", "L001"}, {"name", "XX-HACK"}, {"tax_rate_bp", 0}});
   c["POST /v1/hq/categories"] = edit_case(sync::kPathHqCategories, {{"name", "XX-HACK-CAT"}});
   c["POST /v1/hq/tax_classes"] = edit_case(sync::kPathHqTaxClasses, {{"name", "XX-HACK-TAX"}, {"rate_bp", 0}});
-  c["POST /v1/hq/promotions"] = edit_case(sync::kPathHqPromotions, {{"code", "XX-HACK-PROMO"}, {"percent_bp", 9900}});
+  c["POST /v1/hq/promotions"] = edit_case(sync::kPathHqPromotions, {{"code", "XX-HACK-PROMO"}, {"type", "percent_off"}, {"skus", {"X001"}}, {"percent", 99}});
   c["POST /v1/hq/prices"] = [](Tenants& x) {
     auto r = x.f.HqPost(x.bob, sync::kPathHqPrices,
                         {{"sku", "L001"}, {"price_fen", 1}, {"effective_from", "2026-01-01"}, {"store", "S001"}});
