@@ -12,6 +12,7 @@
 #include "linli/pos/receipt.h"
 #include "linli/pos/sales.h"
 #include "linli/pos/shifts.h"
+#include "linli/pos/table_check.h"
 #include "linli/pos/till_script.h"
 #include "linli/pos/users.h"
 
@@ -29,8 +30,11 @@ bool ReadWholeFile(const std::string& path, std::string& out) {
 
 // The till's payment gateway. The CLI runs the documented sandbox, so
 // training and scripted sessions never touch real money.
-PaymentGateway& Gateway() {
-  static SandboxGateway sandbox;
+// The payment sandbox keeps its state beside the store (SandboxStatePath),
+// so a code payment taken by the counter or by `linli sell` can be voided or
+// refunded here, in another process. One process serves one store.
+PaymentGateway& Gateway(const std::string& db_path) {
+  static SandboxGateway sandbox(SandboxStatePath(db_path));
   return sandbox;
 }
 
@@ -95,7 +99,7 @@ void RegisterCheckoutCommands(CLI::App& app) {
     }
     TillScriptOptions opts;
     opts.receipt_columns = sell->receipt ? sell->width : 0;
-    TillScriptResult r = RunTillScript(db, TheClock(), &Gateway(), sell->parsed, opts);
+    TillScriptResult r = RunTillScript(db, TheClock(), &Gateway(sell->db), sell->parsed, opts);
     PrintJson(r.completed);
     if (!r.status.ok()) return Fail(sell->script + ": " + r.status.message());
     return 0;
@@ -119,6 +123,11 @@ void RegisterCheckoutCommands(CLI::App& app) {
       auto model = BuildReceipt(db, show->receipt_no, show->reprint);
       if (!model.ok()) return Fail(model.status());
       std::cout << RenderReceiptText(*model, show->width);
+      if (!model->disagreements.empty()) {
+        // Printed with its warning, and told apart by the exit code too.
+        return Fail("receipt " + show->receipt_no + " was read from table rows that disagree with its journal "
+                    "event; run `linli journal verify --db FILE` to see them");
+      }
     }
     if (show->json) PrintJson(sale_rec->ToJson());
     return 0;
@@ -158,7 +167,7 @@ void RegisterCheckoutCommands(CLI::App& app) {
       }
       req.lines.push_back({line, *qty});
     }
-    auto done = RefundSale(db, TheClock(), *user, req, &Gateway());
+    auto done = RefundSale(db, TheClock(), *user, req, &Gateway(ref->db));
     if (!done.ok()) return Fail(done.status());
     if (ref->json) PrintJson(done->ToJson());
     else std::cout << "refund " << done->receipt_no << ": " << FormatYuan(Money::Fen(done->priced.total_fen), true) << "\n";
@@ -176,11 +185,13 @@ void RegisterCheckoutCommands(CLI::App& app) {
   v->add_option("--pin", vd->pin, "Cashier PIN (read from stdin when omitted)");
   v->add_option("--manager-pin", vd->manager_pin, "Manager PIN");
   v->add_option("--reason", vd->reason, "Reason code");
+  v->add_flag("--to-cash", vd->to_cash, "Pay back in cash from the drawer instead of the original tender");
   v->add_flag("--json", vd->json, "Print JSON");
   OnStore(v, &vd->db, [vd](Database& db) {
     auto user = SignInOrFail(db, vd->cashier, vd->pin);
     if (!user) return 1;
-    auto done = VoidLastSale(db, TheClock(), *user, Approval{vd->manager_pin, "", vd->reason}, &Gateway());
+    auto done = VoidLastSale(db, TheClock(), *user, Approval{vd->manager_pin, "", vd->reason}, &Gateway(vd->db),
+                             vd->to_cash);
     if (!done.ok()) return Fail(done.status());
     if (vd->json) PrintJson(done->ToJson());
     else std::cout << "voided " << done->original_receipt_no << " as " << done->receipt_no << "\n";
@@ -191,22 +202,45 @@ void RegisterCheckoutCommands(CLI::App& app) {
   CLI::App* journal = app.add_subcommand("journal", "The store's tamper-evident journal");
   journal->require_subcommand(1);
   auto jv = std::make_shared<DbOpts>();
-  CLI::App* jvc = journal->add_subcommand("verify", "Re-check every hash and signature in the journal");
+  CLI::App* jvc = journal->add_subcommand(
+      "verify", "Re-check every hash and signature in the journal, then the sales, stock and cash tables against it");
   jvc->add_flag("--json", jv->json, "Print JSON");
   OnStore(jvc, &jv->db, [jv](Database& db) {
     JournalVerifyReport r = VerifyJournal(db);
+    // The tables are re-derived from the journal and every row that
+    // disagrees is named (table_check.h), whatever the chain check found.
+    const TableCheckReport tables = CheckTables(db);
     if (jv->json) {
-      PrintJson({{"ok", r.ok}, {"count", r.count}, {"head_seq", r.head_seq}, {"head_hash", r.head_hash_hex},
+      PrintJson({{"ok", r.ok && tables.ok}, {"count", r.count}, {"head_seq", r.head_seq}, {"head_hash", r.head_hash_hex},
                  {"first_bad_seq", r.first_bad_seq}, {"reason", r.reason},
-                 {"hub_checkpoint_seq", r.hub_checkpoint_seq}});
-    } else if (r.ok) {
-      std::cout << fmt::format("journal ok: {} events, head seq {} hash {}{}\n", r.count, r.head_seq,
-                               r.head_hash_hex.substr(0, 16),
-                               r.hub_checkpoint_seq ? fmt::format("; reaches the hub's signed checkpoint at seq {}",
-                                                                  r.hub_checkpoint_seq)
-                                                    : std::string("; no hub checkpoint kept yet"));
+                 {"hub_checkpoint_seq", r.hub_checkpoint_seq}, {"tables", tables.ToJson()}});
+    } else {
+      if (r.ok) {
+        std::cout << fmt::format("journal ok: {} events, head seq {} hash {}{}\n", r.count, r.head_seq,
+                                 r.head_hash_hex.substr(0, 16),
+                                 r.hub_checkpoint_seq
+                                     ? fmt::format("; reaches the hub's signed checkpoint at seq {}", r.hub_checkpoint_seq)
+                                     : std::string("; no hub checkpoint kept yet"));
+      }
+      if (tables.ok) {
+        std::cout << tables.Summary() << "\n";
+      } else if (!tables.error.empty()) {
+        std::cerr << "linli: " << tables.Summary() << "\n";
+      } else {
+        std::cerr << fmt::format("linli: {} table row{} disagree{} with the journal; the journal is the record, the "
+                                 "reports and reprints built from these rows are not:\n",
+                                 tables.mismatch_count, tables.mismatch_count == 1 ? "" : "s",
+                                 tables.mismatch_count == 1 ? "s" : "");
+        for (const TableMismatch& m : tables.mismatches) std::cerr << "  " << m.Sentence() << "\n";
+        if (tables.mismatch_count > static_cast<int64_t>(tables.mismatches.size())) {
+          std::cerr << fmt::format("  … and {} more (--json lists the first {})\n",
+                                   tables.mismatch_count - static_cast<int64_t>(tables.mismatches.size()),
+                                   tables.mismatches.size());
+        }
+      }
     }
     if (!r.ok) return Fail(fmt::format("journal verification FAILED at seq {}: {}", r.first_bad_seq, r.reason));
+    if (!tables.ok) return 1;
     return 0;
   });
 

@@ -198,6 +198,7 @@ void RegisterShiftCommands(CLI::App& app) {
       if (!r.ok()) return Fail(r.status());
       if (o->json) PrintJson(r->ToJson());
       else std::cout << r->RenderText(o->width);
+      if (!r->table_check.ok) std::cerr << "linli: warning: " << r->table_check.Summary() << "\n";
       return 0;
     });
   }

@@ -338,3 +338,94 @@ TEST_CASE("cli: shift open, pay-out, close with variance, X and Z reports") {
   auto ztext = s.Run("report z");
   CHECK(ztext.out.find("Z报表") != std::string::npos);
 }
+
+// Issue 11: a 付款码 sale could not be voided or refunded from another
+// process; the sandbox gateway's state lived in the process that took it.
+TEST_CASE("cli: a payment-code sale is refunded and voided by later processes; void --to-cash pays cash") {
+  Store s;
+  auto sold = s.Sell(R"({"cashier":"1001","pin":"1234","sales":[
+    {"actions":[{"scan":"6901234567892","qty":2},{"pay":{"method":"payment_code","code":"134567890123456780"}}]},
+    {"actions":[{"scan":"6901234567892"},{"pay":{"method":"payment_code","code":"134567890123456781"}}]}]})");
+  INFO(sold.err);
+  REQUIRE(sold.exit_code == 0);
+  const std::string first = Json(sold.out)[0]["receipt_no"];
+  CHECK(std::filesystem::exists(s.db + ".sandbox-pay.json"));
+  const std::string state = ReadFile(s.db + ".sandbox-pay.json");
+  CHECK(state.find("134567890123456780") == std::string::npos);  // the code itself is never kept
+  CHECK((std::filesystem::status(s.db + ".sandbox-pay.json").permissions() & std::filesystem::perms::others_read) ==
+        std::filesystem::perms::none);
+
+  // A refund in a new process goes back to the code through the gateway.
+  auto refund = s.Run("refund -- --receipt-no " + first + " --cashier 1001 --pin 1234 --line 1:1 --manager-pin 9999 --json");
+  INFO(refund.err);
+  REQUIRE(refund.exit_code == 0);
+  auto rj = Json(refund.out);
+  REQUIRE(rj["tenders"].size() == 1);
+  CHECK(rj["tenders"][0]["method"] == "payment_code");
+  // The gateway remembers across processes: a second refund cannot take more than was paid.
+  auto again = s.Run("refund -- --receipt-no " + first + " --cashier 1001 --pin 1234 --manager-pin 9999 --json");
+  INFO(again.err);
+  REQUIRE(again.exit_code == 0);
+  CHECK(Json(again.out)["tenders"][0]["method"] == "payment_code");
+
+  // The last sale voided in another process: back to the code…
+  auto voided = s.Run("void -- --cashier 1001 --pin 1234 --manager-pin 9999 --reason wrong --json");
+  INFO(voided.err);
+  REQUIRE(voided.exit_code == 0);
+  CHECK(Json(voided.out)["tenders"][0]["method"] == "payment_code");
+
+  // …or, with --to-cash, in cash from the drawer, the gateway not asked.
+  auto third = s.Sell(R"({"cashier":"1001","pin":"1234","sales":[
+    {"actions":[{"scan":"6901234567892"},{"pay":{"method":"payment_code","code":"134567890123456782"}}]}]})");
+  REQUIRE(third.exit_code == 0);
+  std::filesystem::remove(s.db + ".sandbox-pay.json");  // a gateway that forgot: only cash can pay it back
+  auto refused = s.Run("void -- --cashier 1001 --pin 1234 --manager-pin 9999 --reason wrong");
+  CHECK(refused.exit_code != 0);
+  auto cash = s.Run("void -- --cashier 1001 --pin 1234 --manager-pin 9999 --reason wrong --to-cash --json");
+  INFO(cash.err);
+  REQUIRE(cash.exit_code == 0);
+  auto cj = Json(cash.out);
+  CHECK(cj["kind"] == "void");
+  REQUIRE(cj["tenders"].size() == 1);
+  CHECK(cj["tenders"][0]["method"] == "cash");
+  CHECK(s.Run("journal verify").exit_code == 0);
+}
+
+// Issue 11: edited sales, sale_lines and sale_tenders of two sales in the
+// SQLite file: `journal verify` said ok and the reports and reprints printed
+// the edited money.
+TEST_CASE("cli: journal verify names table rows that disagree with the journal; reports and reprints warn") {
+  Store s;
+  auto sold = s.Sell(R"({"cashier":"1001","pin":"1234","sales":[
+    {"actions":[{"scan":"6901234567892","qty":2},{"pay":{"method":"cash","amount_fen":1000}}]},
+    {"actions":[{"scan":"6901234567892"},{"pay":{"method":"cash","amount_fen":500}}]}]})");
+  REQUIRE(sold.exit_code == 0);
+  const std::string one = Json(sold.out)[0]["receipt_no"];
+  const std::string two = Json(sold.out)[1]["receipt_no"];
+  REQUIRE(s.Run("journal verify").exit_code == 0);
+  {
+    auto db = std::move(linli::Database::Open(s.db, {})).value();
+    db->Exec("UPDATE sales SET total_fen = 1 WHERE receipt_no = '" + one + "'");
+    db->Exec("UPDATE sale_lines SET total_fen = 1 WHERE sale_id = (SELECT id FROM sales WHERE receipt_no = '" + one + "')");
+    db->Exec("UPDATE sale_tenders SET amount_fen = 2 WHERE sale_id = (SELECT id FROM sales WHERE receipt_no = '" + two + "')");
+  }
+  auto v = s.Run("journal verify");
+  CHECK(v.exit_code != 0);
+  CHECK(v.out.find("journal ok") != std::string::npos);  // the chain is fine…
+  CHECK(v.err.find("3 table rows disagree with the journal") != std::string::npos);  // …the tables are not
+  CHECK(v.err.find(one + ": sales.total_fen is 1 in the table but") != std::string::npos);
+  CHECK(v.err.find(two + ": sale_tenders.tender 1 amount_fen is 2 in the table") != std::string::npos);
+  auto vj = Json(s.Run("journal verify -- --json").out);
+  CHECK(vj["ok"] == false);
+  CHECK(vj["tables"]["mismatch_count"] == 3);
+
+  auto z = s.Run("report z");
+  CHECK(z.exit_code == 0);
+  CHECK(z.out.find("!! 账表与日志不符 !!") != std::string::npos);
+  CHECK(z.err.find("disagree with the journal") != std::string::npos);
+  auto reprint = s.Run("sale show -- " + one + " --reprint");
+  CHECK(reprint.exit_code != 0);
+  CHECK(reprint.out.find("!! 与日志不符 !!") != std::string::npos);
+  auto tender_edited = s.Run("sale show -- " + two + " --reprint");  // its sales row and lines are intact, its tender is not
+  CHECK(tender_edited.out.find("!! 与日志不符 !!") != std::string::npos);
+}

@@ -40,6 +40,9 @@ class MemIngestStorage final : public IngestStorage {
 
   std::map<std::string, std::map<int64_t, ChainHead>> heads;
   std::map<Key, Row> events;
+  std::vector<ForkRecord> forks;                                     // id = position + 1
+  std::map<std::pair<int64_t, int64_t>, Row> fork_events;            // (fork, seq)
+  std::map<int64_t, std::string> fork_device;                        // fork → device
   std::vector<Quarantined> quarantine;
   std::set<std::pair<int64_t, std::string>> products;  // (org, sku)
   Projections proj;
@@ -62,7 +65,38 @@ class MemIngestStorage final : public IngestStorage {
   int64_t LastIngestOrder() override {
     int64_t order = 0;
     for (const auto& [k, row] : events) order = std::max(order, row.info.ingest_order);
+    for (const auto& [k, row] : fork_events) order = std::max(order, row.info.ingest_order);
     return order;
+  }
+  std::vector<ForkRecord> LoadForks(const std::string& device_id) override {
+    std::vector<ForkRecord> out;
+    for (const ForkRecord& f : forks) {
+      if (fork_device[f.id] == device_id) out.push_back(f);
+    }
+    return out;
+  }
+  std::optional<std::string> ForkHash(int64_t fork_id, int64_t seq) override {
+    auto it = fork_events.find({fork_id, seq});
+    if (it == fork_events.end()) return std::nullopt;
+    return it->second.entry.hash;
+  }
+  int64_t AddFork(const Device& device, int64_t epoch, int64_t first_seq, const std::string&) override {
+    ForkRecord f;
+    f.id = static_cast<int64_t>(forks.size()) + 1;
+    f.epoch = epoch;
+    f.first_seq = first_seq;
+    f.head_seq = first_seq - 1;
+    forks.push_back(f);
+    fork_device[f.id] = device.device_id;
+    return f.id;
+  }
+  void InsertForkEvent(int64_t fork_id, const Device& device, const JournalEntry& e,
+                       const StoredEventInfo& info) override {
+    REQUIRE(fork_events.emplace(std::make_pair(fork_id, e.seq), Row{device.org_id, device.store_id, e, info}).second);
+  }
+  void SaveForkHead(int64_t fork_id, int64_t head_seq, const std::string& head_hash) override {
+    forks.at(static_cast<size_t>(fork_id - 1)).head_seq = head_seq;
+    forks.at(static_cast<size_t>(fork_id - 1)).head_hash = head_hash;
   }
   void InsertEvent(const Device& device, const JournalEntry& e, const StoredEventInfo& info) override {
     REQUIRE(events.emplace(Key{device.device_id, e.epoch, e.seq}, Row{device.org_id, device.store_id, e, info}).second);
@@ -102,15 +136,20 @@ class MemIngestStorage final : public IngestStorage {
   }
   void ClearProjections() override { proj = {}; }
   void ForEachStoredEvent(const std::function<void(const StoredEvent&)>& visit) override {
-    std::vector<const std::pair<const Key, Row>*> ordered;
-    for (const auto& kv : events) ordered.push_back(&kv);
+    std::vector<std::pair<const Row*, StoredEvent>> ordered;
+    for (const auto& [k, row] : events) {
+      ordered.push_back({&row, {std::get<0>(k), row.org_id, row.store_id, 0, row.entry}});
+    }
+    for (const auto& [k, row] : fork_events) {
+      ordered.push_back({&row, {fork_device[k.first], row.org_id, row.store_id, k.first, row.entry}});
+    }
     std::sort(ordered.begin(), ordered.end(),
-              [](auto* a, auto* b) { return a->second.info.ingest_order < b->second.info.ingest_order; });
-    for (auto* kv : ordered) visit({std::get<0>(kv->first), kv->second.org_id, kv->second.store_id, kv->second.entry});
+              [](const auto& a, const auto& b) { return a.first->info.ingest_order < b.first->info.ingest_order; });
+    for (const auto& [row, ev] : ordered) visit(ev);
   }
-  void SetApplied(const std::string& device_id, int64_t epoch, int64_t seq, bool applied,
-                  const std::string& note) override {
-    Row& row = events.at({device_id, epoch, seq});
+  void SetApplied(const StoredEvent& ev, bool applied, const std::string& note) override {
+    Row& row = ev.fork_id ? fork_events.at({ev.fork_id, ev.entry.seq})
+                          : events.at({ev.device_id, ev.entry.epoch, ev.entry.seq});
     row.info.applied = applied;
     row.info.note = note;
   }
@@ -390,6 +429,69 @@ TEST_CASE("ingest: a large batch is checked across threads and still stops at it
   RebuildProjections(rig.storage);
   CHECK(rig.storage.proj == live);
   CHECK(rig.storage.proj.receipts.at({3, "2026-11-21"}).first == 450);
+}
+
+
+// PROTOCOL.md §6.5: a restored copy sold at seqs the hub already held. Its
+// events are adopted as a fork, applied, and a later epoch chains onto it.
+TEST_CASE("ingest: a fork is adopted from where the chains part, extended, resent, and a new epoch links to it") {
+  Rig rig;
+  REQUIRE(rig.Push({rig.dev.Next("stock_movement", Movement("H001", 10000))}).accepted == 1);
+  TestDevice copy = rig.dev;  // the file copied here
+  REQUIRE(rig.Push({rig.dev.Next("sale", Sale("H001", 1000, 200)), rig.dev.Next("sale", Sale("H001", 1000, 200))})
+              .accepted == 2);
+  // The copy sells two other sales at seqs 2 and 3.
+  const JournalEntry c2 = copy.Next("sale", Sale("H002", 3000, 900));
+  const JournalEntry c3 = copy.Next("sale", Sale("H001", 2000, 400));
+
+  // Pushed as a chain they are refused: the hub holds seq 2 with another hash.
+  IngestResult refused = rig.Push({c2});
+  CHECK(refused.error == sync::kErrFork);
+
+  // As a fork, the first is adopted; then the fork is extended by the next.
+  IngestResult r = IngestFork(rig.storage, rig.device, {c2}, Precheck(rig.device, {c2}), rig.now);
+  CHECK(r.error.empty());
+  CHECK(r.accepted == 1);
+  REQUIRE(rig.storage.forks.size() == 1);
+  CHECK(rig.storage.forks[0].epoch == 1);
+  CHECK(rig.storage.forks[0].first_seq == 2);
+  r = IngestFork(rig.storage, rig.device, {c2, c3}, Precheck(rig.device, {c2, c3}), rig.now);
+  CHECK(r.error.empty());
+  CHECK(r.duplicates == 1);
+  CHECK(r.accepted == 1);
+  CHECK(r.head_seq == 3);
+  CHECK(r.head_hash == c3.hash);
+  CHECK(rig.storage.forks.size() == 1);
+  // Both tills' sales count: 1 + 1 (old) + 3 + 2 (copy) kg out of 10.
+  CHECK(rig.storage.proj.stock.at({3, "H001"}) == 10000 - 1000 - 1000 - 2000);
+  CHECK(rig.storage.proj.stock.at({3, "H002"}) == -3000);
+  const Projections live = rig.storage.proj;
+  RebuildProjections(rig.storage);
+  CHECK(rig.storage.proj == live);
+
+  // The copy takes epoch 2 and goes on from its own head: linked to the fork.
+  copy.epoch = 2;
+  const JournalEntry c4 = copy.Next("sale", Sale("H001", 1000, 200));
+  r = rig.Push({c4});
+  CHECK(r.error.empty());
+  CHECK(r.accepted == 1);
+  CHECK(rig.Held(2, 4) != nullptr);
+
+  // A "fork" the hub does not hold a seq for is no fork; one that links to
+  // nothing it holds is a gap; both write nothing.
+  TestDevice other = rig.dev;
+  const JournalEntry beyond = other.Next("sale", Sale("H001", 1000, 200));  // seq 4 of epoch 1: not held
+  r = IngestFork(rig.storage, rig.device, {beyond}, Precheck(rig.device, {beyond}), rig.now);
+  CHECK(r.error == sync::kErrBadRequest);
+  TestDevice stray = copy;
+  stray.epoch = 1;
+  stray.seq = 1;
+  stray.head = std::string(32, '\x07');
+  const JournalEntry unlinked = stray.Next("sale", Sale("H001", 1000, 200));  // seq 2, links to nothing
+  r = IngestFork(rig.storage, rig.device, {unlinked}, Precheck(rig.device, {unlinked}), rig.now);
+  CHECK(r.error == sync::kErrGap);
+  CHECK(rig.storage.forks.size() == 1);
+  CHECK(rig.storage.fork_events.size() == 2);
 }
 
 }  // namespace

@@ -11,6 +11,8 @@
 #include <optional>
 #include <sstream>
 
+#include "linli/pos/crypto.h"
+#include "linli/pos/inventory.h"
 #include "linli/pos/journal.h"
 #include "linli/pos/shifts.h"
 #include "linli/pos/store.h"
@@ -58,8 +60,11 @@ int64_t Count(Database& db, const std::string& sql) {
 
 // Inserts a sales row with its lines and tenders the way the checkout
 // records them: amounts positive, kind gives the direction; line totals are
-// gross - discount - rounding and add up to the sale's total.
+// gross - discount - rounding and add up to the sale's total. As the
+// checkout does, in one transaction with its journal event and its stock
+// movement, so the reports' table check finds the rows to be the journal's.
 int64_t InsertSale(Database& db, const TSale& s) {
+  Transaction tx(db);
   if (Count(db, "SELECT COUNT(*) FROM products") == 0) {
     db.Exec("INSERT INTO products (sku, name, unit, tax_class_id, price_fen, updated_at) "
             "VALUES ('P1', '测试商品', 'pcs', 1, 100, '2026-11-01T00:00:00.000Z')");
@@ -119,6 +124,44 @@ int64_t InsertSale(Database& db, const TSale& s) {
         .Bind(5, t.amount_fen)
         .Run();
   }
+  // The sale's event, from the same figures.
+  events::ReceiptEvent ev;
+  ev.sale_uuid = "uuid-" + std::to_string(n);
+  ev.receipt_no = "S001-R" + std::to_string(n);
+  ev.business_date = s.date;
+  ev.cashier = s.cashier;
+  int64_t line_no = 0;
+  for (const TLine& l : s.lines) {
+    ev.lines.push_back({++line_no, "P1", 1000, l.gross_fen, l.gross_fen, l.discount_fen, l.rounding_fen,
+                        l.gross_fen - l.discount_fen - l.rounding_fen, l.rate_bp, l.tax_fen, std::nullopt});
+  }
+  ev.subtotal_fen = subtotal;
+  ev.discount_fen = discount;
+  ev.rounding_fen = rounding;
+  ev.total_fen = subtotal - discount - rounding;
+  ev.tax_fen = tax;
+  for (const TTender& t : s.tenders) {
+    ev.tenders.push_back({t.method, t.amount_fen,
+                          t.provider.empty() ? std::optional<std::string>() : t.provider, std::nullopt});
+  }
+  ev.approved_by = s.approved_by;
+  if (s.original) {
+    Statement o = db.Prepare("SELECT receipt_no FROM sales WHERE id = ?");
+    REQUIRE(o.Bind(1, *s.original).Step());
+    ev.original_receipt_no = o.Text(0);
+  }
+  ev.shift = s.shift;
+  FakeClock at(ParseUtc(s.at));
+  auto kind = events::ParseReceiptKind(s.kind);
+  REQUIRE(kind.ok());
+  auto entry = AppendJournal(db, s.kind, 1, ev.ToJson(), at);
+  REQUIRE(entry.ok());
+  db.Prepare("UPDATE sales SET journal_seq = ?, journal_hash = ? WHERE id = ?")
+      .Bind(1, entry->seq).Bind(2, HexEncode(entry->hash)).Bind(3, id).Run();
+  for (const events::StockDelta& d : ev.EffectsAs(*kind).stock) {
+    RecordMovement(db, 1, d.qty_milli, d.reason, ev.receipt_no, s.cashier, "", s.at);
+  }
+  tx.Commit();
   return id;
 }
 
@@ -339,7 +382,9 @@ TEST_CASE("Z report totals a day: sales, refunds, voids, two tax rates, split te
   CHECK(r.shifts[0].drawer.expected_cash_fen == 50000 + 4300 + 5000 - 1000);
   CHECK(!r.shifts[0].variance_fen);
 
-  CHECK(r.journal_seq == 3);  // shift open, pay-in, pay-out
+  CHECK(r.journal_seq == 9);  // shift open, pay-in, pay-out and the six receipts
+  CHECK(r.table_check.ok);
+  CHECK(r.table_check.receipts_checked == 5);  // the day's five; the next day's is not in it
   CHECK(r.journal_hash.size() == 64);
 
   nlohmann::json j = r.ToJson();
@@ -349,7 +394,7 @@ TEST_CASE("Z report totals a day: sales, refunds, voids, two tax rates, split te
   CHECK(j["taxes"][1]["rate_bp"] == 900);
   CHECK(j["tenders"][1]["label"] == "微信");
   CHECK(j["cashiers"][1]["voids"]["total_fen"] == 2260);
-  CHECK(j["journal"]["seq"] == 3);
+  CHECK(j["journal"]["seq"] == 9);
   CHECK(j["generated_at_local"] == "2026-11-21 21:00:00");
   CHECK(j["shifts"][0]["variance_fen"].is_null());
   // Integers only, as everywhere money is stored or sent.
@@ -381,7 +426,7 @@ TEST_CASE("Z report after the shift closed shows its variance, and is repeatable
   REQUIRE(z1->shifts.size() == 1);
   CHECK(z1->shifts[0].variance_fen == std::optional<int64_t>(-300));
   CHECK(z1->shifts[0].shift.closed_by == std::optional<std::string>("1001"));
-  CHECK(z1->journal_seq == 4);
+  CHECK(z1->journal_seq == 10);
 
   f.clock.Advance(5 * 60'000);
   auto z2 = BuildZReport(*f.db, "2026-11-21", f.clock);
@@ -394,7 +439,7 @@ TEST_CASE("Z report after the shift closed shows its variance, and is repeatable
   }
   CHECK(a == b);
   // Nothing was written or locked by reading.
-  CHECK(Count(*f.db, "SELECT COUNT(*) FROM journal") == 4);
+  CHECK(Count(*f.db, "SELECT COUNT(*) FROM journal") == 10);
   CHECK(PayIn(*f.db, "1001", 100, "测试", f.clock).status().code() == Status::Code::kFailedPrecondition);
   CHECK(OpenShift(*f.db, "1002", 0, f.clock).ok());
   for (int cols : {32, 48}) {
@@ -481,7 +526,7 @@ TEST_CASE("Z report golden text in 32 and 48 columns") {
   REQUIRE(z.ok());
   Report r = *z;
   // The journal hash depends on the device key made at init: pin it.
-  CHECK(r.journal_seq == 4);
+  CHECK(r.journal_seq == 10);
   r.journal_hash = "3fa9c2e1b07d5a6f00112233445566778899aabbccddeeff0011223344556677";
   for (int cols : {32, 48}) {
     const std::string text = r.RenderText(cols);

@@ -178,6 +178,12 @@ struct Till {
   }
 };
 
+int64_t DeviceEpoch(Database& db) {
+  auto dev = LoadDevice(db);
+  REQUIRE(dev.ok());
+  return dev->epoch;
+}
+
 TEST_CASE("sync e2e: two stores sell offline, sync over pinned TLS, HQ sees stock and sales, re-sync changes nothing") {
   FakeClock clock(kT0);
   Hub hub(clock, /*tls=*/true);
@@ -280,23 +286,96 @@ TEST_CASE("sync e2e: a copied store file that sold at a seq the hub holds is nev
   REQUIRE(copy_head >= hub_head - 1);
 
   sync::SyncReport r = b.agent->SyncOnce();
-  // Not "ok, sent 0": the difference is found and said.
-  CHECK_FALSE(r.status.ok());
+  // Not "ok, sent 0": the difference is found, the copy's events go to the
+  // hub as a fork it adopts, and the till goes on in a new epoch.
+  INFO(r.status.ToString());
+  REQUIRE(r.status.ok());
+  CHECK(r.fork_adopted);
+  CHECK(r.restored);
   CHECK(r.diverged_seq > 0);
   CHECK(r.diverged_seq <= copy_head);
+  CHECK(r.pushed >= 1);
+  CHECK(DeviceEpoch(*b.db) == 2);
   auto status = sync::GetSyncStatus(*b.db, clock);
   REQUIRE(status.ok());
-  CHECK(status->pending_events >= 1);  // the copy's sale is not at the hub's main chain
-  CHECK(status->diverged_seq == r.diverged_seq);
-  CHECK(status->ToText("Asia/Shanghai").find("differs from the hub") != std::string::npos);
-  // HQ sees it: the copy's event is kept at the hub, in quarantine as a fork.
+  CHECK(status->pending_events == 0);  // nothing is left behind
+  CHECK(status->diverged_seq == 0);
+  CHECK(status->fork_epoch == 1);
+  CHECK(status->fork_new_epoch == 2);
+  CHECK(status->ToText("Asia/Shanghai").find("RESTORED COPY") != std::string::npos);
+  CHECK(VerifyJournal(*b.db).ok);  // the checkpoint it keeps is over its own events
+  // Every sale of both copies is at the hub: 1 + 5 of A001, 2 of A002.
+  CHECK(hub.StockOf("A001", "S001") == -6000);
+  CHECK(hub.StockOf("A002", "S001") == -2000);
+  json row = hub.SalesRow("S001", kToday, kToday);
+  CHECK(row.value("receipts", int64_t{-1}) == 3);
+  // HQ sees the restore.
   auto stores = hub.store->Stores(hub.org_id, clock.NowMs());
   REQUIRE(stores.ok());
-  int64_t forks = -1;
+  json restores;
   for (const json& st : (*stores)["stores"]) {
-    if (st["code"] == "S001") forks = st["forks"].get<int64_t>();
+    if (st["code"] == "S001") restores = st["restores"];
   }
-  CHECK(forks == 1);
+  REQUIRE(restores.size() == 1);
+  CHECK(restores[0]["epoch"] == 1);
+  CHECK(restores[0]["events"].get<int64_t>() >= 1);
+
+  // The copy sells on: its receipt says epoch 2, and it reaches the hub
+  // chained onto the fork.
+  clock.Advance(60'000);
+  CommittedSale later = b.Sell({{"A002", 1}});
+  CHECK(later.receipt_no.find("-E2-") != std::string::npos);
+  sync::SyncReport again = b.agent->SyncOnce();
+  INFO(again.status.ToString());
+  REQUIRE(again.status.ok());
+  CHECK_FALSE(again.fork_adopted);
+  CHECK(again.pushed == 1);
+  CHECK(hub.StockOf("A002", "S001") == -3000);
+  CHECK(sync::GetSyncStatus(*b.db, clock)->pending_events == 0);
+  // And once more changes nothing; the projections are what a rebuild gives.
+  sync::SyncReport idle = b.agent->SyncOnce();
+  REQUIRE(idle.status.ok());
+  CHECK(idle.pushed == 0);
+  CHECK(VerifyJournal(*b.db).ok);
+  CHECK(VerifyJournal(*a.db).ok);
+  auto live = hub.store->DumpProjections();
+  REQUIRE(live.ok());
+  REQUIRE(hub.store->Rebuild().ok());
+  CHECK(*hub.store->DumpProjections() == *live);
+}
+
+// Issue 11: the same copy, put on a machine that is not the old one, knows
+// it moved when it opens (store_config host_id) and takes a new epoch before
+// it sells: no fork at all, and its receipt numbers are its own.
+TEST_CASE("sync e2e: a store file opened on another machine takes a new epoch before it sells") {
+  FakeClock clock(kT0);
+  Hub hub(clock, /*tls=*/false);
+  hub.Catalogue();
+  Till a("S001", clock, "");
+  REQUIRE(a.agent->Enroll(hub.Url(), hub.AddStore("S001"), "").ok());
+  REQUIRE(a.agent->SyncOnce().status.ok());  // the catalogue
+  a.Sell({{"A001", 1}});
+  REQUIRE(a.agent->SyncOnce().status.ok());
+  a.db->Exec("PRAGMA wal_checkpoint(TRUNCATE)");
+  testing::TempDir backup_dir;
+  const std::string backup = backup_dir.File("store.db");
+  std::filesystem::copy_file(a.path, backup);
+  const CommittedSale old_sale = a.Sell({{"A002", 2}});
+  REQUIRE(a.agent->SyncOnce().status.ok());
+
+  ::setenv("LINLI_HOST_ID", "another-till", 1);
+  Till b(backup, "S001", clock, "");
+  ::unsetenv("LINLI_HOST_ID");
+  CHECK(DeviceEpoch(*b.db) == 2);
+  const CommittedSale sale = b.Sell({{"A001", 5}});
+  CHECK(sale.receipt_no != old_sale.receipt_no);
+  CHECK(sale.receipt_no.find("-E2-") != std::string::npos);
+  sync::SyncReport r = b.agent->SyncOnce();
+  INFO(r.status.ToString());
+  REQUIRE(r.status.ok());
+  CHECK_FALSE(r.fork_adopted);
+  CHECK(hub.StockOf("A001", "S001") == -6000);
+  CHECK(hub.StockOf("A002", "S001") == -2000);
 }
 
 TEST_CASE("sync e2e: a price set at HQ for a future date reaches the till and applies from that date") {

@@ -125,6 +125,30 @@ std::map<std::string, Case> Cases() {
     CHECK(x.f.store_->Heads(x.t.id)->back().head_seq == heads_t.back().head_seq);
     CHECK(x.f.store_->Heads(x.y.id)->back().head_seq == heads_y.back().head_seq);
   };
+  c["POST /v1/sync/fork"] = [](Tenants& x) {
+    // A "fork" of T's chain at T's head seq, signed by T: only T may send it.
+    TestDevice t_copy = x.t;
+    t_copy.seq -= 1;
+    std::vector<JournalEntry> t_fork = {t_copy.Next("sale", Sale("L001", 7000, 7))};
+    auto r = x.f.Signed(x.s, "POST", sync::kPathFork, PushBody(x.t.id, t_fork));
+    REQUIRE(r);
+    CHECK(r->status == 403);
+    r = x.f.Signed(x.s, "POST", sync::kPathFork, PushBody(x.t.id, t_fork), /*claimed_id=*/x.t.id);
+    REQUIRE(r);
+    CHECK(r->status == 401);
+    r = x.f.Signed(x.s, "POST", sync::kPathFork, PushBody(x.s.id, t_fork));  // T's event under S's id
+    REQUIRE(r);
+    CHECK(r->status == 422);
+    TestDevice y_copy = x.y;
+    y_copy.seq -= 1;
+    r = x.f.Signed(x.s, "POST", sync::kPathFork, PushBody(x.y.id, {y_copy.Next("sale", Sale("X001", 1000, 1))}),
+                   /*claimed_id=*/x.y.id);
+    REQUIRE(r);
+    CHECK(r->status == 401);
+    CHECK(x.f.store_->Forks(x.t.id)->empty());
+    CHECK(x.f.store_->Forks(x.y.id)->empty());
+    CHECK(x.f.store_->Forks(x.s.id)->empty());
+  };
   c["GET /v1/sync/changes"] = [](Tenants& x) {
     const std::string fs = x.Feed(x.s), ft = x.Feed(x.t), fy = x.Feed(x.y);
     CHECK(Tenants::Has(fs, "LL-ONLY-PRODUCT"));

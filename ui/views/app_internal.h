@@ -68,7 +68,10 @@ class App {
   Fonts fonts_;
   std::unique_ptr<Database> db_;
   SystemClock clock_;
-  SandboxGateway gateway_;  // training/sandbox until a real gateway adapter is configured
+  // Training/sandbox until a real gateway adapter is configured; its state
+  // beside the store, so `linli refund` and `linli void` can undo what the
+  // counter took.
+  SandboxGateway gateway_{SandboxStatePath(o_.db_path)};
   std::unique_ptr<CounterPrinter> printer_;
   std::unique_ptr<Scale> scale_;
   FakeScale* fake_scale_ = nullptr;

@@ -6,7 +6,9 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <memory>
 #include <sstream>
 #include <vector>
@@ -111,6 +113,22 @@ Status InstallHook(Database& db, const JournalHeadMark& now) {
 
 }  // namespace
 
+std::optional<std::string> ThisHostId() {
+  std::string id;
+  if (const char* env = std::getenv("LINLI_HOST_ID"); env && *env) {
+    id = env;
+  } else {
+    for (const char* path : {"/etc/machine-id", "/var/lib/dbus/machine-id"}) {
+      std::ifstream in(path);
+      if (in && std::getline(in, id) && !id.empty()) break;
+      id.clear();
+    }
+  }
+  if (id.empty()) return std::nullopt;
+  // Not the machine id itself (systemd asks that it not be exposed): a hash.
+  return HexEncode(Sha256("linli/host/v1 " + id)).substr(0, 16);
+}
+
 Status TakeEpoch(Database& db, int64_t new_epoch, const std::vector<EpochNote>& notes) {
   return Guard([&] {
     Transaction tx(db);
@@ -203,6 +221,31 @@ Status GuardAgainstRestore(Database& db, const Clock& clock, bool* restored) {
         db, new_epoch, {{"restore_detected_at", FormatUtc(clock.NowMs())}, {"restore_detected", note.dump()}}));
     now->epoch = new_epoch;
     if (restored) *restored = true;
+  }
+  // A file that moved to another machine: a copy put on a new till, with or
+  // without its sidecar, may sell at seqs the old till also used. The host
+  // it last opened on is kept in the file; another host takes a new epoch.
+  if (const std::optional<std::string> host = ThisHostId()) {
+    std::optional<std::string> kept;
+    LINLI_RETURN_IF_ERROR(Guard([&] {
+      Statement q = db.Prepare("SELECT value FROM store_config WHERE key = 'host_id'");
+      if (q.Step()) kept = q.Text(0);
+    }));
+    if (kept && *kept != *host) {
+      const int64_t new_epoch = now->epoch + 1;
+      nlohmann::json note = {{"moved_from_host", *kept}, {"host", *host}, {"db_epoch", now->epoch},
+                             {"db_seq", now->seq},       {"new_epoch", new_epoch}};
+      LINLI_RETURN_IF_ERROR(TakeEpoch(db, new_epoch,
+                                      {{"restore_detected_at", FormatUtc(clock.NowMs())},
+                                       {"restore_detected", note.dump()},
+                                       {"host_id", *host}}));
+      now->epoch = new_epoch;
+      if (restored) *restored = true;
+    } else if (!kept) {
+      LINLI_RETURN_IF_ERROR(Guard([&] {
+        db.Prepare("INSERT INTO store_config (key, value) VALUES ('host_id', ?)").Bind(1, *host).Run();
+      }));
+    }
   }
   // Rewrite unconditionally: a sidecar from another device (a file moved
   // here) or a torn one is replaced by this file's head.

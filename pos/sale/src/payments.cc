@@ -2,7 +2,11 @@
 
 #include <cstdio>
 
+#include <nlohmann/json.hpp>
+
 #include "linli/pos/barcode.h"
+#include "linli/pos/crypto.h"
+#include "linli/pos/files.h"
 
 namespace linli {
 
@@ -12,7 +16,78 @@ namespace {
 
 bool IsDigit(char c) { return c >= '0' && c <= '9'; }
 
+// What the sandbox keeps of a code: its SHA-256, to tell a repeat from another code.
+std::string CodeDigest(const std::string& code) { return HexEncode(Sha256(code)); }
+
 }  // namespace
+
+std::string SandboxStatePath(const std::string& db_path) { return db_path + ".sandbox-pay.json"; }
+
+// For one call: the state file locked, read into entries_ and next_ref_, and
+// written back when the call is done. With no state file it does nothing.
+class SandboxGateway::Shared {
+ public:
+  explicit Shared(SandboxGateway& g) : g_(g) {
+    if (g_.state_file_.empty()) return;
+    auto lock = FileLock::Acquire(g_.state_file_ + ".lock");
+    if (!lock.ok()) {
+      error_ = lock.status().message();
+      return;
+    }
+    lock_.emplace(std::move(lock).value());
+    auto text = ReadFileIfExists(g_.state_file_);
+    if (!text.ok()) {
+      error_ = text.status().message();
+      return;
+    }
+    g_.entries_.clear();
+    g_.next_ref_ = 1;
+    if (!*text) return;  // a new file
+    try {
+      const nlohmann::json j = nlohmann::json::parse(**text);
+      g_.next_ref_ = j.at("next_ref").get<int64_t>();
+      for (const auto& [key, v] : j.at("entries").items()) {
+        Entry e;
+        e.code = v.at("code_sha256").get<std::string>();
+        e.amount_fen = v.at("amount_fen").get<int64_t>();
+        const std::string digit = v.at("digit").get<std::string>();
+        e.digit = digit.size() == 1 ? digit[0] : '?';
+        e.seen = v.at("seen").get<bool>();
+        e.taken = v.at("taken").get<bool>();
+        e.undone = v.at("undone").get<bool>();
+        e.reason = static_cast<DeclineReason>(v.at("reason").get<int>());
+        e.gateway_ref = v.at("gateway_ref").get<std::string>();
+        e.refunded_fen = v.at("refunded_fen").get<int64_t>();
+        for (const auto& [rk, amount] : v.at("refunds").items()) e.refunds[rk] = amount.get<int64_t>();
+        g_.entries_[key] = std::move(e);
+      }
+    } catch (const nlohmann::json::exception& e) {
+      error_ = "the sandbox state file " + g_.state_file_ + " is not readable (" + e.what() +
+               "); move it aside to start the sandbox afresh";
+    }
+  }
+  ~Shared() {
+    if (!lock_ || !error_.empty()) return;
+    nlohmann::json entries = nlohmann::json::object();
+    for (const auto& [key, e] : g_.entries_) {
+      entries[key] = {{"code_sha256", e.code},     {"amount_fen", e.amount_fen},
+                      {"digit", std::string(1, e.digit)}, {"seen", e.seen},
+                      {"taken", e.taken},          {"undone", e.undone},
+                      {"reason", static_cast<int>(e.reason)}, {"gateway_ref", e.gateway_ref},
+                      {"refunded_fen", e.refunded_fen}, {"refunds", e.refunds}};
+    }
+    const nlohmann::json j = {{"next_ref", g_.next_ref_}, {"entries", std::move(entries)}};
+    (void)ReplaceFile(g_.state_file_, j.dump(), 0600);  // see the class comment: a lost write forgets the call
+  }
+  Shared(const Shared&) = delete;
+  Shared& operator=(const Shared&) = delete;
+  const std::string& error() const { return error_; }
+
+ private:
+  SandboxGateway& g_;
+  std::optional<FileLock> lock_;
+  std::string error_;
+};
 
 void SandboxGateway::SetOffline(bool offline) {
   std::lock_guard<std::mutex> lock(mu_);
@@ -27,6 +102,12 @@ GatewayReply SandboxGateway::Pay(const PayRequest& request) {
     reply.message = "sandbox: offline";
     return reply;
   }
+  Shared shared(*this);
+  if (!shared.error().empty()) {
+    reply.outcome = PayOutcome::kUnavailable;
+    reply.message = "sandbox: " + shared.error();
+    return reply;
+  }
   if (request.attempt_key.empty() || request.code.empty() || !IsDigit(request.code.back()) ||
       request.amount_fen <= 0) {
     reply.outcome = PayOutcome::kError;
@@ -38,7 +119,7 @@ GatewayReply SandboxGateway::Pay(const PayRequest& request) {
   if (it == entries_.end()) {
     // First sight of this key: decide its fate from the last digit, once.
     Entry e;
-    e.code = request.code;
+    e.code = CodeDigest(request.code);
     e.amount_fen = request.amount_fen;
     e.digit = request.code.back();
     e.seen = e.digit != '9';  // 9: the request is lost on the way
@@ -65,7 +146,7 @@ GatewayReply SandboxGateway::Pay(const PayRequest& request) {
     reply.message = "sandbox: this attempt was cancelled before it arrived";
     return reply;
   }
-  if (e.code != request.code || e.amount_fen != request.amount_fen) {
+  if (e.code != CodeDigest(request.code) || e.amount_fen != request.amount_fen) {
     reply.outcome = PayOutcome::kError;
     reply.message = "sandbox: attempt key reused for a different code or amount";
     return reply;
@@ -97,6 +178,12 @@ QueryReply SandboxGateway::Query(const std::string& attempt_key) {
     reply.message = "sandbox: offline";
     return reply;
   }
+  Shared shared(*this);
+  if (!shared.error().empty()) {
+    reply.outcome = QueryOutcome::kUnavailable;
+    reply.message = "sandbox: " + shared.error();
+    return reply;
+  }
   auto it = entries_.find(attempt_key);
   if (it != entries_.end() && it->second.undone) {
     reply.outcome = QueryOutcome::kDeclined;
@@ -123,6 +210,12 @@ UndoReply SandboxGateway::Undo(const std::string& attempt_key, const char* what)
     reply.message = "sandbox: offline";
     return reply;
   }
+  Shared shared(*this);
+  if (!shared.error().empty()) {
+    reply.outcome = UndoOutcome::kUnavailable;
+    reply.message = "sandbox: " + shared.error();
+    return reply;
+  }
   Entry& e = entries_[attempt_key];  // an unseen key is closed, so a late Pay is refused
   e.undone = true;
   reply.outcome = UndoOutcome::kDone;
@@ -140,6 +233,12 @@ UndoReply SandboxGateway::Refund(const std::string& attempt_key, const std::stri
   if (offline_) {
     reply.outcome = UndoOutcome::kUnavailable;
     reply.message = "sandbox: offline";
+    return reply;
+  }
+  Shared shared(*this);
+  if (!shared.error().empty()) {
+    reply.outcome = UndoOutcome::kUnavailable;
+    reply.message = "sandbox: " + shared.error();
     return reply;
   }
   auto it = entries_.find(attempt_key);

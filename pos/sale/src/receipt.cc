@@ -146,6 +146,11 @@ std::string RenderReceiptText(const ReceiptModel& r, int columns) {
     case ReceiptKind::kVoid: w.Center("作废单"); break;
   }
   if (r.reprint) w.Center("** 重打印 **");
+  if (!r.disagreements.empty()) {
+    w.Center("!! 与日志不符 !!");
+    for (const std::string& d : r.disagreements) w.Line(d);
+    w.Center("不可作为凭证");
+  }
   w.Rule();
 
   // Who, when, which.

@@ -6,6 +6,7 @@
 #include "linli/pos/money.h"
 #include "linli/pos/rounding.h"
 #include "linli/pos/store.h"
+#include "linli/pos/table_check.h"
 
 namespace linli {
 namespace {
@@ -178,7 +179,23 @@ Result<CommittedSale> LoadSale(Database& db, const std::string& receipt_no) {
 Result<ReceiptModel> BuildReceipt(Database& db, const std::string& receipt_no, bool reprint) {
   auto sale = LoadSale(db, receipt_no);
   if (!sale.ok()) return sale.status();
-  return BuildReceipt(db, *sale, reprint);
+  auto model = BuildReceipt(db, *sale, reprint);
+  if (!model.ok()) return model;
+  // What was read back from the tables is checked against the journal, so an
+  // edited row never prints as if it were the sale.
+  TableCheckScope scope;
+  scope.receipt_no = receipt_no;
+  const TableCheckReport check = CheckTables(db, scope);
+  if (!check.error.empty()) model->disagreements.push_back("未能核对日志");
+  for (const TableMismatch& m : check.mismatches) {
+    std::string d = m.table + (m.field.empty() ? "" : "." + m.field);
+    if (!m.found.empty() || !m.journal.empty()) {
+      d += " 表 " + (m.found.empty() ? std::string("无") : m.found) + " / 日志 " +
+           (m.journal.empty() ? std::string("无") : m.journal);
+    }
+    model->disagreements.push_back(std::move(d));
+  }
+  return model;
 }
 
 Result<ReceiptModel> BuildReceipt(Database& db, const CommittedSale& c, bool reprint) {
@@ -453,7 +470,7 @@ Result<CommittedSale> RefundSale(Database& db, const Clock& clock, const User& c
 }
 
 Result<CommittedSale> VoidLastSale(Database& db, const Clock& clock, const User& cashier, const Approval& approval,
-                                   PaymentGateway* gateway) {
+                                   PaymentGateway* gateway, bool to_cash) {
   auto settings = LoadCheckoutSettings(db);
   if (!settings.ok()) return settings.status();
   std::optional<StoredSale> last;
@@ -479,10 +496,18 @@ Result<CommittedSale> VoidLastSale(Database& db, const Clock& clock, const User&
   w.original_receipt_no = last->sale.receipt_no;
   w.priced = last->sale.priced;
   for (const StoredLine& sl : last->lines) w.original_line_nos[sl.l.line_no] = sl.l.line_no;
+  bool converted = false;
   for (const Tender& t : last->sale.tenders) {
     Tender r = t;
-    if (t.method == "cash") r.tendered_fen = t.amount_fen;
-    if (t.method == "payment_code") {
+    if (to_cash && t.method != "cash") {
+      // Back in cash from the drawer: a cash tender of the same amount.
+      r = Tender{};
+      r.method = "cash";
+      r.amount_fen = t.amount_fen;
+      converted = true;
+    }
+    if (r.method == "cash") r.tendered_fen = r.amount_fen;
+    if (r.method == "payment_code") {
       LINLI_RETURN_IF_ERROR(RefundThroughGateway(gateway, t, w.sale_uuid, t.amount_fen));
     }
     w.tenders.push_back(r);
@@ -490,7 +515,7 @@ Result<CommittedSale> VoidLastSale(Database& db, const Clock& clock, const User&
   w.member_id = last->member_id;
   w.member_phone = last->sale.member_phone;
   w.points_earned = -last->sale.points_earned;
-  w.audit.push_back({"void", w.approved_by, approval.reason, {{"receipt_no", last->sale.receipt_no}},
+  w.audit.push_back({converted ? "void_to_cash" : "void", w.approved_by, approval.reason, {{"receipt_no", last->sale.receipt_no}},
                      {{"total_fen", last->sale.priced.total_fen}}, clock.NowMs()});
   return WriteSale(db, clock, *settings, w);
 }

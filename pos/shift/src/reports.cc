@@ -281,6 +281,15 @@ Result<Report> Build(Database& db, ReportKind kind, std::optional<std::string> d
     if (!head.ok()) return head.status();
     rep.journal_seq = head->seq;
     rep.journal_hash = HexEncode(head->hash);
+
+    TableCheckScope scope;
+    if (open) scope.shift_id = open->id;
+    else scope.business_date = rep.business_date;
+    rep.table_check = CheckTables(db, scope);
+    Statement cp = db.Prepare(
+        "SELECT checkpoint_epoch, checkpoint_seq, checkpoint_hash, checkpoint_at FROM sync_state "
+        "WHERE id = 1 AND checkpoint_hash IS NOT NULL AND checkpoint_seq > 0");
+    if (cp.Step()) rep.hub_checkpoint = Report::HubCheckpoint{cp.Int(0), cp.Int(1), HexEncode(cp.Blob(2)), cp.Text(3)};
     return Status::Ok();
   });
   if (!st.ok()) return st;
@@ -290,6 +299,9 @@ Result<Report> Build(Database& db, ReportKind kind, std::optional<std::string> d
 // ---- Rendering ----
 
 std::string Yuan(int64_t fen) { return FormatYuan(Money::Fen(fen)); }
+
+// How many disagreeing rows the paper lists (the JSON and `journal verify` list them all).
+constexpr size_t kListedOnPaper = 5;
 
 std::string Times(int64_t n) { return std::to_string(n) + "次"; }
 
@@ -397,7 +409,13 @@ nlohmann::json Report::ToJson() const {
           {"pay_out_fen", pay_out_fen},
           {"cashiers", cashiers_json},
           {"shifts", shifts_json},
-          {"journal", {{"seq", journal_seq}, {"hash", journal_hash}}}};
+          {"journal", {{"seq", journal_seq}, {"hash", journal_hash}}},
+          {"table_check", table_check.ToJson()},
+          {"hub_checkpoint", hub_checkpoint ? nlohmann::json{{"epoch", hub_checkpoint->epoch},
+                                                             {"seq", hub_checkpoint->seq},
+                                                             {"hash", hub_checkpoint->hash},
+                                                             {"signed_at", hub_checkpoint->signed_at}}
+                                            : nlohmann::json()}};
 }
 
 std::string Report::RenderText(int columns) const {
@@ -416,6 +434,14 @@ std::string Report::RenderText(int columns) const {
   if (shift_id) row("班次", "#" + std::to_string(*shift_id));
   row("打印时间", FormatLocal(generated_at_ms, timezone, "yyyy-MM-dd HH:mm"));
   line(rule);
+  if (!table_check.ok) {
+    // Before any figure: these figures are not the journal's.
+    line(CenterText("!! 账表与日志不符 !!", columns));
+    line("以下数字与日志不符，");
+    line("不可用于交班或对账，");
+    line("详见末尾。");
+    line(rule);
+  }
 
   // Counts.
   row(Count("销售", sales.count), Yuan(sales.total_fen));
@@ -492,9 +518,35 @@ std::string Report::RenderText(int columns) const {
     line(rule);
   }
 
-  // The journal head the report was read at.
+  // The journal head the report was read at, what the hub signed of it, and
+  // whether this report's rows are the journal's.
   row("日志", "#" + std::to_string(journal_seq));
   row("验证", journal_hash.substr(0, kReceiptHashPrefixLen));
+  if (hub_checkpoint) {
+    row("总部签收", "#" + std::to_string(hub_checkpoint->seq) + " " +
+                        hub_checkpoint->hash.substr(0, kReceiptHashPrefixLen));
+    row("签收时间", LocalMinute(hub_checkpoint->signed_at, timezone));
+  } else {
+    row("总部签收", "尚未同步");
+  }
+  if (table_check.ok) {
+    row("账表核对", "与日志一致 " + std::to_string(table_check.receipts_checked) + "单");
+  } else {
+    row("账表核对", table_check.error.empty() ? "不符 " + std::to_string(table_check.mismatch_count) + "处"
+                                              : "未能核对");
+    for (size_t i = 0; i < table_check.mismatches.size() && i < kListedOnPaper; ++i) {
+      const TableMismatch& m = table_check.mismatches[i];
+      line(m.subject);
+      line("  " + m.table + (m.field.empty() ? "" : "." + m.field));
+      if (!m.found.empty() || !m.journal.empty()) {
+        line("  表 " + (m.found.empty() ? "无" : m.found) + " / 日志 " + (m.journal.empty() ? "无" : m.journal));
+      }
+    }
+    if (table_check.mismatch_count > static_cast<int64_t>(kListedOnPaper)) {
+      line("  … 另有 " + std::to_string(table_check.mismatch_count - static_cast<int64_t>(kListedOnPaper)) + " 处");
+    }
+    line("请运行 linli journal verify");
+  }
   return out;
 }
 

@@ -24,6 +24,34 @@ namespace {
 // Bounds on the rare restarts inside one round.
 constexpr int kMaxGapRestarts = 3;
 
+// One request body of journal rows, in order, each serialised once and
+// measured with the text sent, below max_bytes; with only_epoch, only the
+// leading rows of that epoch. last_seq 0: no row went in.
+struct BatchBody {
+  std::string body;
+  int64_t last_seq = 0;
+};
+Result<BatchBody> BuildBatch(const std::string& device_id, const std::vector<JournalEntry>& rows, size_t max_bytes,
+                             std::optional<int64_t> only_epoch) {
+  PushBody push(device_id);
+  BatchBody out;
+  for (const JournalEntry& e : rows) {
+    if (only_epoch && e.epoch != *only_epoch) break;
+    const std::string event = PushBody::Serialise(WireEvent::FromJournal(e));
+    if (push.SizeWith(event) >= max_bytes) {
+      if (push.events() == 0) {
+        return Status::FailedPrecondition("journal event " + std::to_string(e.seq) + " is larger than " +
+                                          std::to_string(max_bytes) + " bytes and cannot be sent; call support");
+      }
+      break;
+    }
+    push.Add(event);
+    out.last_seq = e.seq;
+  }
+  out.body = std::move(push).Take();
+  return out;
+}
+
 std::string TrimSlash(std::string url) {
   while (!url.empty() && url.back() == '/') url.pop_back();
   return url;
@@ -306,6 +334,7 @@ Status SyncAgent::StoreCheckpoint(const Checkpoint& c) {
 }
 
 Status SyncAgent::Push(SyncReport& report) {
+  bool fork_tried = false;  // one fork adoption per round
   for (int restart = 0; restart <= kMaxGapRestarts; ++restart) {
     // 1. What does the hub hold?
     auto r = Signed("GET", kPathHwm, "", false);
@@ -336,11 +365,48 @@ Status SyncAgent::Push(SyncReport& report) {
     // already holds what the old till sold. Seqs alone cannot tell; hashes
     // can. The hub's head of each epoch and its signed checkpoint we kept
     // must be our own events where we hold those seqs (PROTOCOL.md §6.5).
+    // A fork the hub adopted is ours when its head is our event (§6.5): from
+    // its first seq on, that epoch of ours is held there, not in the chain.
+    struct OurFork {
+      int64_t epoch = 0, first_seq = 0, head_seq = 0;
+    };
+    std::vector<OurFork> our_forks;
+    LINLI_RETURN_IF_ERROR(Guard([&] {
+      for (const ForkHead& f : hwm->forks) {
+        Statement& s = db_.Cached("SELECT epoch, hash FROM journal WHERE seq = ?");
+        s.Bind(1, f.head_seq);
+        if (s.Step() && s.Int(0) == f.epoch && HexEncode(s.Blob(1)) == f.head_hash_hex) {
+          our_forks.push_back({f.epoch, f.first_seq, f.head_seq});
+        }
+        s.Reset();
+      }
+    }));
+    auto our_fork_at = [&](int64_t epoch, int64_t seq) -> const OurFork* {
+      for (const OurFork& f : our_forks) {
+        if (f.epoch == epoch && seq >= f.first_seq) return &f;
+      }
+      return nullptr;
+    };
+    // A fork sent only in part (the connection dropped): send the rest first.
+    for (const OurFork& f : our_forks) {
+      std::optional<int64_t> next_epoch;
+      LINLI_RETURN_IF_ERROR(Guard([&] {
+        Statement q = db_.Prepare("SELECT epoch FROM journal WHERE seq = ?");
+        if (q.Bind(1, f.head_seq + 1).Step()) next_epoch = q.Int(0);
+      }));
+      if (next_epoch && *next_epoch == f.epoch) {
+        bool no_fork = false;
+        LINLI_RETURN_IF_ERROR(PushFork(f.epoch, f.head_seq + 1, report, &no_fork));
+      }
+    }
+
     int64_t confirmed = 0;  // the highest seq known to be the hub's event too
     int64_t diverged = 0;   // the lowest seq known to differ
+    int64_t diverged_epoch = 0;
     Status compare = Guard([&] {
       auto check = [&](int64_t epoch, int64_t seq, const std::string& hash_hex) {
         if (seq < 1 || seq > head->seq) return;
+        if (our_fork_at(epoch, seq)) return;  // known and adopted
         Statement& s = db_.Cached("SELECT epoch, hash FROM journal WHERE seq = ?");
         s.Bind(1, seq);
         const bool found = s.Step();
@@ -352,16 +418,27 @@ Status SyncAgent::Push(SyncReport& report) {
           confirmed = std::max(confirmed, seq);
         } else if (diverged == 0 || seq < diverged) {
           diverged = seq;
+          diverged_epoch = epoch;
         }
       };
       for (const EpochHead& e : hwm->epochs) check(e.epoch, e.head_seq, e.head_hash_hex);
       if (state_.checkpoint) check(state_.checkpoint->epoch, state_.checkpoint->seq, state_.checkpoint->hash_hex);
     });
     LINLI_RETURN_IF_ERROR(compare);
+    if (diverged > 0 && !fork_tried) {
+      // Our events from `diverged` are not the hub's: a copy of this file
+      // sold where the old till also sold. They go to the hub as a fork,
+      // which it adopts and shows to HQ (§6.5), and this till goes on in a
+      // new epoch chained onto them. Never "sent 0".
+      fork_tried = true;
+      bool no_fork = false;
+      LINLI_RETURN_IF_ERROR(AdoptFork(diverged_epoch, diverged, confirmed + 1, report, &no_fork));
+      if (!no_fork) continue;  // read the hwm again: the fork is held now
+    }
     if (diverged > 0) {
-      // Push from the last seq known to be shared: what the hub holds is
-      // answered as duplicates, and our first differing event is refused as
-      // a fork and kept in the hub's quarantine for HQ. Never "sent 0".
+      // The hub would not adopt it: push from the last seq known to be
+      // shared; our first differing event is refused as a fork and kept in
+      // the hub's quarantine for HQ.
       report.diverged_seq = diverged;
       LINLI_RETURN_IF_ERROR(Guard([&] { SetConfig(db_, kDivergedConfigKey, std::to_string(diverged)); }));
     }
@@ -375,6 +452,7 @@ Status SyncAgent::Push(SyncReport& report) {
       const int64_t epoch = found ? s.Int(0) : -1;
       s.Reset();
       if (!found) return false;
+      if (const OurFork* f = our_fork_at(epoch, seq)) return seq <= f->head_seq;
       for (const EpochHead& e : hwm->epochs) {
         if (e.epoch == epoch && e.first_seq <= seq && seq <= e.head_seq) return true;
       }
@@ -391,7 +469,10 @@ Status SyncAgent::Push(SyncReport& report) {
     });
     LINLI_RETURN_IF_ERROR(bisect);
     if (diverged > 0) after = std::min({after, confirmed, diverged - 1});
-    if (hwm->checkpoint && hwm->checkpoint->seq > 0) {
+    // (Not one over the hub's chain where we hold an adopted fork: that seq
+    // is another copy's event, and ours is in the fork.)
+    if (hwm->checkpoint && hwm->checkpoint->seq > 0 &&
+        !our_fork_at(hwm->checkpoint->epoch, hwm->checkpoint->seq)) {
       Status cs = StoreCheckpoint(*hwm->checkpoint);
       if (!cs.ok() && cs.code() == Status::Code::kCorruption) return cs;
     }
@@ -404,22 +485,10 @@ Status SyncAgent::Push(SyncReport& report) {
       if (rows->empty()) return Status::Ok();
       // Each event is serialised once: the text measured is the text sent.
       // A body stays below max_batch_bytes.
-      PushBody push(dev->device_id);
-      int64_t last_seq = 0;
-      for (const JournalEntry& e : *rows) {
-        const std::string event = PushBody::Serialise(WireEvent::FromJournal(e));
-        if (push.SizeWith(event) >= options_.max_batch_bytes) {
-          if (push.events() == 0) {
-            return Status::FailedPrecondition("journal event " + std::to_string(e.seq) + " is larger than " +
-                                              std::to_string(options_.max_batch_bytes) +
-                                              " bytes and cannot be sent; call support");
-          }
-          break;
-        }
-        push.Add(event);
-        last_seq = e.seq;
-      }
-      auto pr = Signed("POST", kPathPush, std::move(push).Take(), options_.gzip);
+      auto batch_body = BuildBatch(dev->device_id, *rows, options_.max_batch_bytes, std::nullopt);
+      if (!batch_body.ok()) return batch_body.status();
+      const int64_t last_seq = batch_body->last_seq;
+      auto pr = Signed("POST", kPathPush, std::move(batch_body->body), options_.gzip);
       ++report.push_requests;
       if (!pr.ok()) return pr.status();
       if (pr->status == 409) {
@@ -438,6 +507,23 @@ Status SyncAgent::Push(SyncReport& report) {
         }
         report.http_status = 409;
         const int64_t refused = e.extra.value("seq", int64_t{0});
+        if (e.error == kErrFork && refused > 0 && !fork_tried) {
+          // The hub holds another event where ours chain on: found only now
+          // (the hub held more of that epoch than we did). Our events of the
+          // epoch where the chains part go as a fork, as above.
+          fork_tried = true;
+          int64_t fork_epoch = e.extra.value("epoch", int64_t{0});
+          LINLI_RETURN_IF_ERROR(Guard([&] {
+            Statement q = db_.Prepare("SELECT epoch FROM journal WHERE seq = ?");
+            if (refused > 1 && q.Bind(1, refused - 1).Step()) fork_epoch = q.Int(0);
+          }));
+          bool no_fork = false;
+          LINLI_RETURN_IF_ERROR(AdoptFork(fork_epoch, refused, confirmed + 1, report, &no_fork));
+          if (!no_fork) {
+            gap = true;  // read the hwm again
+            break;
+          }
+        }
         if (e.error == kErrFork && refused > 0) {
           if (report.diverged_seq == 0 || refused < report.diverged_seq) report.diverged_seq = refused;
           LINLI_RETURN_IF_ERROR(
@@ -470,6 +556,95 @@ Status SyncAgent::Push(SyncReport& report) {
     if (!gap) return Status::Ok();  // batch bound reached; the next round goes on
   }
   return Status::Unavailable("the hub keeps reporting a gap in this till's events; will retry");
+}
+
+Status SyncAgent::PushFork(int64_t epoch, int64_t from_seq, SyncReport& report, bool* no_fork) {
+  *no_fork = false;
+  auto dev = LoadDevice(db_);
+  if (!dev.ok()) return dev.status();
+  int64_t after = std::max<int64_t>(from_seq, 1) - 1;
+  bool stored_any = false;
+  for (int batch = 0; batch < options_.max_push_batches; ++batch) {
+    auto rows = ReadJournal(db_, after, options_.max_batch_events);
+    if (!rows.ok()) return rows.status();
+    auto body = BuildBatch(dev->device_id, *rows, options_.max_batch_bytes, epoch);
+    if (!body.ok()) return body.status();
+    if (body->last_seq == 0) return Status::Ok();  // the fork's events are all sent
+    auto pr = Signed("POST", kPathFork, std::move(body->body), options_.gzip);
+    ++report.push_requests;
+    if (!pr.ok()) return pr.status();
+    if (pr->status != 200) {
+      const ErrorBody e = ErrorBody::Parse(pr->body);
+      report.http_status = pr->status;
+      if (pr->status == 400 && e.error == kErrBadRequest && !stored_any) {
+        *no_fork = true;  // the hub holds none of these seqs: nothing forked
+        return Status::Ok();
+      }
+      if (pr->status == 409 && e.error == kErrBusy) {
+        return Status::Unavailable("the hub is still busy with this till's previous batch; will retry");
+      }
+      if (pr->status == 409 && e.error == kErrGap) {
+        return Status::FailedPrecondition("fork starts earlier: " + e.message);
+      }
+      if (pr->status == 409 || pr->status == 422 || pr->status == 400) {
+        return Status::Corruption("the hub refused this till's fork at event " +
+                                  std::to_string(e.extra.value("seq", int64_t{0})) + ": " + e.message +
+                                  ". Sync is stopped for this till; the events are kept here. Call support");
+      }
+      return HttpError(*pr, report);
+    }
+    report.http_status = 0;
+    auto pj = ParseJson(pr->body);
+    if (!pj) return Status::Unavailable("the hub's fork answer is not JSON; will retry");
+    auto resp = PushResponse::FromJson(*pj);
+    if (!resp.ok()) return Status::Unavailable("the hub's fork answer is malformed: " + resp.status().message());
+    report.pushed += resp->accepted + resp->flagged;
+    report.duplicates += resp->duplicates;
+    stored_any = stored_any || resp->accepted + resp->flagged > 0;
+    LINLI_RETURN_IF_ERROR(StoreCheckpoint(resp->checkpoint));
+    after = body->last_seq;
+  }
+  return Status::Ok();  // batch bound reached; the next round goes on
+}
+
+Status SyncAgent::AdoptFork(int64_t epoch, int64_t seq, int64_t from_seq, SyncReport& report, bool* no_fork) {
+  auto dev = LoadDevice(db_);
+  if (!dev.ok()) return dev.status();
+  int64_t first_of_epoch = 1, last_of_epoch = 0;
+  LINLI_RETURN_IF_ERROR(Guard([&] {
+    Statement q = db_.Prepare("SELECT min(seq), max(seq) FROM journal WHERE epoch = ?");
+    if (q.Bind(1, epoch).Step() && !q.IsNull(0)) {
+      first_of_epoch = q.Int(0);
+      last_of_epoch = q.Int(1);
+    }
+  }));
+  // New sales must not extend the forked epoch: they take a new one, which
+  // chains onto the fork's last event.
+  int64_t new_epoch = dev->epoch;
+  if (dev->epoch == epoch) {
+    new_epoch = dev->epoch + 1;
+    nlohmann::json note = {{"fork_epoch", epoch}, {"fork_seq", seq}, {"new_epoch", new_epoch}};
+    LINLI_RETURN_IF_ERROR(TakeEpoch(
+        db_, new_epoch, {{"restore_detected_at", FormatUtc(clock_.NowMs())}, {"restore_detected", note.dump()}}));
+    report.restored = true;
+  }
+  // Sent from the last seq known to be shared; the hub skips what it holds
+  // as duplicates. Should the chains part earlier, from the epoch's start.
+  const int64_t from = std::max(from_seq, first_of_epoch);
+  Status st = PushFork(epoch, from, report, no_fork);
+  if (st.code() == Status::Code::kFailedPrecondition && from > first_of_epoch) {
+    st = PushFork(epoch, first_of_epoch, report, no_fork);
+  }
+  if (!st.ok() || *no_fork) return st;
+  report.diverged_seq = seq;
+  report.fork_adopted = true;
+  nlohmann::json adopted = {{"epoch", epoch},         {"first_seq", seq},
+                            {"head_seq", last_of_epoch}, {"new_epoch", new_epoch},
+                            {"at", FormatUtc(clock_.NowMs())}};
+  return Guard([&] {
+    SetConfig(db_, kForkAdoptedConfigKey, adopted.dump());
+    SetConfig(db_, kDivergedConfigKey, "0");
+  });
 }
 
 Status SyncAgent::Pull(SyncReport& report) {

@@ -45,6 +45,16 @@ Result<SyncStatusReport> GetSyncStatus(Database& db, const Clock& clock) {
   r.update_message = st->update_message;
   r.pull_cursor = st->pull_cursor;
   r.diverged_seq = std::atoll(GetConfig(db, kDivergedConfigKey).value_or("0").c_str());
+  if (auto fork = GetConfig(db, kForkAdoptedConfigKey)) {
+    const nlohmann::json f = nlohmann::json::parse(*fork, nullptr, /*allow_exceptions=*/false);
+    if (f.is_object()) {
+      r.fork_epoch = f.value("epoch", int64_t{0});
+      r.fork_first_seq = f.value("first_seq", int64_t{0});
+      r.fork_head_seq = f.value("head_seq", int64_t{0});
+      r.fork_new_epoch = f.value("new_epoch", int64_t{0});
+      r.fork_at = f.value("at", std::string());
+    }
+  }
   if (st->checkpoint) {
     r.checkpoint_seq = st->checkpoint->seq;
     r.checkpoint_epoch = st->checkpoint->epoch;
@@ -111,7 +121,13 @@ nlohmann::json SyncStatusReport::ToJson() const {
           {"update_message", update_message},
           {"checkpoint", {{"epoch", checkpoint_epoch}, {"seq", checkpoint_seq}, {"signed_at", checkpoint_at}}},
           {"pull_cursor", pull_cursor},
-          {"diverged_seq", diverged_seq}};
+          {"diverged_seq", diverged_seq},
+          {"fork_adopted", fork_epoch ? nlohmann::json{{"epoch", fork_epoch},
+                                                      {"first_seq", fork_first_seq},
+                                                      {"head_seq", fork_head_seq},
+                                                      {"new_epoch", fork_new_epoch},
+                                                      {"at", fork_at}}
+                                      : nlohmann::json()}};
 }
 
 std::string SyncStatusReport::ToText(const std::string& tz) const {
@@ -131,6 +147,13 @@ std::string SyncStatusReport::ToText(const std::string& tz) const {
            ": the store file was copied back (or restored) while another copy kept selling. Nothing is lost: "
            "the events are kept here, and the hub keeps them in quarantine for HQ. Do not delete anything; "
            "call support.\n";
+  }
+  if (fork_epoch > 0 && diverged_seq == 0) {
+    out += "RESTORED COPY: this store file sold at events the hub already held from another copy (epoch " +
+           std::to_string(fork_epoch) + ", from event " + std::to_string(fork_first_seq) +
+           "). Its sales were sent and the hub keeps them beside the other copy's, shown to HQ as a restore; " +
+           "this till now writes epoch " + std::to_string(fork_new_epoch) + ". Nothing was lost" +
+           (fork_at.empty() ? std::string() : "; found " + When(fork_at, tz)) + ".\n";
   }
   if (pending_events == 0) {
     out += "Nothing waiting to be sent.\n";

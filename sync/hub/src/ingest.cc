@@ -76,11 +76,43 @@ bool ApplyEffects(IngestStorage& storage, int64_t org_id, int64_t store_id,
   return true;
 }
 
+namespace {
+
+// Whether e, the first event of a new epoch, follows an adopted fork of an
+// earlier epoch: the fork holds e.prev_hash at e.seq − 1.
+bool LinksToFork(IngestStorage& storage, const std::vector<ForkRecord>& forks, const JournalEntry& e) {
+  for (const ForkRecord& f : forks) {
+    if (f.epoch >= e.epoch || e.seq - 1 < f.first_seq || e.seq - 1 > f.head_seq) continue;
+    if (std::optional<std::string> h = storage.ForkHash(f.id, e.seq - 1); h && *h == e.prev_hash) return true;
+  }
+  return false;
+}
+
+// How one accepted event is stored: arrival order, its effects applied, and
+// the clock-skew flag (PROTOCOL.md §3.1: flagged, never refused).
+StoredEventInfo InfoFor(IngestStorage& storage, const Device& device, const JournalEntry& e,
+                        const PrecheckedEvent& pre, const std::string& now, int64_t now_ms, int64_t* order) {
+  StoredEventInfo info;
+  info.received_at = now;
+  info.ingest_order = ++*order;
+  info.applied = ApplyEffects(storage, device.org_id, device.store_id, pre.effects, &info.note);
+  const int64_t occurred = ParseUtc(e.occurred_at);
+  if (device.clock_skew_ms && std::llabs(*device.clock_skew_ms) > sync::kClockSkewFlagMs) {
+    info.clock_skew_ms = *device.clock_skew_ms;
+  } else if (occurred >= 0 && occurred - now_ms > sync::kClockSkewFlagMs) {
+    info.clock_skew_ms = occurred - now_ms;
+  }
+  return info;
+}
+
+}  // namespace
+
 IngestResult IngestBatch(IngestStorage& storage, const Device& device,
                          const std::vector<JournalEntry>& events,
                          const std::vector<PrecheckedEvent>& pre, int64_t now_ms) {
   IngestResult r;
   std::map<int64_t, ChainHead> heads = storage.LoadHeads(device.device_id);
+  const std::vector<ForkRecord> forks = storage.LoadForks(device.device_id);
   const std::string now = FormatUtc(now_ms);
   int64_t order = storage.LastIngestOrder();
   int64_t last_epoch = heads.empty() ? 0 : heads.rbegin()->first;
@@ -133,6 +165,9 @@ IngestResult IngestBatch(IngestStorage& storage, const Device& device,
         refuse(e, "fork", where + ": the first event must have a zero prev_hash");
         break;
       }
+    } else if (LinksToFork(storage, forks, e)) {
+      // The first event of a new epoch taken after a fork: it follows the
+      // adopted fork's event at seq − 1 (PROTOCOL.md §6.5).
     } else {
       // The first event of a new epoch links to seq − 1 in the latest
       // earlier epoch that reaches it (PROTOCOL.md §6.4).
@@ -165,18 +200,7 @@ IngestResult IngestBatch(IngestStorage& storage, const Device& device,
       }
     }
 
-    StoredEventInfo info;
-    info.received_at = now;
-    info.ingest_order = ++order;
-    info.applied = ApplyEffects(storage, device.org_id, device.store_id, pre[i].effects, &info.note);
-    // Clock skew is flagged, never refused (PROTOCOL.md §3.1): the till's
-    // reported clock, or an occurred_at in the hub's future.
-    const int64_t occurred = ParseUtc(e.occurred_at);
-    if (device.clock_skew_ms && std::llabs(*device.clock_skew_ms) > sync::kClockSkewFlagMs) {
-      info.clock_skew_ms = *device.clock_skew_ms;
-    } else if (occurred >= 0 && occurred - now_ms > sync::kClockSkewFlagMs) {
-      info.clock_skew_ms = occurred - now_ms;
-    }
+    const StoredEventInfo info = InfoFor(storage, device, e, pre[i], now, now_ms, &order);
     storage.InsertEvent(device, e, info);
     ChainHead& h = heads[e.epoch];
     if (h.first_seq == 0) h.first_seq = e.seq;
@@ -202,6 +226,110 @@ IngestResult IngestBatch(IngestStorage& storage, const Device& device,
   return r;
 }
 
+IngestResult IngestFork(IngestStorage& storage, const Device& device, const std::vector<JournalEntry>& events,
+                        const std::vector<PrecheckedEvent>& pre, int64_t now_ms) {
+  IngestResult r;
+  std::vector<ForkRecord> forks = storage.LoadForks(device.device_id);
+  const std::string now = FormatUtc(now_ms);
+  int64_t order = storage.LastIngestOrder();
+  ForkRecord* fork = nullptr;  // the fork this batch writes to
+  auto refuse = [&](const JournalEntry& e, std::string_view kind, const std::string& reason) {
+    r.error = kind == "fork" ? sync::kErrFork : sync::kErrBadEvent;
+    r.message = reason;
+    r.extra = {{"epoch", e.epoch}, {"seq", e.seq}};
+    if (storage.InQuarantine(device.device_id, e.epoch, e.seq, kind, reason)) return;
+    storage.AddQuarantine(device, e, kind, reason, sync::WireEvent::FromJournal(e).ToJson().dump(), now);
+  };
+  for (size_t i = 0; i < events.size(); ++i) {
+    const JournalEntry& e = events[i];
+    const std::string where = "epoch " + std::to_string(e.epoch) + " seq " + std::to_string(e.seq);
+    if (!pre[i].bad.empty()) {
+      refuse(e, "bad_event", where + ": " + pre[i].bad);
+      break;
+    }
+    if (fork == nullptr) {
+      // Already held in a fork of ours: a resend.
+      bool duplicate = false;
+      for (ForkRecord& f : forks) {
+        if (f.epoch != e.epoch || e.seq < f.first_seq || e.seq > f.head_seq) continue;
+        if (std::optional<std::string> h = storage.ForkHash(f.id, e.seq); h && *h == e.hash) {
+          duplicate = true;
+          fork = &f;
+          break;
+        }
+      }
+      if (duplicate) {
+        ++r.duplicates;
+        continue;
+      }
+      // Extends a fork whose head it follows.
+      for (ForkRecord& f : forks) {
+        if (f.epoch == e.epoch && f.head_seq + 1 == e.seq && f.head_hash == e.prev_hash) fork = &f;
+      }
+      if (fork == nullptr) {
+        // Starts a fork: the hub holds another event here, and ours links to
+        // the hub's chain just before it.
+        const std::optional<std::string> held = storage.HeldHash(device.device_id, e.epoch, e.seq);
+        if (!held) {
+          r.error = sync::kErrBadRequest;
+          r.message = where + " is not held by the hub, so it is no fork; push it with " + sync::kPathPush;
+          r.extra = {{"epoch", e.epoch}, {"seq", e.seq}};
+          break;
+        }
+        if (*held == e.hash) {  // the same event: shared, not forked
+          ++r.duplicates;
+          continue;
+        }
+        const std::optional<std::string> before =
+            e.seq == 1 ? std::optional<std::string>(JournalGenesisHash()) : storage.HeldHash(device.device_id, e.epoch, e.seq - 1);
+        if (!before || *before != e.prev_hash) {
+          r.error = sync::kErrGap;
+          r.message = where + ": prev_hash does not link to the hub's event at seq " + std::to_string(e.seq - 1) +
+                      "; a fork starts where the chains part";
+          r.extra = {{"expected_epoch", e.epoch}, {"expected_seq", e.seq - 1}};
+          break;
+        }
+        ForkRecord f;
+        f.epoch = e.epoch;
+        f.first_seq = e.seq;
+        f.head_seq = e.seq - 1;
+        f.head_hash = e.prev_hash;
+        f.id = storage.AddFork(device, e.epoch, e.seq, now);
+        forks.push_back(f);
+        fork = &forks.back();
+      }
+    } else if (e.epoch != fork->epoch || e.seq != fork->head_seq + 1 || e.prev_hash != fork->head_hash) {
+      if (std::optional<std::string> h = storage.ForkHash(fork->id, e.seq); h && *h == e.hash) {
+        ++r.duplicates;
+        continue;
+      }
+      if (e.epoch != fork->epoch) {
+        r.error = sync::kErrBadRequest;
+        r.message = where + ": a fork holds one epoch; push the later epoch with " + std::string(sync::kPathPush);
+        r.extra = {{"epoch", e.epoch}, {"seq", e.seq}};
+      } else {
+        refuse(e, "fork", where + ": does not follow the fork's head " + std::to_string(fork->head_seq));
+      }
+      break;
+    }
+    const StoredEventInfo info = InfoFor(storage, device, e, pre[i], now, now_ms, &order);
+    storage.InsertForkEvent(fork->id, device, e, info);
+    fork->head_seq = e.seq;
+    fork->head_hash = e.hash;
+    storage.SaveForkHead(fork->id, fork->head_seq, fork->head_hash);
+    info.applied ? ++r.accepted : ++r.flagged;
+  }
+  if (r.accepted + r.flagged + r.duplicates > 0) storage.MarkSynced(device.device_id, now);
+  if (fork) {
+    r.head_epoch = fork->epoch;
+    r.head_seq = fork->head_seq;
+    r.head_hash = fork->head_hash;
+  } else {
+    r.head_hash = JournalGenesisHash();
+  }
+  return r;
+}
+
 void RebuildProjections(IngestStorage& storage) {
   storage.ClearProjections();
   storage.ForEachStoredEvent([&](const StoredEvent& s) {
@@ -209,7 +337,7 @@ void RebuildProjections(IngestStorage& storage) {
     std::string note;
     const bool applied =
         ApplyEffects(storage, s.org_id, s.store_id, EffectsOf(e.type, e.type_version, e.payload), &note);
-    storage.SetApplied(s.device_id, e.epoch, e.seq, applied, note);
+    storage.SetApplied(s, applied, note);
   });
 }
 

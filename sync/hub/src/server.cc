@@ -67,6 +67,7 @@ const std::vector<Route>& RouteTable() {
       {"POST", sync::kPathEnroll, "none"},
       {"GET", sync::kPathHwm, "device"},
       {"POST", sync::kPathPush, "device"},
+      {"POST", sync::kPathFork, "device"},
       {"GET", sync::kPathChanges, "device"},
       {"POST", sync::kPathHqLogin, "none"},
       {"GET", sync::kPathHqStores, "hq"},
@@ -98,7 +99,8 @@ class HubServer::Impl {
         {"GET " + std::string(sync::kPathHealth), [this](const httplib::Request&, httplib::Response& r) { Health(r); }},
         {"POST " + std::string(sync::kPathEnroll), [this](const httplib::Request& q, httplib::Response& r) { Enroll(q, r); }},
         {"GET " + std::string(sync::kPathHwm), [this](const httplib::Request& q, httplib::Response& r) { Hwm(q, r); }},
-        {"POST " + std::string(sync::kPathPush), [this](const httplib::Request& q, httplib::Response& r) { Push(q, r); }},
+        {"POST " + std::string(sync::kPathPush), [this](const httplib::Request& q, httplib::Response& r) { Push(q, r, false); }},
+        {"POST " + std::string(sync::kPathFork), [this](const httplib::Request& q, httplib::Response& r) { Push(q, r, true); }},
         {"GET " + std::string(sync::kPathChanges), [this](const httplib::Request& q, httplib::Response& r) { Changes(q, r); }},
         {"POST " + std::string(sync::kPathHqLogin), [this](const httplib::Request& q, httplib::Response& r) { Login(q, r); }},
         {"GET " + std::string(sync::kPathHqStores), [this](const httplib::Request& q, httplib::Response& r) { HqStores(q, r); }},
@@ -291,6 +293,9 @@ class HubServer::Impl {
     sync::HwmResponse out;
     out.device_id = dev->device_id;
     out.epochs = *heads;
+    auto forks = store_.Forks(dev->device_id);
+    if (!forks.ok()) return FailStatus(res, forks.status());
+    out.forks = *forks;
     if (!out.epochs.empty()) {
       const auto& last = out.epochs.back();
       auto hash = HexDecode(last.head_hash_hex);
@@ -301,7 +306,9 @@ class HubServer::Impl {
     Reply(res, 200, out.ToJson());
   }
 
-  void Push(const httplib::Request& req, httplib::Response& res) {
+  // A push (§6.2), or with `fork` a restored copy's events that differ from
+  // the chain the hub holds (§6.5): the same body, limits and answer.
+  void Push(const httplib::Request& req, httplib::Response& res, bool fork) {
     auto dev = AuthDevice(req, res);
     if (!dev) return;
     // One batch in flight per device.
@@ -365,7 +372,7 @@ class HubServer::Impl {
       if (!e.ok()) return Fail(res, 400, sync::kErrBadRequest, e.status().message());
       events.push_back(std::move(*e));
     }
-    auto r = store_.Ingest(*dev, events, clock_.NowMs());
+    auto r = fork ? store_.IngestForkBatch(*dev, events, clock_.NowMs()) : store_.Ingest(*dev, events, clock_.NowMs());
     if (!r.ok()) return FailStatus(res, r.status());
     auto cp = MakeCheckpoint(dev->device_id, r->head_epoch, r->head_seq, r->head_hash);
     if (!cp.ok()) return FailStatus(res, cp.status());
@@ -374,7 +381,8 @@ class HubServer::Impl {
       extra["accepted"] = r->accepted + r->flagged;
       extra["duplicates"] = r->duplicates;
       extra["checkpoint"] = cp->ToJson();
-      return Fail(res, r->error == sync::kErrBadEvent ? 422 : 409, r->error.c_str(), r->message, extra);
+      const int code = r->error == sync::kErrBadEvent ? 422 : r->error == sync::kErrBadRequest ? 400 : 409;
+      return Fail(res, code, r->error.c_str(), r->message, extra);
     }
     sync::PushResponse out;
     out.accepted = r->accepted;

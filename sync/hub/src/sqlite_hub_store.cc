@@ -55,6 +55,16 @@ std::map<int64_t, ChainHead> LoadHeads(Database& db, const std::string& device_i
   return heads;
 }
 
+// The device's adopted forks, oldest first; shared by Forks, Stores and the ingest storage.
+std::vector<ForkRecord> LoadForks(Database& db, const std::string& device_id) {
+  std::vector<ForkRecord> forks;
+  Statement s = db.Prepare(
+      "SELECT id, epoch, first_seq, head_seq, head_hash FROM device_forks WHERE device_id = ? ORDER BY id");
+  s.Bind(1, device_id);
+  while (s.Step()) forks.push_back({s.Int(0), s.Int(1), s.Int(2), s.Int(3), s.Blob(4)});
+  return forks;
+}
+
 // The ingest core's storage primitives (ingest.h) in SQLite's SQL. Each
 // throws DbError; the caller holds the connection's lock and transaction.
 // Hot paths (one call per event) use cached statements.
@@ -84,7 +94,9 @@ class SqliteIngestStorage final : public IngestStorage {
   }
 
   int64_t LastIngestOrder() override {
-    Statement& q = db_.Cached("SELECT coalesce(max(ingest_order), 0) FROM events");
+    Statement& q = db_.Cached(
+        "SELECT max(coalesce((SELECT max(ingest_order) FROM events), 0), "
+        "coalesce((SELECT max(ingest_order) FROM fork_events), 0))");
     q.Step();
     const int64_t order = q.Int(0);
     q.Reset();
@@ -105,6 +117,49 @@ class SqliteIngestStorage final : public IngestStorage {
     ins.Bind(13, info.received_at).Bind(14, info.ingest_order).Bind(15, info.applied ? 1 : 0);
     ins.Bind(16, info.note).Bind(17, info.clock_skew_ms);
     ins.Run();
+  }
+
+  std::vector<ForkRecord> LoadForks(const std::string& device_id) override {
+    return hub::LoadForks(db_, device_id);
+  }
+
+  std::optional<std::string> ForkHash(int64_t fork_id, int64_t seq) override {
+    Statement& s = db_.Cached("SELECT hash FROM fork_events WHERE fork_id = ? AND seq = ?");
+    std::optional<std::string> hash;
+    if (s.Bind(1, fork_id).Bind(2, seq).Step()) hash = s.Blob(0);
+    s.Reset();
+    return hash;
+  }
+
+  int64_t AddFork(const Device& device, int64_t epoch, int64_t first_seq, const std::string& now) override {
+    db_.Prepare(
+           "INSERT INTO device_forks (device_id, store_id, epoch, first_seq, head_seq, head_hash, adopted_at) "
+           "VALUES (?, ?, ?, ?, ?, x'', ?)")
+        .Bind(1, device.device_id).Bind(2, device.store_id).Bind(3, epoch).Bind(4, first_seq)
+        .Bind(5, first_seq - 1).Bind(6, now).Run();
+    return db_.LastInsertRowId();
+  }
+
+  void InsertForkEvent(int64_t fork_id, const Device& device, const JournalEntry& e,
+                       const StoredEventInfo& info) override {
+    Statement& ins = db_.Cached(
+        "INSERT INTO fork_events (fork_id, seq, device_id, epoch, store_id, event_id, type, type_version, "
+        "occurred_at, payload, prev_hash, hash, signature, received_at, ingest_order, applied, apply_note, "
+        "clock_skew_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)");
+    ins.Bind(1, fork_id).Bind(2, e.seq).Bind(3, device.device_id).Bind(4, e.epoch).Bind(5, device.store_id);
+    ins.Bind(6, e.event_id).Bind(7, e.type).Bind(8, e.type_version).Bind(9, e.occurred_at);
+    ins.BindBlob(10, e.payload.data(), e.payload.size());
+    ins.BindBlob(11, e.prev_hash.data(), e.prev_hash.size());
+    ins.BindBlob(12, e.hash.data(), e.hash.size());
+    ins.BindBlob(13, e.signature.data(), e.signature.size());
+    ins.Bind(14, info.received_at).Bind(15, info.ingest_order).Bind(16, info.applied ? 1 : 0);
+    ins.Bind(17, info.note).Bind(18, info.clock_skew_ms);
+    ins.Run();
+  }
+
+  void SaveForkHead(int64_t fork_id, int64_t head_seq, const std::string& head_hash) override {
+    db_.Cached("UPDATE device_forks SET head_seq = ?, head_hash = ? WHERE id = ?")
+        .Bind(1, head_seq).BindBlob(2, head_hash.data(), head_hash.size()).Bind(3, fork_id).Run();
   }
 
   bool InQuarantine(const std::string& device_id, int64_t epoch, int64_t seq, std::string_view kind,
@@ -179,10 +234,14 @@ class SqliteIngestStorage final : public IngestStorage {
 
   void ForEachStoredEvent(const std::function<void(const StoredEvent&)>& visit) override {
     Statement s = db_.Prepare(
-        "SELECT e.device_id, e.epoch, e.seq, e.store_id, st.org_id, e.type, e.type_version, e.payload "
-        "FROM events e JOIN stores st ON st.id = e.store_id ORDER BY e.ingest_order");
+        "SELECT e.device_id, e.epoch, e.seq, e.store_id, st.org_id, e.type, e.type_version, e.payload, 0 AS fork_id, "
+        "e.ingest_order FROM events e JOIN stores st ON st.id = e.store_id "
+        "UNION ALL SELECT f.device_id, f.epoch, f.seq, f.store_id, st.org_id, f.type, f.type_version, f.payload, "
+        "f.fork_id, f.ingest_order FROM fork_events f JOIN stores st ON st.id = f.store_id "
+        "ORDER BY 10");
     StoredEvent ev;
     while (s.Step()) {
+      ev.fork_id = s.Int(8);
       ev.device_id = s.Text(0);
       ev.entry.epoch = s.Int(1);
       ev.entry.seq = s.Int(2);
@@ -195,10 +254,15 @@ class SqliteIngestStorage final : public IngestStorage {
     }
   }
 
-  void SetApplied(const std::string& device_id, int64_t epoch, int64_t seq, bool applied,
-                  const std::string& note) override {
+  void SetApplied(const StoredEvent& ev, bool applied, const std::string& note) override {
+    if (ev.fork_id) {
+      db_.Cached("UPDATE fork_events SET applied = ?, apply_note = ? WHERE fork_id = ? AND seq = ?")
+          .Bind(1, applied ? 1 : 0).Bind(2, note).Bind(3, ev.fork_id).Bind(4, ev.entry.seq).Run();
+      return;
+    }
     db_.Cached("UPDATE events SET applied = ?, apply_note = ? WHERE device_id = ? AND epoch = ? AND seq = ?")
-        .Bind(1, applied ? 1 : 0).Bind(2, note).Bind(3, device_id).Bind(4, epoch).Bind(5, seq).Run();
+        .Bind(1, applied ? 1 : 0).Bind(2, note).Bind(3, ev.device_id).Bind(4, ev.entry.epoch)
+        .Bind(5, ev.entry.seq).Run();
   }
 
  private:
@@ -424,6 +488,33 @@ class SqliteHubStore final : public HubStore {
     });
     if (!st.ok()) return st;
     return out;
+  }
+
+  Result<std::vector<sync::ForkHead>> Forks(const std::string& device_id) override {
+    std::lock_guard lock(mu_);
+    std::vector<sync::ForkHead> out;
+    Status st = Guard([&] {
+      for (const ForkRecord& f : LoadForks(*db_, device_id)) {
+        out.push_back({f.epoch, f.first_seq, f.head_seq, HexEncode(f.head_hash)});
+      }
+    });
+    if (!st.ok()) return st;
+    return out;
+  }
+
+  Result<IngestResult> IngestForkBatch(const Device& device, const std::vector<JournalEntry>& events,
+                                       int64_t now_ms) override {
+    std::vector<PrecheckedEvent> pre = Precheck(device, events);
+    std::lock_guard lock(mu_);
+    IngestResult r;
+    Status st = Guard([&] {
+      Transaction tx(*db_);
+      SqliteIngestStorage storage(*db_);
+      r = IngestFork(storage, device, events, pre, now_ms);
+      tx.Commit();
+    });
+    if (!st.ok()) return st;
+    return r;
   }
 
   Result<IngestResult> Ingest(const Device& device, const std::vector<JournalEntry>& events,
@@ -708,6 +799,21 @@ class SqliteHubStore final : public HubStore {
                        {"kind", qs.Text(3)}, {"reason", qs.Text(4)}, {"received_at", qs.Text(5)}});
         }
         store["quarantine"] = q;
+        // Restored copies whose sales the hub adopted as forks (§6.5): HQ
+        // sees each, with how many events it held and when it arrived.
+        json restores = json::array();
+        Statement rs = db_->Prepare(
+            "SELECT f.device_id, f.epoch, f.first_seq, f.head_seq, f.adopted_at, "
+            "(SELECT count(*) FROM fork_events e WHERE e.fork_id = f.id) "
+            "FROM device_forks f WHERE f.store_id = ? ORDER BY f.id");
+        rs.Bind(1, store_id);
+        while (rs.Step()) {
+          restores.push_back({{"device_id", rs.Text(0)}, {"epoch", rs.Int(1)}, {"first_seq", rs.Int(2)},
+                              {"head_seq", rs.Int(3)}, {"adopted_at", rs.Text(4)}, {"events", rs.Int(5)}});
+        }
+        store["restores"] = restores;
+        store["events"] = store["events"].get<int64_t>() +
+                          count("SELECT count(*) FROM fork_events WHERE store_id = ?");
         out["stores"].push_back(store);
       }
     });

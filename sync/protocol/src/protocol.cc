@@ -295,6 +295,16 @@ json HwmResponse::ToJson() const {
                    {"head_hash_hex", e.head_hash_hex}});
   }
   json j = {{"device_id", device_id}, {"epochs", eps}};
+  if (!forks.empty()) {
+    json fs = json::array();
+    for (const ForkHead& f : forks) {
+      fs.push_back({{"epoch", f.epoch},
+                    {"first_seq", f.first_seq},
+                    {"head_seq", f.head_seq},
+                    {"head_hash_hex", f.head_hash_hex}});
+    }
+    j["forks"] = std::move(fs);
+  }
   if (checkpoint) j["checkpoint"] = checkpoint->ToJson();
   return j;
 }
@@ -305,6 +315,11 @@ Result<HwmResponse> HwmResponse::FromJson(const json& j) {
     for (const json& e : Arr(j, "epochs")) {
       r.epochs.push_back({Int(e, "epoch"), Int(e, "first_seq"), Int(e, "head_seq"),
                           Str(e, "head_hash_hex")});
+    }
+    if (j.contains("forks")) {
+      for (const json& f : Arr(j, "forks")) {
+        r.forks.push_back({Int(f, "epoch"), Int(f, "first_seq"), Int(f, "head_seq"), Str(f, "head_hash_hex")});
+      }
     }
     if (j.contains("checkpoint") && !j["checkpoint"].is_null()) {
       auto c = Checkpoint::FromJson(j["checkpoint"]);

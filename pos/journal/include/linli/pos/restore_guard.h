@@ -27,6 +27,12 @@
 //      (a checkpoint at 1,000 WAL frames); a later `PRAGMA wal_autocheckpoint`
 //      on the connection replaces the hook in turn, and the sidecar then
 //      stops following that connection's commits (a missed detection, below).
+//   3. A file moved to another machine (a copy put on a new till, with or
+//      without its sidecar): store_config "host_id" names the host the file
+//      was last opened on, a hash of /etc/machine-id (or of LINLI_HOST_ID
+//      when set, for containers without one and for tests). Opened on
+//      another host, the file takes a new epoch first, noted as above with
+//      "moved_from_host".
 //
 // What the sidecar cannot catch, and why it is still safe: a sidecar that
 // lags (a power cut between the commit and the sidecar write, two processes
@@ -70,6 +76,11 @@ struct EpochNote {
 // chain than the file (sync/agent/src/agent.cc). The caller chooses
 // `new_epoch` above every epoch the device is known to have used.
 Status TakeEpoch(Database& db, int64_t new_epoch, const std::vector<EpochNote>& notes = {});
+
+// This machine's identity for the guard (3. above): 16 hex characters of a
+// hash of LINLI_HOST_ID or /etc/machine-id; nullopt when neither exists (the
+// move check is then skipped).
+std::optional<std::string> ThisHostId();
 
 // "FILE.head" for the database at FILE.
 std::string HeadSidecarPath(const std::string& db_path);

@@ -145,10 +145,21 @@ class PaymentGateway {
 // SetOffline(true) makes every call answer kUnavailable at once without
 // recording anything, as a till without network would see.
 //
-// Thread-safe.
+// Where it remembers. Default-constructed, in memory: one process. Given a
+// state file (SandboxStatePath beside the store), in that file: every call
+// takes an exclusive lock on FILE.lock, reads the file, answers and writes it
+// back (ReplaceFile, mode 0600), so a payment approved by the counter can be
+// refunded or voided by `linli refund` in another process, as a real
+// gateway's would. The file holds a SHA-256 of each code, never the code. An
+// unreadable or malformed file answers kUnavailable (or kError) naming it, and
+// a file that cannot be written back leaves the sandbox forgetting that
+// call, as a lost answer from a real gateway would.
+//
+// Thread-safe, and process-safe with a state file.
 class SandboxGateway final : public PaymentGateway {
  public:
   SandboxGateway() = default;
+  explicit SandboxGateway(std::string state_file) : state_file_(std::move(state_file)) {}
 
   GatewayReply Pay(const PayRequest& request) override;
   QueryReply Query(const std::string& attempt_key) override;
@@ -173,12 +184,18 @@ class SandboxGateway final : public PaymentGateway {
     std::map<std::string, int64_t> refunds;    // refund_key → amount
   };
   UndoReply Undo(const std::string& attempt_key, const char* what);
+  class Shared;  // the state file, locked and loaded for one call
 
+  const std::string state_file_;         // empty: memory only
   std::mutex mu_;
   bool offline_ = false;                 // guarded by mu_
   int64_t next_ref_ = 1;                 // guarded by mu_
   std::map<std::string, Entry> entries_; // guarded by mu_; by attempt_key
 };
+
+// The sandbox's state file for the store database at `db_path`:
+// "DB.sandbox-pay.json".
+std::string SandboxStatePath(const std::string& db_path);
 
 // ---- Service -----------------------------------------------------------------
 

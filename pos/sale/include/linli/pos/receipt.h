@@ -163,6 +163,12 @@ struct ReceiptModel {
   std::string journal_hash;
 
   bool reprint = false;  // prints "** 重打印 **" under the header
+
+  // Rows of this receipt that disagree with its journal event (table_check.h),
+  // one short line each ("sales.total_fen 表 900 / 日志 1200"). Non-empty:
+  // the receipt prints "!! 与日志不符 !!" under the header, these lines, and
+  // "不可作为凭证" — the money it shows is not what was recorded.
+  std::vector<std::string> disagreements;
 };
 
 // Renders the receipt as UTF-8 text, `columns` display columns wide (use

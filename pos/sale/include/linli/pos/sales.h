@@ -55,8 +55,11 @@ Result<CommittedSale> RefundSale(Database& db, const Clock& clock, const User& c
 
 // Post-void of the most recent sale (nothing after it), with a manager PIN.
 // Puts the stock back and returns every tender (payment codes through the
-// gateway).
+// gateway). With to_cash, money taken by payment code or card goes back in
+// cash from the drawer instead (the gateway is not called), as a refund's
+// to_cash does: for a gateway that cannot be reached, or a customer who
+// asks. The audit row says "void_to_cash".
 Result<CommittedSale> VoidLastSale(Database& db, const Clock& clock, const User& cashier,
-                                   const Approval& approval, PaymentGateway* gateway);
+                                   const Approval& approval, PaymentGateway* gateway, bool to_cash = false);
 
 }  // namespace linli

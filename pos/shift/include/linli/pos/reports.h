@@ -54,6 +54,7 @@
 #include "linli/pos/db.h"
 #include "linli/pos/shifts.h"
 #include "linli/pos/status.h"
+#include "linli/pos/table_check.h"
 
 namespace linli {
 
@@ -130,6 +131,21 @@ struct Report {
   int64_t journal_seq = 0;       // journal head when the report was read
   std::string journal_hash;      // its hash, hex (64 zeros when empty)
 
+  // The report's own rows against the journal (table_check.h): X on a shift
+  // checks that shift, otherwise the business date. When it is not ok the
+  // printed report says so at the top, before any figure, and lists the
+  // first rows that disagree at the end.
+  TableCheckReport table_check;
+  // The hub's signed checkpoint the sync agent kept (PROTOCOL §6.3): the
+  // newest head the hub has proven it holds. None before the first sync.
+  struct HubCheckpoint {
+    int64_t epoch = 0;
+    int64_t seq = 0;
+    std::string hash;       // hex
+    std::string signed_at;  // hub clock, UTC ISO
+  };
+  std::optional<HubCheckpoint> hub_checkpoint;
+
   // Integers in fen; times UTC ISO, plus generated_at_local in the store's
   // zone. Top-level keys: kind ("x"|"z"), store_code, store_name, timezone,
   // business_date, shift_id (or null), period_start, period_end,
@@ -137,7 +153,9 @@ struct Report {
   // gross_fen, discount_fen, rounding_fen, net_fen, tax_fen,
   // taxes[{rate_bp,net_fen,tax_fen}], tenders[{method,provider,label,
   // amount_fen}], price_overrides, discounts, no_sales, pay_in_fen,
-  // pay_out_fen, cashiers[…], shifts[…], journal {seq, hash}.
+  // pay_out_fen, cashiers[…], shifts[…], journal {seq, hash},
+  // table_check (TableCheckReport::ToJson), hub_checkpoint {epoch, seq, hash,
+  // signed_at} or null.
   nlohmann::json ToJson() const;
 
   // The printable report, `columns` display columns wide (32 for 58 mm

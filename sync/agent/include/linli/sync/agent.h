@@ -83,6 +83,9 @@ struct SyncStatusReport {
   std::string checkpoint_at;
   int64_t pull_cursor = 0;
   int64_t diverged_seq = 0;  // SyncReport::diverged_seq, as last found; 0 = none
+  // The last fork the hub adopted (kForkAdoptedConfigKey); epoch 0 = none.
+  int64_t fork_epoch = 0, fork_first_seq = 0, fork_head_seq = 0, fork_new_epoch = 0;
+  std::string fork_at;
   // store_config values from HQ the till refused (LoadRefusedConfig): the
   // status bar and `sync status` show them; selling goes on.
   std::vector<RefusedConfig> refused_config;
@@ -110,6 +113,9 @@ struct AgentOptions {
 // What one SyncOnce did, and how it ended.
 // store_config key where the agent keeps SyncReport::diverged_seq.
 inline constexpr char kDivergedConfigKey[] = "sync_diverged_seq";
+// store_config key where the agent notes the last fork the hub adopted, as
+// JSON {"epoch", "first_seq", "head_seq", "new_epoch", "at"}.
+inline constexpr char kForkAdoptedConfigKey[] = "sync_fork_adopted";
 
 struct SyncReport {
   Status status;               // OK, or why it stopped (also stored as last_error)
@@ -119,9 +125,12 @@ struct SyncReport {
   bool restored = false;       // a restore was detected and the epoch bumped
   // The first seq at which this journal is known to hold another event than
   // the hub (a store file copied back while the old till kept selling); 0
-  // when none. Sync then stops with Corruption; the events stay here and the
-  // hub keeps ours in quarantine, shown to HQ as a fork.
+  // when none. The agent then takes a new epoch and sends its events of the
+  // old one from there as a fork, which the hub adopts and shows to HQ
+  // (PROTOCOL.md §6.5); fork_adopted says it did. Only when the hub refuses
+  // the fork too does sync stop with Corruption, the events kept here.
   int64_t diverged_seq = 0;
+  bool fork_adopted = false;
   int64_t pushed = 0;          // events the hub newly stored
   int64_t duplicates = 0;      // events it already had
   int64_t push_requests = 0;
@@ -163,6 +172,13 @@ class SyncAgent {
   Result<HttpResponse> Signed(const std::string& method, const std::string& path_and_query,
                               const std::string& body, bool gzip);
   Status Push(SyncReport& report);
+  // Sends this journal's events of `epoch` from `from_seq` on as a fork
+  // (PROTOCOL.md §6.5). *no_fork: the hub holds none of those seqs, so
+  // there is nothing to adopt and a plain push sends them.
+  Status PushFork(int64_t epoch, int64_t from_seq, SyncReport& report, bool* no_fork);
+  // After a fork is found at `seq` of `epoch`: takes a new epoch when this
+  // till still writes that one, and sends the fork from `from_seq`.
+  Status AdoptFork(int64_t epoch, int64_t seq, int64_t from_seq, SyncReport& report, bool* no_fork);
   Status Pull(SyncReport& report);
   Status StoreCheckpoint(const Checkpoint& c);
   Status HttpError(const HttpResponse& r, SyncReport& report);

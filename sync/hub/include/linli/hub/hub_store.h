@@ -137,6 +137,12 @@ class HubStore {
   virtual Result<IngestResult> Ingest(const Device& device,
                                       const std::vector<JournalEntry>& events,
                                       int64_t now_ms) = 0;
+  // The forks the hub adopted for the device (PROTOCOL.md §6.5), oldest first.
+  virtual Result<std::vector<sync::ForkHead>> Forks(const std::string& device_id) = 0;
+  // As Ingest, for a restored copy's events that differ from the chain the
+  // hub holds (IngestFork in ingest.h): kept as a fork and applied.
+  virtual Result<IngestResult> IngestForkBatch(const Device& device, const std::vector<JournalEntry>& events,
+                                               int64_t now_ms) = 0;
 
   // ---- pull ------------------------------------------------------------------
   // PROTOCOL.md §7. InvalidArgument for a negative cursor or one beyond the

@@ -63,7 +63,19 @@ struct StoredEvent {
   std::string device_id;
   int64_t org_id = 0;
   int64_t store_id = 0;
-  JournalEntry entry;  // epoch, seq, type, type_version and payload are set
+  int64_t fork_id = 0;  // non-zero: an event of that adopted fork (§6.5)
+  JournalEntry entry;   // epoch, seq, type, type_version and payload are set
+};
+
+// A fork of one (device, epoch) chain the hub adopted (PROTOCOL.md §6.5):
+// the events of a restored copy from first_seq, the first seq where it
+// differs from the hub's chain.
+struct ForkRecord {
+  int64_t id = 0;
+  int64_t epoch = 0;
+  int64_t first_seq = 0;
+  int64_t head_seq = 0;
+  std::string head_hash;  // 32 raw bytes
 };
 
 // The storage primitives the rules need. Every call runs inside the
@@ -87,6 +99,19 @@ class IngestStorage {
   // Stores one accepted event of the device (its store: device.store_id).
   virtual void InsertEvent(const Device& device, const JournalEntry& e,
                            const StoredEventInfo& info) = 0;
+
+  // ---- forks (§6.5) ---------------------------------------------------------
+  // Every fork the hub adopted for the device, oldest first.
+  virtual std::vector<ForkRecord> LoadForks(const std::string& device_id) = 0;
+  // The hash of the fork's event at seq; nullopt when none.
+  virtual std::optional<std::string> ForkHash(int64_t fork_id, int64_t seq) = 0;
+  // Starts a fork of (device, epoch) at first_seq and returns its id.
+  virtual int64_t AddFork(const Device& device, int64_t epoch, int64_t first_seq, const std::string& now) = 0;
+  // Stores one event of the fork, as InsertEvent stores one of the chain.
+  virtual void InsertForkEvent(int64_t fork_id, const Device& device, const JournalEntry& e,
+                               const StoredEventInfo& info) = 0;
+  // Moves the fork's head.
+  virtual void SaveForkHead(int64_t fork_id, int64_t head_seq, const std::string& head_hash) = 0;
 
   // ---- quarantine ----------------------------------------------------------
   // Whether a refusal with exactly this device, epoch, seq, kind and reason
@@ -116,9 +141,9 @@ class IngestStorage {
   virtual void ClearProjections() = 0;
   // Calls visit for every stored event, in ingest order.
   virtual void ForEachStoredEvent(const std::function<void(const StoredEvent&)>& visit) = 0;
-  // Rewrites one stored event's applied flag and note.
-  virtual void SetApplied(const std::string& device_id, int64_t epoch, int64_t seq, bool applied,
-                          const std::string& note) = 0;
+  // Rewrites one stored event's applied flag and note (a fork's event when
+  // event.fork_id is set).
+  virtual void SetApplied(const StoredEvent& event, bool applied, const std::string& note) = 0;
 };
 
 // What IngestBatch learns of each event without the database: `bad` names why its
@@ -145,6 +170,20 @@ std::vector<PrecheckedEvent> Precheck(const Device& device, const std::vector<Jo
 IngestResult IngestBatch(IngestStorage& storage, const Device& device,
                     const std::vector<JournalEntry>& events, const std::vector<PrecheckedEvent>& pre,
                     int64_t now_ms);
+
+// Adopts a fork (PROTOCOL.md §6.5): the batch holds a restored copy's
+// events of one epoch, in seq order, from where they differ from the chain
+// the hub holds. The first starts a fork when the hub holds another event at
+// its (epoch, seq) and its prev_hash links to the hub's event at seq − 1 (or
+// to the genesis hash at seq 1); or it extends a fork of that epoch whose
+// head it follows. Events already in the fork are duplicates. Each is stored
+// and applied like a chain event, in the same ingest order. Refusals as
+// IngestBatch's: a bad hash or signature (kErrBadEvent, quarantined), an
+// event that links to nothing the hub holds (kErrGap), one that is no fork
+// at all — the hub does not hold its seq — (kErrBadRequest: push it instead).
+// head_* in the result name the fork's head.
+IngestResult IngestFork(IngestStorage& storage, const Device& device, const std::vector<JournalEntry>& events,
+                        const std::vector<PrecheckedEvent>& pre, int64_t now_ms);
 
 // Applies one event's effects when they decoded and every SKU they name is a
 // known product of the org; otherwise writes nothing and explains in *note

@@ -88,6 +88,7 @@ inline constexpr const char* kPathEnroll = "/v1/sync/enroll";    // POST, one-ti
 // Signed by the device key (see SigningString).
 inline constexpr const char* kPathHwm = "/v1/sync/hwm";          // GET
 inline constexpr const char* kPathPush = "/v1/sync/push";        // POST
+inline constexpr const char* kPathFork = "/v1/sync/fork";        // POST, a push body (§6.5)
 inline constexpr const char* kPathChanges = "/v1/sync/changes";  // GET ?cursor=N&limit=M
 // HQ, bearer session from kPathHqLogin ("Authorization: Bearer <token>").
 inline constexpr const char* kPathHqLogin = "/v1/hq/login";            // POST
@@ -240,10 +241,20 @@ struct EpochHead {
   std::string head_hash_hex;
 };
 
+// A fork of one of the device's epochs the hub adopted (§6.5): its events
+// from first_seq, where it differs from the hub's chain, to head_seq.
+struct ForkHead {
+  int64_t epoch = 0;
+  int64_t first_seq = 0;
+  int64_t head_seq = 0;
+  std::string head_hash_hex;
+};
+
 // GET /v1/sync/hwm → 200
 struct HwmResponse {
   std::string device_id;
   std::vector<EpochHead> epochs;  // ascending epoch; empty when nothing pushed yet
+  std::vector<ForkHead> forks;    // adopted forks, oldest first; absent from older hubs
   // The latest head overall (the highest epoch's), signed; absent when empty.
   std::optional<Checkpoint> checkpoint;
   nlohmann::json ToJson() const;
