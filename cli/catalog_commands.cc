@@ -129,7 +129,9 @@ void RegisterCatalogCommands(CLI::App& app) {
     return 0;
   };
   import_cmd.run = [imp](Database& db) {
-    auto report = ImportCatalogCsv(db, imp->text, {imp->skip_bad}, TheClock());
+    ImportOptions opts;
+    opts.skip_bad = imp->skip_bad;
+    auto report = ImportCatalogCsv(db, imp->text, opts, TheClock());
     if (!report.ok()) return Fail(imp->file + ": " + report.status().message());
     const ImportReport& r = *report;
     if (imp->json) {

@@ -14,6 +14,7 @@
 #include "linli/pos/barcode.h"
 #include "linli/pos/catalog.h"
 #include "linli/pos/crypto.h"
+#include "linli/pos/price_schedule.h"
 #include "linli/pos/promotions.h"
 #include "linli/pos/store_config.h"
 #include "linli/pos/text.h"
