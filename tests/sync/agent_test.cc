@@ -484,9 +484,6 @@ TEST_CASE("sync agent: not enrolled is a plain error, and due prices still apply
   CHECK(f.hub.requests() == 0);
 }
 
-}  // namespace
-}  // namespace linli
-
 TEST_CASE("issue 11: HQ's price effective today (a bare date) applies from 00:00 in the store's zone") {
   Fixture f;
   f.ImportCatalog();  // A1 at 3.50, the store's own price
@@ -520,3 +517,6 @@ TEST_CASE("issue 11: HQ's price effective today (a bare date) applies from 00:00
   REQUIRE(sync::ApplyChangesPage(*f.db, page, f.clock)->applied == 1);
   CHECK(f.Price("A1") == 350);
 }
+
+}  // namespace
+}  // namespace linli

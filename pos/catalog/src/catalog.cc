@@ -1,6 +1,8 @@
 #include "linli/pos/catalog.h"
 
 #include <algorithm>
+#include <chrono>
+#include <thread>
 #include <map>
 #include <set>
 #include <unordered_map>
@@ -130,19 +132,29 @@ class ImportWriter {
     undo_ = op->get();
     Status st = Guard([&] { LoadLookups(); });
     const size_t step = chunked ? static_cast<size_t>(opts_.rows_per_tx) : rows.size();
+    const auto budget = std::chrono::milliseconds(chunked && opts_.max_tx_ms > 0 ? opts_.max_tx_ms : 0);
     int chunk = 0;
-    for (size_t at = 0; st.ok() && at < rows.size(); at += step) {
+    for (size_t at = 0; st.ok() && at < rows.size();) {
       st = Guard([&] {
         Transaction tx(db_);
         if (at == 0) undo_->Save("store_config", {{"key", "catalog_version"}});
-        for (size_t i = at; i < std::min(rows.size(), at + step); ++i) {
+        const auto start = std::chrono::steady_clock::now();
+        const size_t end = std::min(rows.size(), at + step);
+        size_t i = at;
+        while (i < end) {
           WriteRow(*rows[i], chunked ? &keys_[i] : nullptr);
+          ++i;
+          if (budget.count() > 0 && std::chrono::steady_clock::now() - start >= budget) break;
         }
         BumpCatalogVersion(db_);
         tx.Commit();
+        at = i;
       });
       ++report_.transactions;
       if (st.ok() && opts_.TEST_after_chunk) opts_.TEST_after_chunk(++chunk);
+      // A moment with the lock free: a waiting sale (it retries every 2 ms,
+      // db.cc) takes it here rather than after the whole import.
+      if (chunked) std::this_thread::sleep_for(std::chrono::milliseconds(4));
     }
     if (st.ok()) {
       // The final switch: the new products appear, and the import is done.

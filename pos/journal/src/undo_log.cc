@@ -121,7 +121,7 @@ Status CollectGarbage(Database& db) {
       Transaction tx(db);
       db.Prepare(
             "DELETE FROM undo_log WHERE (op_id, seq) IN (SELECT op_id, seq FROM undo_log "
-            "WHERE op_id NOT IN (SELECT id FROM undo_ops) LIMIT 5000)")
+            "WHERE op_id NOT IN (SELECT id FROM undo_ops) LIMIT 2000)")
           .Run();
       removed = db.Changes();
       tx.Commit();

@@ -58,6 +58,9 @@ struct ImportOptions {
   // for tens of milliseconds, so a sale waits well under a second. 0 writes
   // everything in one transaction, as before issue 11 (benchmarks compare).
   int rows_per_tx = 1000;
+  // …and a transaction also ends once it has run this long (0: no limit), so
+  // a slow or busy machine writes smaller chunks rather than longer locks.
+  int max_tx_ms = 50;
   // TEST hook: called after each committed chunk with its 1-based number
   // (the kill test dies here).
   std::function<void(int)> TEST_after_chunk;
