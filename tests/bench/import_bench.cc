@@ -29,6 +29,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "linli/pos/barcode.h"
 #include "linli/pos/catalog.h"
 #include "linli/pos/store.h"
 
@@ -38,10 +39,8 @@ using Clk = std::chrono::steady_clock;
 namespace {
 
 std::string Gtin(int i) {
-  std::string code = std::to_string(690000000000LL + i);
-  int sum = 0;
-  for (size_t k = 0; k < code.size(); ++k) sum += (code[k] - '0') * (k % 2 ? 3 : 1);
-  return code + std::to_string((10 - sum % 10) % 10);
+  const std::string code = std::to_string(690000000000LL + i);
+  return code + CheckGtin(code + "0")->expected;  // the check digit barcode.h computes
 }
 
 std::string Csv(int n, int cents) {

@@ -11,6 +11,7 @@
 #include <fstream>
 #include <thread>
 
+#include "linli/pos/barcode.h"
 #include "linli/pos/catalog.h"
 #include "linli/pos/store.h"
 #include "testing.h"
@@ -21,10 +22,8 @@ namespace {
 
 // The EAN-13 of row i: 69000000000i and its check digit.
 std::string Gtin(int i) {
-  std::string code = std::to_string(690000000000LL + i);
-  int sum = 0;
-  for (size_t k = 0; k < code.size(); ++k) sum += (code[k] - '0') * (k % 2 ? 3 : 1);
-  return code + std::to_string((10 - sum % 10) % 10);
+  const std::string code = std::to_string(690000000000LL + i);
+  return code + CheckGtin(code + "0")->expected;  // the check digit barcode.h computes
 }
 
 // `n` rows; each SKU, barcode and PLU unique; `price_fen` for all of them.

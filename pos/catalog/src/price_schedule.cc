@@ -1,7 +1,5 @@
 #include "linli/pos/price_schedule.h"
 
-#include <time.h>
-
 #include "linli/pos/catalog.h"
 #include "linli/pos/money.h"
 #include "linli/pos/store.h"
@@ -24,17 +22,6 @@ int DaysInMonth(int y, int m) {
   static constexpr int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
   const bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
   return m == 2 && leap ? 29 : kDays[m - 1];
-}
-
-int64_t UtcMs(int y, int mo, int d, int h, int mi, int s) {
-  struct tm t = {};
-  t.tm_year = y - 1900;
-  t.tm_mon = mo - 1;
-  t.tm_mday = d;
-  t.tm_hour = h;
-  t.tm_min = mi;
-  t.tm_sec = s;
-  return static_cast<int64_t>(timegm(&t)) * 1000;
 }
 
 struct ParsedEffective {
@@ -102,7 +89,7 @@ Result<ParsedEffective> ParseEffective(std::string_view s, std::string_view fiel
   } else {
     return BadEffective(field, s, "时刻后面有多余的字", "has text after the time");
   }
-  p.ms = UtcMs(p.y, p.mo, p.d, h, mi, sec) + ms - offset_min * 60000;
+  p.ms = UtcMsOf(p.y, p.mo, p.d, h, mi, sec) + ms - offset_min * 60000;
   return p;
 }
 
@@ -111,7 +98,7 @@ Result<int64_t> OffsetAt(int64_t ms, const std::string& zone) {
   auto z = ToZonedTime(ms, zone);
   if (!z.ok()) return z.status();
   const int64_t minute = ms - ((ms % 60000) + 60000) % 60000;
-  return UtcMs(z->year, z->month, z->day, z->hour, z->minute, 0) - minute;
+  return UtcMsOf(z->year, z->month, z->day, z->hour, z->minute, 0) - minute;
 }
 
 constexpr const char* kChoiceOrder =
@@ -167,7 +154,7 @@ Result<int64_t> ResolveEffectiveFrom(std::string_view text, const std::string& t
   if (!p->bare_date) return p->ms;
   // 00:00 local: UTC midnight moved by the zone's offset there (checked
   // again at the result, which differs across a DST change).
-  const int64_t midnight_utc = UtcMs(p->y, p->mo, p->d, 0, 0, 0);
+  const int64_t midnight_utc = UtcMsOf(p->y, p->mo, p->d, 0, 0, 0);
   auto off = OffsetAt(midnight_utc, time_zone);
   if (!off.ok()) return off.status();
   int64_t local = midnight_utc - *off;
