@@ -10,6 +10,8 @@
 #include "linli/pos/catalog.h"
 #include "linli/pos/files.h"
 #include "linli/pos/money.h"
+#include "linli/pos/price_schedule.h"
+#include "linli/pos/store.h"
 #include "linli/pos/rounding.h"
 
 namespace linli::cli {
@@ -27,6 +29,25 @@ struct FindOpts {
 struct ExportOpts {
   std::string db, out;
 };
+// Which price applies and why (price_schedule.h), for `catalog find --json`.
+nlohmann::json PriceRuleJson(const PriceExplanation& e, const std::string& time_zone) {
+  nlohmann::json j = {{"rule", PriceOriginName(e.rule.authority)},
+                      {"rule_from", e.rule.from},
+                      {"reason", e.reason},
+                      {"text", e.Text(time_zone)}};
+  if (e.chosen) {
+    j["applies"] = PriceOriginName(e.chosen->origin);
+    j["price_fen"] = e.chosen->price_fen;
+    j["effective_from"] = e.chosen->effective_from;
+    j["effective_at"] = FormatUtc(e.chosen->effective_ms);
+    if (!e.chosen->scope.empty()) j["scope"] = e.chosen->scope;
+  } else {
+    j["applies"] = nullptr;
+  }
+  if (e.other_fen) j["other_price_fen"] = *e.other_fen;
+  return j;
+}
+
 struct ClassifyOpts {
   std::string db, code;
 };
@@ -108,7 +129,9 @@ void RegisterCatalogCommands(CLI::App& app) {
     return 0;
   };
   import_cmd.run = [imp](Database& db) {
-    auto report = ImportCatalogCsv(db, imp->text, {imp->skip_bad}, TheClock());
+    ImportOptions opts;
+    opts.skip_bad = imp->skip_bad;
+    auto report = ImportCatalogCsv(db, imp->text, opts, TheClock());
     if (!report.ok()) return Fail(imp->file + ": " + report.status().message());
     const ImportReport& r = *report;
     if (imp->json) {
@@ -150,6 +173,8 @@ void RegisterCatalogCommands(CLI::App& app) {
     Catalog products(db);
     auto hits = products.Search(find->query, find->limit);
     if (!hits.ok()) return Fail(hits.status());
+    auto info = LoadStoreInfo(db);
+    if (!info.ok()) return Fail(info.status());
     if (find->json) {
       nlohmann::json arr = nlohmann::json::array();
       for (auto& h : *hits) {
@@ -157,14 +182,20 @@ void RegisterCatalogCommands(CLI::App& app) {
         nlohmann::json j = ProductJson(h.product);
         j["match"] = MatchKindName(h.match);
         if (h.match == MatchKind::kBarcode && h.pack_qty_milli != 1000) j["pack_qty_milli"] = h.pack_qty_milli;
+        auto why = ExplainPrice(db, h.product.id, TheClock());
+        if (!why.ok()) return Fail(why.status());
+        j["price_rule"] = PriceRuleJson(*why, info->timezone);
         arr.push_back(j);
       }
       PrintJson(arr);
     } else {
       for (const auto& h : *hits) {
-        std::cout << fmt::format("{}\t{}\t¥{}{}\t{}\n", h.product.sku, h.product.name,
+        auto why = ExplainPrice(db, h.product.id, TheClock());
+        if (!why.ok()) return Fail(why.status());
+        std::cout << fmt::format("{}\t{}\t¥{}{}\t{}\t{}\n", h.product.sku, h.product.name,
                                  FormatYuan(Money::Fen(h.product.price_fen)),
-                                 h.product.unit == "kg" ? "/kg" : "", MatchKindName(h.match));
+                                 h.product.unit == "kg" ? "/kg" : "", MatchKindName(h.match),
+                                 why->Text(info->timezone));
       }
       if (hits->empty()) std::cout << "no product matches \"" << find->query << "\"\n";
     }

@@ -534,3 +534,34 @@ TEST_CASE("cli sync: enrolment mistakes are refused in plain words") {
   INFO(e2.err);
   CHECK(e2.exit_code == 0);
 }
+
+TEST_CASE("issue 11: catalog find shows whose price applies and why, as HQ's rule arrives by sync") {
+  Hub hub;
+  const std::string token = hub.AddStore("S001", "幸福路店");
+  hub.Serve();
+  const std::string alice = hub.Login("alice", "alice-pass");
+  hub.Catalogue(alice);  // HQ: YL0001 at 3.50 from 2026-01-01
+  hub.HqPost(alice, "/v1/hq/prices", {{"sku", "YL0001"}, {"price_fen", 320}, {"effective_from", "2026-01-02"}});
+  Till till("S001");  // its own price for YL0001: the demo catalogue's
+  auto before = Json(till.Run("catalog find", "YL0001 --json").out)[0]["price_rule"];
+  CHECK(before["applies"] == "store");
+  CHECK(before["reason"] == "no_hq_price");
+  auto e = till.Run("enroll", "--hub " + hub.serve.url() + " --token " + token + " --ca " + Q(hub.ca));
+  REQUIRE(e.exit_code == 0);
+  till.Sync();
+  auto hq = Json(till.Run("catalog find", "YL0001 --json").out)[0];
+  CHECK(hq["price_fen"] == 320);
+  CHECK(hq["price_rule"]["applies"] == "hq");
+  CHECK(hq["price_rule"]["reason"] == "hq_rule");
+  CHECK(hq["price_rule"]["effective_from"] == "2026-01-02");
+  const std::string text = till.Run("catalog find", "YL0001").out;
+  CHECK(Has(text, "HQ价 ¥3.20（总部统一定价，自 2026-01-02 起"));
+  // HQ lets this store set its own prices.
+  hub.HqPost(alice, "/v1/hq/store_config", {{"store", "S001"}, {"key", "price_authority_override"}, {"value", "store"}});
+  till.Sync();
+  auto own = Json(till.Run("catalog find", "YL0001 --json").out)[0];
+  CHECK(own["price_rule"]["applies"] == "store");
+  CHECK(own["price_rule"]["rule_from"] == "store_override");
+  CHECK(Has(own["price_rule"]["text"].get<std::string>(), "本店价 ¥"));
+  CHECK(Has(own["price_rule"]["text"].get<std::string>(), "HQ价 ¥3.20 未采用"));
+}

@@ -1,5 +1,7 @@
 // The hub over real HTTPS on loopback: enrolment, push verification, epochs,
 // the change feed, HQ scoping, replay and malformed requests.
+#include <map>
+
 #include "hub_fixture.h"
 
 namespace linli::hub::testing {
@@ -431,6 +433,46 @@ TEST_CASE("change feed: pages with a cursor, a cursor older than the log gets a 
   CHECK_FALSE(after.snapshot);
   CHECK(after.changes.empty());
   CHECK(f.Signed(dev, "GET", "/v1/sync/changes?cursor=99")->status == 400);
+}
+
+TEST_CASE("issue 11: HQ prices keep a bare date for each store's zone; an instant needs its offset") {
+  HubFixture f;
+  const std::string alice = f.Login("LL", "alice", "alice-pass");
+  AddProducts(f, alice);
+  auto bad = f.HqPost(alice, sync::kPathHqPrices,
+                      {{"sku", "H001"}, {"price_fen", 300}, {"effective_from", "2026-12-03T00:00:00"}});
+  REQUIRE(bad);
+  CHECK(bad->status == 400);
+  const std::string msg = json::parse(bad->body)["message"];
+  CHECK(msg.find("effective_from \"2026-12-03T00:00:00\"") != std::string::npos);
+  CHECK(msg.find("没有时区") != std::string::npos);
+  CHECK(f.HqPost(alice, sync::kPathHqPrices, {{"sku", "H001"}, {"price_fen", 300}, {"effective_from", "2026-11-31"}})
+            ->status == 400);
+  REQUIRE(f.HqPost(alice, sync::kPathHqPrices, {{"sku", "H001"}, {"price_fen", 300}, {"effective_from", "2026-12-03"}})
+              ->status == 200);
+  REQUIRE(f.HqPost(alice, sync::kPathHqPrices,
+                   {{"sku", "H002"}, {"price_fen", 300}, {"effective_from", "2026-12-03T08:00:00+08:00"}})
+              ->status == 200);
+  // The org's price rule for every store ("*"), and one store's exception.
+  REQUIRE(f.HqPost(alice, sync::kPathHqStoreConfig, {{"store", "*"}, {"key", "price_authority"}, {"value", "hq"}})
+              ->status == 200);
+  CHECK(f.HqPost(alice, sync::kPathHqStoreConfig, {{"store", "*"}, {"key", "price_authority"}, {"value", "newest"}})
+            ->status == 400);
+  REQUIRE(f.HqPost(alice, sync::kPathHqStoreConfig,
+                   {{"store", "S001"}, {"key", "price_authority_override"}, {"value", "store"}})
+              ->status == 200);
+  TestDevice dev;
+  REQUIRE(f.Enroll(dev, f.token_a_) == 200);
+  auto r = f.Signed(dev, "GET", "/v1/sync/changes?cursor=0&limit=100");
+  REQUIRE(r->status == 200);
+  auto feed = *sync::ChangesResponse::FromJson(json::parse(r->body));
+  std::map<std::string, json> by_key;
+  for (const auto& c : feed.changes) by_key[c.kind + " " + c.key] = c.data;
+  REQUIRE(by_key.count("price H001@2026-12-03"));
+  CHECK(by_key["price H001@2026-12-03"]["effective_from"] == "2026-12-03");  // not UTC midnight
+  REQUIRE(by_key.count("price H002@2026-12-03T00:00:00.000Z"));
+  CHECK(by_key["store_config price_authority"]["value"] == "hq");
+  CHECK(by_key["store_config price_authority_override"]["value"] == "store");
 }
 
 TEST_CASE("transport: --insecure-http serves on loopback only, cert init never overwrites a CA") {

@@ -392,13 +392,13 @@ TEST_CASE("sync agent: a later-dated price already in force is not overwritten b
   const int64_t pid = id.Int(0);
   {
     Transaction tx(*f.db);
-    RecordPrice(*f.db, pid, kT0 + 1000, 300, "hub", f.clock);  // scheduled
+    RecordPrice(*f.db, {pid, PriceOrigin::kHq, "", FormatUtc(kT0 + 1000), kT0 + 1000, 300, "hub", 1}, f.clock);  // scheduled
     tx.Commit();
   }
   f.clock.Set(kT0 + 3000);
   {
     Transaction tx(*f.db);
-    RecordPrice(*f.db, pid, kT0 + 2000, 280, "hub", f.clock);  // newer, already started
+    RecordPrice(*f.db, {pid, PriceOrigin::kHq, "", FormatUtc(kT0 + 2000), kT0 + 2000, 280, "hub", 2}, f.clock);  // newer, already started
     tx.Commit();
   }
   CHECK(f.Price("A1") == 280);
@@ -482,6 +482,40 @@ TEST_CASE("sync agent: not enrolled is a plain error, and due prices still apply
   CHECK(r.status.code() == Status::Code::kFailedPrecondition);
   CHECK(r.status.message().find("not enrolled") != std::string::npos);
   CHECK(f.hub.requests() == 0);
+}
+
+TEST_CASE("issue 11: HQ's price effective today (a bare date) applies from 00:00 in the store's zone") {
+  Fixture f;
+  f.ImportCatalog();  // A1 at 3.50, the store's own price
+  f.clock.Set(1'796'229'000'000);  // 2026-12-02T16:30Z = 2026-12-03 00:30 in Asia/Shanghai
+  sync::ChangesResponse page;
+  page.cursor = 3;
+  page.changes = {
+      MakeChange(1, "price", "A1@2026-12-03", {{"sku", "A1"}, {"price_fen", 300}, {"effective_from", "2026-12-03"},
+                                               {"store", nullptr}}),
+      MakeChange(2, "price", "A1@2026-12-04T00:00:00", {{"sku", "A1"}, {"price_fen", 1}, {"effective_from", "2026-12-04T00:00:00"}}),
+  };
+  auto r = sync::ApplyChangesPage(*f.db, page, f.clock);
+  REQUIRE(r.ok());
+  CHECK(f.Price("A1") == 300);  // before issue 11: 350 until 08:00 local
+  CHECK(r->applied == 1);
+  REQUIRE(r->problems.size() == 1);
+  CHECK(r->problems[0].find("effective_from \"2026-12-04T00:00:00\"") != std::string::npos);
+  // The org's rule travels as store_config: a co-op lets the store's price apply.
+  page.cursor = 4;
+  page.changes = {MakeChange(4, "store_config", "price_authority", {{"key", "price_authority"}, {"value", "store"}})};
+  REQUIRE(sync::ApplyChangesPage(*f.db, page, f.clock).ok());
+  CHECK(f.Price("A1") == 350);
+  page.cursor = 5;
+  page.changes = {MakeChange(5, "store_config", "price_authority_override",
+                             {{"key", "price_authority_override"}, {"value", "hq"}})};
+  REQUIRE(sync::ApplyChangesPage(*f.db, page, f.clock).ok());
+  CHECK(f.Price("A1") == 300);
+  // A delete of HQ's price by its key brings the store's price back.
+  page.cursor = 6;
+  page.changes = {MakeChange(6, "price", "A1@2026-12-03", {}, "delete")};
+  REQUIRE(sync::ApplyChangesPage(*f.db, page, f.clock)->applied == 1);
+  CHECK(f.Price("A1") == 350);
 }
 
 }  // namespace

@@ -1,6 +1,8 @@
 #include "linli/pos/catalog.h"
 
 #include <algorithm>
+#include <chrono>
+#include <thread>
 #include <map>
 #include <set>
 #include <unordered_map>
@@ -10,6 +12,8 @@
 #include "linli/pos/money.h"
 #include "linli/pos/store.h"
 #include "linli/pos/text.h"
+#include "linli/pos/price_schedule.h"
+#include "linli/pos/undo_log.h"
 
 namespace linli {
 namespace {
@@ -108,6 +112,171 @@ int64_t IdOf(Statement& s) {
 // string starting with `prefix` sorts below prefix + "\xFF" under BINARY.
 std::string PrefixEnd(const std::string& prefix) { return prefix + "\xFF"; }
 
+// Writes checked rows: in chunks of opts.rows_per_tx, each one short
+// transaction that also commits the rows' before-images (undo_log.h), then
+// one final short transaction that shows the new products and ends the
+// import. Any failure rolls back what was written. rows_per_tx 0: one
+// transaction for everything, search keys built inside it (before issue 11).
+class ImportWriter {
+ public:
+  ImportWriter(Database& db, const ImportOptions& opts, const Clock& clock, ImportReport& report)
+      : db_(db), opts_(opts), clock_(clock), report_(report), now_(FormatUtc(clock.NowMs())) {}
+
+  Status Run(const std::vector<const Row*>& rows) {
+    const bool chunked = opts_.rows_per_tx > 0;
+    if (chunked) {
+      for (const Row* r : rows) keys_.push_back(Indexer().Index(r->p.name));  // outside any lock
+    }
+    auto op = UndoOp::Begin(db_, "catalog import", clock_);
+    if (!op.ok()) return op.status();
+    undo_ = op->get();
+    Status st = Guard([&] { LoadLookups(); });
+    const size_t step = chunked ? static_cast<size_t>(opts_.rows_per_tx) : rows.size();
+    const auto budget = std::chrono::milliseconds(chunked && opts_.max_tx_ms > 0 ? opts_.max_tx_ms : 0);
+    int chunk = 0;
+    for (size_t at = 0; st.ok() && at < rows.size();) {
+      st = Guard([&] {
+        Transaction tx(db_);
+        if (at == 0) undo_->Save("store_config", {{"key", "catalog_version"}});
+        const auto start = std::chrono::steady_clock::now();
+        const size_t end = std::min(rows.size(), at + step);
+        size_t i = at;
+        while (i < end) {
+          WriteRow(*rows[i], chunked ? &keys_[i] : nullptr);
+          ++i;
+          if (budget.count() > 0 && std::chrono::steady_clock::now() - start >= budget) break;
+        }
+        BumpCatalogVersion(db_);
+        tx.Commit();
+        at = i;
+      });
+      ++report_.transactions;
+      if (st.ok() && opts_.TEST_after_chunk) opts_.TEST_after_chunk(++chunk);
+      // A moment with the lock free: a waiting sale (it retries every 2 ms,
+      // db.cc) takes it here rather than after the whole import.
+      if (chunked) std::this_thread::sleep_for(std::chrono::milliseconds(4));
+    }
+    if (st.ok()) {
+      // The final switch: the new products appear, and the import is done.
+      st = (*op)->Commit([&] {
+        Statement& show = db_.Cached("UPDATE products SET active = 1 WHERE id = ?");
+        for (int64_t id : new_ids_) show.Bind(1, id).Run();
+        BumpCatalogVersion(db_);
+      });
+      ++report_.transactions;
+    }
+    if (!st.ok()) {
+      // Undo the chunks already written; if even that fails the undo log
+      // keeps them, and the next open finishes the rollback.
+      (void)(*op)->Rollback();
+      report_.inserted = report_.updated = report_.price_not_applied = 0;
+      return st;
+    }
+    return Status::Ok();
+  }
+
+ private:
+  void LoadLookups() {
+    Statement c = db_.Prepare("SELECT name, id FROM categories");
+    while (c.Step()) categories_.emplace(c.Text(0), c.Int(1));
+    Statement t = db_.Prepare("SELECT rate_bp, id FROM tax_classes");
+    while (t.Step()) tax_classes_.emplace(t.Int(0), t.Int(1));
+  }
+
+  int64_t CategoryId(const std::string& name) {
+    auto it = categories_.find(name);
+    if (it != categories_.end()) return it->second;
+    const int64_t id = CategoryIdFor(db_, name);
+    undo_->SaveAbsent("categories", {{"id", id}});
+    return categories_.emplace(name, id).first->second;
+  }
+
+  void WriteRow(const Row& r, const Pinyin* keys) {
+    const Product& p = r.p;
+    Statement& existing = db_.Cached("SELECT id, price_fen FROM products WHERE sku = ?");
+    existing.Bind(1, p.sku);
+    std::optional<int64_t> old_id, old_price;
+    if (existing.Step()) {
+      old_id = existing.Int(0);
+      old_price = existing.Int(1);
+    }
+    existing.Reset();
+    if (old_id) {
+      undo_->Save("products", {{"id", *old_id}});
+      // The row's barcodes replace the product's; its PLU and cost replace
+      // the stored ones (a blank cell clears them), so clear first.
+      Statement& codes = db_.Cached("SELECT code FROM barcodes WHERE product_id = ?");
+      codes.Bind(1, *old_id);
+      std::vector<std::string> old_codes;
+      while (codes.Step()) old_codes.push_back(codes.Text(0));
+      codes.Reset();
+      for (const std::string& c : old_codes) undo_->Save("barcodes", {{"code", c}});
+      db_.Cached("DELETE FROM barcodes WHERE product_id = ?").Bind(1, *old_id).Run();
+      db_.Cached("UPDATE products SET plu = NULL, cost_fen = NULL WHERE id = ?").Bind(1, *old_id).Run();
+    }
+    ProductRow row;
+    row.sku = p.sku;
+    row.name = p.name;
+    if (!p.category.empty()) row.category_id = CategoryId(p.category);
+    row.unit = p.unit;
+    auto tax = tax_classes_.find(p.tax_rate_bp);
+    if (tax == tax_classes_.end()) tax = tax_classes_.emplace(p.tax_rate_bp, TaxClassIdFor(db_, p.tax_rate_bp)).first;
+    row.tax_class_id = tax->second;
+    row.active = old_id.has_value();  // a new product shows at the final switch
+    row.cost_fen = p.cost_fen;
+    if (!p.plu.empty()) row.plu = p.plu;
+    if (keys) row.pinyin = *keys;
+    const int64_t id = UpsertProduct(db_, row, now_);
+    if (old_id) {
+      ++report_.updated;
+    } else {
+      undo_->SaveAbsent("products", {{"id", id}});
+      new_ids_.push_back(id);
+      ++report_.inserted;
+    }
+    for (const BarcodeEntry& e : p.barcodes) {
+      undo_->Save("barcodes", {{"code", e.code}});  // may be another file row's code, not yet moved
+      db_.Cached(
+             "INSERT INTO barcodes (code, product_id, pack_qty_milli) VALUES (?, ?, ?) ON CONFLICT(code) DO UPDATE "
+             "SET product_id = excluded.product_id, pack_qty_milli = excluded.pack_qty_milli")
+          .Bind(1, e.code).Bind(2, id).Bind(3, e.pack_qty_milli).Run();
+    }
+    // The file's price is the store's own price from now (price_schedule.h).
+    if (!old_price || *old_price != p.price_fen) {
+      undo_->Save("prices", {{"product_id", id}, {"origin", "store"}, {"scope", ""}, {"effective_from", now_}});
+      RecordPrice(db_, {id, PriceOrigin::kStore, "", now_, clock_.NowMs(), p.price_fen, "import", clock_.NowMs()},
+                  clock_);
+      Statement& in_force = db_.Cached("SELECT price_fen FROM products WHERE id = ?");
+      in_force.Bind(1, id);
+      if (in_force.Step() && in_force.Int(0) != p.price_fen) ++report_.price_not_applied;
+      in_force.Reset();
+    }
+  }
+
+  Database& db_;
+  const ImportOptions& opts_;
+  const Clock& clock_;
+  ImportReport& report_;
+  const std::string now_;
+  UndoOp* undo_ = nullptr;
+  std::vector<Pinyin> keys_;
+  std::map<std::string, int64_t> categories_;
+  std::map<int64_t, int64_t> tax_classes_;
+  std::vector<int64_t> new_ids_;
+};
+
+Status WriteRows(Database& db, const std::vector<const Row*>& rows, const ImportOptions& opts, const Clock& clock,
+                 ImportReport& report) {
+  ImportWriter w(db, opts, clock, report);
+  Status st = w.Run(rows);
+  if (st.ok() && report.price_not_applied > 0) {
+    report.warnings.push_back(std::to_string(report.price_not_applied) +
+                              " 行的售价已记为本店价，但总部统一定价，售价仍按总部价 / row(s) keep their price as the "
+                              "store's own, but HQ sets prices here (price_authority=hq): HQ's price applies");
+  }
+  return st;
+}
+
 }  // namespace
 
 std::string SkuProblem(std::string_view sku) {
@@ -146,7 +315,7 @@ int64_t TaxClassIdFor(Database& db, int64_t rate_bp) {
 }
 
 int64_t UpsertProduct(Database& db, const ProductRow& row, const std::string& updated_at) {
-  const Pinyin py = Indexer().Index(row.name);
+  const Pinyin py = row.pinyin ? *row.pinyin : Indexer().Index(row.name);
   Statement& s = db.Cached(
       "INSERT INTO products (sku, name, category_id, unit, tax_class_id, plu, price_fen, cost_fen, "
       "pinyin_initials, pinyin_full, search_name, active, updated_at) "
@@ -393,68 +562,13 @@ Result<ImportReport> ImportCatalogCsv(Database& db, std::string_view csv, const 
     return report;
   }
 
-  // ---- Write: one transaction, so a failure (full disk) leaves nothing half-done.
-  st = Guard([&] {
-    Transaction tx(db);
-    const std::string now = FormatUtc(clock.NowMs());
-    std::map<std::string, int64_t> categories;
-    {
-      Statement s = db.Prepare("SELECT name, id FROM categories");
-      while (s.Step()) categories.emplace(s.Text(0), s.Int(1));
-    }
-    std::map<int64_t, int64_t> tax_classes;
-    {
-      Statement s = db.Prepare("SELECT rate_bp, id FROM tax_classes");
-      while (s.Step()) tax_classes.emplace(s.Int(0), s.Int(1));
-    }
-    // Barcodes of every SKU in the file are replaced, so clear them first: a
-    // code moving from one product to another must not collide with itself.
-    Statement clear = db.Prepare("DELETE FROM barcodes WHERE product_id = (SELECT id FROM products WHERE sku = ?)");
-    // The file's PLU and cost replace the stored ones (a blank cell clears
-    // them): cleared here, so UpsertProduct's "keep" keeps none.
-    Statement clear_plu = db.Prepare("UPDATE products SET plu = NULL, cost_fen = NULL WHERE sku = ?");
-    for (const Row& r : rows) {
-      if (!r.ok) continue;
-      clear.Bind(1, r.p.sku).Run();
-      clear_plu.Bind(1, r.p.sku).Run();
-    }
-    Statement existing = db.Prepare("SELECT id, price_fen FROM products WHERE sku = ?");
-    Statement price = db.Prepare(
-        "INSERT INTO prices (product_id, effective_from, price_fen, source) VALUES (?, ?, ?, 'import') "
-        "ON CONFLICT(product_id, effective_from) DO UPDATE SET price_fen = excluded.price_fen");
-    Statement code = db.Prepare("INSERT INTO barcodes (code, product_id, pack_qty_milli) VALUES (?, ?, ?)");
-    for (const Row& r : rows) {
-      if (!r.ok) continue;
-      const Product& p = r.p;
-      std::optional<int64_t> category_id;
-      if (!p.category.empty()) {
-        auto it = categories.find(p.category);
-        if (it == categories.end()) it = categories.emplace(p.category, CategoryIdFor(db, p.category)).first;
-        category_id = it->second;
-      }
-      auto tax = tax_classes.find(p.tax_rate_bp);
-      if (tax == tax_classes.end()) tax = tax_classes.emplace(p.tax_rate_bp, TaxClassIdFor(db, p.tax_rate_bp)).first;
-      std::optional<int64_t> old_price;
-      existing.Bind(1, p.sku);
-      if (existing.Step()) old_price = existing.Int(1);
-      existing.Reset();
-      ProductRow row;
-      row.sku = p.sku;
-      row.name = p.name;
-      row.category_id = category_id;
-      row.unit = p.unit;
-      row.tax_class_id = tax->second;
-      row.price_fen = p.price_fen;
-      row.cost_fen = p.cost_fen;
-      if (!p.plu.empty()) row.plu = p.plu;
-      const int64_t id = UpsertProduct(db, row, now);
-      if (old_price) ++report.updated; else ++report.inserted;
-      if (!old_price || *old_price != p.price_fen) price.Bind(1, id).Bind(2, now).Bind(3, p.price_fen).Run();
-      for (const BarcodeEntry& e : p.barcodes) code.Bind(1, e.code).Bind(2, id).Bind(3, e.pack_qty_milli).Run();
-    }
-    BumpCatalogVersion(db);
-    tx.Commit();
-  });
+  // ---- Write, in short transactions (catalog.h; issue 11).
+  std::vector<const Row*> good;
+  good.reserve(rows.size());
+  for (const Row& r : rows) {
+    if (r.ok) good.push_back(&r);
+  }
+  st = WriteRows(db, good, opts, clock, report);
   if (!st.ok()) return st;
   report.written = true;
   return report;

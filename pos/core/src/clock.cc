@@ -38,14 +38,18 @@ int64_t ParseUtc(const std::string& s) {
     if (n < 6) return -1;
   }
   if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || sec > 60) return -1;
+  return UtcMsOf(y, mo, d, h, mi, sec) + ms;
+}
+
+int64_t UtcMsOf(int year, int month, int day, int hour, int minute, int second) {
   struct tm tm {};
-  tm.tm_year = y - 1900;
-  tm.tm_mon = mo - 1;
-  tm.tm_mday = d;
-  tm.tm_hour = h;
-  tm.tm_min = mi;
-  tm.tm_sec = sec;
-  return static_cast<int64_t>(timegm(&tm)) * 1000 + ms;
+  tm.tm_year = year - 1900;
+  tm.tm_mon = month - 1;
+  tm.tm_mday = day;
+  tm.tm_hour = hour;
+  tm.tm_min = minute;
+  tm.tm_sec = second;
+  return static_cast<int64_t>(timegm(&tm)) * 1000;
 }
 
 std::string FormatLocal(int64_t unix_ms, const std::string& tz, const char* pattern) {

@@ -1,4 +1,5 @@
 #include "linli/pos/store.h"
+#include "linli/pos/undo_log.h"
 
 #include <filesystem>
 
@@ -96,6 +97,9 @@ Result<std::unique_ptr<Database>> OpenStore(const std::string& path, OpenOptions
   if (!opts.read_only) {
     SystemClock clock;
     LINLI_RETURN_IF_ERROR(GuardAgainstRestore(**db, clock));
+    // An operation a killed process left half-done (a chunked catalogue
+    // import) is rolled back before anyone reads the catalogue (undo_log.h).
+    LINLI_RETURN_IF_ERROR(RecoverUndoOps(**db));
   }
   return std::move(db).value();
 }

@@ -4,6 +4,7 @@
 
 #include "linli/pos/barcode.h"
 #include "linli/pos/checkout.h"
+#include "linli/pos/price_schedule.h"
 #include "linli/pos/text.h"
 #include "linli/pos/users.h"
 
@@ -57,6 +58,10 @@ std::string StoreConfigProblem(std::string_view key, std::string_view value) {
   if (key == "timezone") {
     auto t = ToZonedTime(0, std::string(value));
     return t.ok() ? "" : t.status().message();
+  }
+  if (key == kPriceAuthorityKey || key == kPriceAuthorityOverrideKey) {
+    auto a = ParsePriceAuthority(value, /*allow_empty=*/key == kPriceAuthorityOverrideKey);
+    return a.ok() ? "" : a.status().message();
   }
   if (key == "rounding_cap_fen" || key == "discount_limit_bp") return RoleLimitsProblem(value);
   if (key == "points_per_yuan") {

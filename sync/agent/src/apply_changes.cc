@@ -49,21 +49,6 @@ std::optional<int64_t> ProductId(Database& db, const std::string& sku) {
   return id;
 }
 
-// Sets products.price_fen to the newest started price in the history.
-void RefreshPriceInForce(Database& db, int64_t product_id, const Clock& clock) {
-  Statement& s = db.Cached(
-      "SELECT price_fen FROM prices WHERE product_id = ? AND effective_from <= ? "
-      "ORDER BY effective_from DESC LIMIT 1");
-  s.Bind(1, product_id).Bind(2, FormatUtc(clock.NowMs()));
-  if (s.Step()) {
-    const int64_t price = s.Int(0);
-    s.Reset();
-    db.Cached("UPDATE products SET price_fen = ? WHERE id = ?").Bind(1, price).Bind(2, product_id).Run();
-  } else {
-    s.Reset();
-  }
-}
-
 // Applies one change; returns "" or why it was skipped. Throws DbError.
 std::string ApplyOne(Database& db, const Change& c, const Clock& clock, bool& catalog_changed) {
   const nlohmann::json& d = c.data;
@@ -150,29 +135,34 @@ std::string ApplyOne(Database& db, const Change& c, const Clock& clock, bool& ca
     return "";
   }
   if (c.kind == "price") {
-    std::string sku = str("sku"), from = str("effective_from");
+    // HQ's price (PROTOCOL.md §7): effective_from is a bare date (00:00 in
+    // this store's zone) or an instant with an offset (price_schedule.h).
+    std::string sku = str("sku"), from = str("effective_from"), scope = str("store");
     if (del && (sku.empty() || from.empty())) {
       const size_t at = c.key.find('@');
       if (at == std::string::npos) return "price delete with key \"" + c.key + "\"";
       sku = c.key.substr(0, at);
       from = c.key.substr(at + 1);
       const size_t at2 = from.find('@');
-      if (at2 != std::string::npos) from = from.substr(0, at2);
+      if (at2 != std::string::npos) {
+        scope = from.substr(at2 + 1);
+        from = from.substr(0, at2);
+      }
     }
     auto pid = ProductId(db, sku);
     if (!pid) return "price for unknown SKU \"" + sku + "\"";
-    const int64_t ms = ParseUtc(from);
-    if (ms < 0) return "price for " + sku + " has effective_from \"" + from + "\"";
+    auto norm = NormalizeEffectiveFrom(from);
+    if (!norm.ok()) return "price for " + sku + ": " + norm.status().message();
+    auto ms = ResolveEffectiveFrom(*norm, GetConfig(db, "timezone").value_or("Asia/Shanghai"));
+    if (!ms.ok()) return "price for " + sku + ": " + ms.status().message();
     if (del) {
-      db.Cached("DELETE FROM prices WHERE product_id = ? AND effective_from = ?").Bind(1, *pid).Bind(2, FormatUtc(ms)).Run();
-      db.Cached("DELETE FROM scheduled_prices WHERE product_id = ? AND effective_ms = ?").Bind(1, *pid).Bind(2, ms).Run();
-      RefreshPriceInForce(db, *pid, clock);
+      ForgetPrice(db, *pid, PriceOrigin::kHq, scope, *norm, *ms, clock);
       catalog_changed = true;
       return "";
     }
     const int64_t price = num("price_fen", -1);
     if (price < 0) return "price for " + sku + " has no valid price_fen";
-    RecordPrice(db, *pid, ms, price, "hub", clock);
+    RecordPrice(db, {*pid, PriceOrigin::kHq, scope, *norm, *ms, price, "hub", c.seq}, clock);
     return "";
   }
   if (c.kind == "promotion") {
@@ -191,9 +181,12 @@ std::string ApplyOne(Database& db, const Change& c, const Clock& clock, bool& ca
     const std::string key = del ? c.key : str("key");
     if (key.empty()) return "store_config without a key";
     if (IsLocalConfigKey(key)) return "store_config key \"" + key + "\" is not set from the hub";
+    // The price rule decides every product's price in force (price_schedule.h).
+    const bool price_rule = key == kPriceAuthorityKey || key == kPriceAuthorityOverrideKey;
     if (del) {
       db.Cached("DELETE FROM store_config WHERE key = ?").Bind(1, key).Run();
       NoteRefusedConfig(db, key, c, "", "", clock);
+      if (price_rule) RefreshAllPricesInForce(db, clock);
       return "";
     }
     if (!d.contains("value")) return "store_config " + key + " has no value";
@@ -207,6 +200,7 @@ std::string ApplyOne(Database& db, const Change& c, const Clock& clock, bool& ca
     }
     SetConfig(db, key, value);
     NoteRefusedConfig(db, key, c, "", "", clock);
+    if (price_rule) RefreshAllPricesInForce(db, clock);
     return "";
   }
   return "unknown kind \"" + c.kind + "\"";
@@ -239,6 +233,7 @@ Result<ApplyResult> ApplyChangesPage(Database& db, const ChangesResponse& page, 
       db.Exec("UPDATE products SET active = 0");
       db.Exec("DELETE FROM barcodes");
       db.Exec("DELETE FROM scheduled_prices");
+      db.Exec("DELETE FROM prices WHERE origin = 'hq'");  // the snapshot sends HQ's prices again
       db.Exec("UPDATE promotions SET active = 0");
       catalog_changed = true;
     }
@@ -251,6 +246,7 @@ Result<ApplyResult> ApplyChangesPage(Database& db, const ChangesResponse& page, 
         out.problems.push_back("change " + std::to_string(c.seq) + " (" + c.kind + " " + c.key + "): " + why);
       }
     }
+    if (page.snapshot) RefreshAllPricesInForce(db, clock);
     if (catalog_changed) BumpCatalogVersion(db);
     db.Cached("UPDATE sync_state SET pull_cursor = ? WHERE id = 1").Bind(1, std::to_string(page.cursor)).Run();
     tx.Commit();

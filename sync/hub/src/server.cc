@@ -14,6 +14,7 @@
 #include "linli/pos/barcode.h"
 #include "linli/pos/catalog.h"
 #include "linli/pos/crypto.h"
+#include "linli/pos/price_schedule.h"
 #include "linli/pos/promotions.h"
 #include "linli/pos/store_config.h"
 #include "linli/pos/text.h"
@@ -588,9 +589,11 @@ class HubServer::Impl {
         return Status::InvalidArgument(
             "a price needs \"sku\", integer \"price_fen\" >= 0 and \"effective_from\"; optional \"store\"");
       }
-      const int64_t ms = ParseUtc(*from);
-      if (ms < 0) return Status::InvalidArgument("effective_from must be YYYY-MM-DD or an ISO-8601 UTC time");
-      const std::string eff = FormatUtc(ms);
+      // A bare date stays a date: each store starts it at 00:00 in its own
+      // zone (price_schedule.h). An instant needs its offset.
+      auto norm = NormalizeEffectiveFrom(*from, "effective_from");
+      if (!norm.ok()) return norm.status();
+      const std::string eff = *norm;
       if (std::string why = SkuProblem(*sku); !why.empty()) return Status::InvalidArgument("sku \"" + *sku + "\" " + why);
       out.push_back({"price", *sku + "@" + eff + (store->empty() ? "" : "@" + *store), "upsert",
                      {{"sku", *sku}, {"price_fen", *price}, {"effective_from", eff},
@@ -606,6 +609,8 @@ class HubServer::Impl {
     } else if (path == sync::kPathHqStoreConfig) {
       auto store = str("store"), key = str("key"), value = str("value");
       if (!store || !key || !value) return Status::InvalidArgument("store config needs \"store\", \"key\", \"value\"");
+      // "*": the org's setting, for every store (price_authority, say).
+      if (*store == "*") *store = "";
       // The till's rules: a value it would refuse is refused here, before any
       // store pulls it.
       if (std::string why = StoreConfigProblem(*key, *value); !why.empty()) {

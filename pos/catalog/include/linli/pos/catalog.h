@@ -10,6 +10,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -19,6 +20,7 @@
 #include "linli/pos/clock.h"
 #include "linli/pos/db.h"
 #include "linli/pos/status.h"
+#include "linli/pos/text.h"
 
 namespace linli {
 
@@ -52,6 +54,16 @@ struct ImportProblem {
 
 struct ImportOptions {
   bool skip_bad = false;  // import good rows and report the rest
+  // Rows written per write transaction (issue 11): each holds the write lock
+  // for tens of milliseconds, so a sale waits well under a second. 0 writes
+  // everything in one transaction, as before issue 11 (benchmarks compare).
+  int rows_per_tx = 1000;
+  // …and a transaction also ends once it has run this long (0: no limit), so
+  // a slow or busy machine writes smaller chunks rather than longer locks.
+  int max_tx_ms = 50;
+  // TEST hook: called after each committed chunk with its 1-based number
+  // (the kill test dies here).
+  std::function<void(int)> TEST_after_chunk;
 };
 
 struct ImportReport {
@@ -59,6 +71,8 @@ struct ImportReport {
   int inserted = 0;
   int updated = 0;
   int rejected = 0;    // rows with problems
+  int price_not_applied = 0;  // rows whose price is kept but HQ's applies (price_schedule.h)
+  int transactions = 0;       // write transactions used
   bool written = false;  // false: nothing from the file was saved
   std::vector<ImportProblem> problems;
   std::vector<std::string> warnings;  // e.g. unknown columns that were ignored
@@ -69,6 +83,17 @@ struct ImportReport {
 // products by SKU (a row's barcodes replace that product's barcodes). A non-OK
 // Status means the file as a whole cannot be read (no header, missing required
 // column) or the database failed; a full disk leaves the catalog as it was.
+//
+// How it stays out of the till's way (issue 11): the file is read and every
+// row checked (and its search keys built) before any write lock is taken;
+// then rows are written in short transactions of opts.rows_per_tx, each
+// committing its rows' before-images to the undo log (undo_log.h). Products
+// the file adds stay hidden (inactive) until one short final transaction
+// shows them all and ends the import; changed products show their new
+// values chunk by chunk, each product whole. A failure undoes the chunks
+// already written; a process killed mid-import is undone at the next open.
+// The row's price is the store's own price (price_schedule.h): under
+// price_authority=hq, HQ's price in effect still applies to the product.
 Result<ImportReport> ImportCatalogCsv(Database& db, std::string_view csv, const ImportOptions& opts,
                                       const Clock& clock);
 
@@ -107,6 +132,9 @@ struct ProductRow {
   std::optional<int64_t> price_fen;
   std::optional<int64_t> cost_fen;
   std::optional<std::string> plu;  // 5 digits
+  // Search keys, when the caller built them outside the write transaction
+  // (PinyinIndexer is slow); nullopt: UpsertProduct builds them.
+  std::optional<Pinyin> pinyin;
 };
 
 // Inserts the product, or updates the one with its SKU, with its search keys

@@ -36,6 +36,9 @@ class FakeClock final : public Clock {
 
 // "2026-11-21T07:30:00.123Z"
 std::string FormatUtc(int64_t unix_ms);
+// Unix ms of a UTC calendar time; fields are not range-checked (a day past
+// the month's end rolls over, as timegm does).
+int64_t UtcMsOf(int year, int month, int day, int hour, int minute, int second);
 // Reads "YYYY-MM-DDTHH:MM:SS[.mmm]Z" and "YYYY-MM-DD" (midnight UTC). Returns
 // -1 when the fields cannot be read or are out of range (month 1-12, day
 // 1-31, hour 0-23, minute 0-59, second 0-60). Lenient beyond that: what

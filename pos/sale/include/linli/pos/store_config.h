@@ -25,6 +25,10 @@ bool IsLocalConfigKey(std::string_view key);
 //                      a JSON object of role → integer >= 0
 //                      ({"cashier": 9, "manager": 99})
 //   points_per_yuan    an integer >= 0
+//   price_authority    hq | store: whose price applies (price_schedule.h);
+//                      HQ sends it to every store ("store":"*")
+//   price_authority_override
+//                      hq | store | org or "" (follow the org): one store's exception
 //   any other key      text without control characters (it may be printed:
 //                      store_name, receipt_header, receipt_footer)
 // A local key (IsLocalConfigKey) is refused whatever its value.
