@@ -371,7 +371,7 @@ TEST_CASE("refund by scanning the receipt's QR, with a manager's PIN, void of th
   t.model->payment().FinishSale();
   t.model->OnKey(Key::kF11);
   REQUIRE(t.model->screen() == Screen::kRefund);
-  t.model->OnScan("LINLI1|S001|" + no + "|550|2026-11-21T07:30:00.000Z|abc");
+  t.model->OnScan("LINLI1|S001|" + no + "|550|2026-11-21T07:30:00.000Z|abc000000000");
   REQUIRE(t.model->refund().state().sale);
   CHECK(t.model->refund().state().picked.size() == 2);
   t.model->refund().ToggleRefundLine(2);  // keep the water
