@@ -110,6 +110,26 @@ class ReceiptChecker {
   virtual Result<sync::ReceiptVerdict> Check(const std::string& qr_text) = 0;
 };
 
+// A checker that answers what the test tells it, and records what it was
+// asked. Thread-safe.
+class FakeReceiptChecker final : public ReceiptChecker {
+ public:
+  Result<sync::ReceiptVerdict> Check(const std::string& qr_text) override {
+    std::lock_guard lock(mu_);
+    asked_.push_back(qr_text);
+    return answer;
+  }
+  std::vector<std::string> asked() const {
+    std::lock_guard lock(mu_);
+    return asked_;
+  }
+  Result<sync::ReceiptVerdict> answer = Status::Unavailable("cannot reach the hub (fake)");
+
+ private:
+  mutable std::mutex mu_;
+  std::vector<std::string> asked_;
+};
+
 // Always "not enrolled" (tests; the counter uses AgentSyncStatus, sync_status.h).
 class NoSync final : public SyncStatusSource {
  public:
