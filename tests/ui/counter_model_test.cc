@@ -697,6 +697,33 @@ std::string SellAndQr(Till& t) {
   return ReceiptQrPayload(*receipt);
 }
 
+// Signed in with a shift open, one sale made, on the refund screen: the
+// sale's QR text.
+std::string OnRefundScreen(Till& t) {
+  t.SignInAndOpen();
+  const std::string qr = SellAndQr(t);
+  t.model->OnKey(Key::kF11);
+  REQUIRE(t.model->screen() == Screen::kRefund);
+  return qr;
+}
+
+// The hub answers `answer` to the checks waiting, and a frame shows it.
+void HubAnswers(Till& t, Result<sync::ReceiptVerdict> answer) {
+  t.checker.answer = std::move(answer);
+  t.hub_tasks.RunQueued();
+  t.Frame();
+}
+
+// Submits the refund with the manager's PIN; true when it committed.
+bool RefundWithManager(Till& t) {
+  t.model->refund().SubmitRefund();
+  if (t.model->prompt().kind != PromptKind::kManagerPin) return false;
+  t.model->prompt().input = "9999";
+  t.model->SubmitPrompt();
+  t.Frame();
+  return t.model->refund().state().done.has_value();
+}
+
 sync::ReceiptVerdict Verdict(const std::string& result, const std::string& reason = "") {
   sync::ReceiptVerdict v;
   v.result = result;
@@ -707,10 +734,7 @@ sync::ReceiptVerdict Verdict(const std::string& result, const std::string& reaso
 
 TEST_CASE("refund screen: a scanned receipt QR is checked with the hub without waiting for it") {
   Till t;
-  t.SignInAndOpen();
-  const std::string qr = SellAndQr(t);
-  t.model->OnKey(Key::kF11);
-  REQUIRE(t.model->screen() == Screen::kRefund);
+  const std::string qr = OnRefundScreen(t);
   t.model->OnScan(qr + "\r\n");
   // The sale is shown and refundable at once; the check waits on the hub.
   REQUIRE(t.model->refund().state().sale);
@@ -732,43 +756,24 @@ TEST_CASE("refund screen: a scanned receipt QR is checked with the hub without w
 
 TEST_CASE("refund screen: offline, the check says so and the refund goes ahead") {
   Till t;
-  t.SignInAndOpen();
-  const std::string qr = SellAndQr(t);
-  t.model->OnKey(Key::kF11);
-  t.model->OnScan(qr);
-  t.checker.answer = Status::Unavailable("cannot reach the hub");
-  t.hub_tasks.RunQueued();
-  t.Frame();
+  t.model->OnScan(OnRefundScreen(t));
+  HubAnswers(t, Status::Unavailable("cannot reach the hub"));
   CHECK(t.model->refund().state().check.kind == ReceiptCheckState::Kind::kOffline);
   Lang().SetLanguage(Language::kZhCn);
   CHECK(Tr("refund.check.offline") == std::string("未能核验（离线）：可照常退货。"));
   Lang().SetLanguage(Language::kEn);
-  t.model->refund().SubmitRefund();
-  REQUIRE(t.model->prompt().kind == PromptKind::kManagerPin);
-  t.model->prompt().input = "9999";
-  t.model->SubmitPrompt();
-  t.Frame();
-  CHECK(t.model->refund().state().done);
+  CHECK(RefundWithManager(t));
 }
 
 TEST_CASE("refund screen: a check still waiting never holds a refund up") {
   Till t;
-  t.SignInAndOpen();
-  const std::string qr = SellAndQr(t);
-  t.model->OnKey(Key::kF11);
+  const std::string qr = OnRefundScreen(t);
   t.model->OnScan(qr);
   REQUIRE(t.model->refund().state().check.kind == ReceiptCheckState::Kind::kChecking);
-  t.model->refund().SubmitRefund();
-  REQUIRE(t.model->prompt().kind == PromptKind::kManagerPin);
-  t.model->prompt().input = "9999";
-  t.model->SubmitPrompt();
-  t.Frame();
-  REQUIRE(t.model->refund().state().done);
+  REQUIRE(RefundWithManager(t));
   // An answer that comes after the refund still shows, for the manager to
   // follow up; the refund stands.
-  t.checker.answer = Verdict(sync::kVerifyMismatch);
-  t.hub_tasks.RunQueued();
-  t.Frame();
+  HubAnswers(t, Verdict(sync::kVerifyMismatch));
   CHECK(t.model->refund().state().check.kind == ReceiptCheckState::Kind::kMismatch);
   CHECK(t.model->refund().state().done);
   // Scanned twice: two checks; the screen shows the latest answer.
@@ -782,15 +787,10 @@ TEST_CASE("refund screen: a check still waiting never holds a refund up") {
 
 TEST_CASE("refund screen: a mismatch warns the cashier, who must press refund twice") {
   Till t;
-  t.SignInAndOpen();
-  const std::string qr = SellAndQr(t);
-  t.model->OnKey(Key::kF11);
-  t.model->OnScan(qr);
+  t.model->OnScan(OnRefundScreen(t));
   sync::ReceiptVerdict v = Verdict(sync::kVerifyMismatch);
   v.differs = {"total", "hash"};
-  t.checker.answer = v;
-  t.hub_tasks.RunQueued();
-  t.Frame();
+  HubAnswers(t, v);
   const ReceiptCheckState& c = t.model->refund().state().check;
   CHECK(c.kind == ReceiptCheckState::Kind::kMismatch);
   CHECK(c.warning());
@@ -801,38 +801,25 @@ TEST_CASE("refund screen: a mismatch warns the cashier, who must press refund tw
   CHECK(t.model->prompt().kind == PromptKind::kNone);  // not yet: the warning first
   CHECK(t.LastError().find("press Refund again") != std::string::npos);
   CHECK_FALSE(t.model->refund().state().done);
-  t.model->refund().SubmitRefund();
-  REQUIRE(t.model->prompt().kind == PromptKind::kManagerPin);
-  t.model->prompt().input = "9999";
-  t.model->SubmitPrompt();
-  t.Frame();
-  CHECK(t.model->refund().state().done);
+  CHECK(RefundWithManager(t));
 }
 
 TEST_CASE("refund screen: not yet synced and missing are told apart; a bad QR looks nothing up") {
   Till t;
-  t.SignInAndOpen();
-  const std::string qr = SellAndQr(t);
-  t.model->OnKey(Key::kF11);
+  const std::string qr = OnRefundScreen(t);
   t.model->OnScan(qr);
-  t.checker.answer = Verdict(sync::kVerifyUnknown, sync::kUnknownNotYetSynced);
-  t.hub_tasks.RunQueued();
-  t.Frame();
+  HubAnswers(t, Verdict(sync::kVerifyUnknown, sync::kUnknownNotYetSynced));
   CHECK(t.model->refund().state().check.kind == ReceiptCheckState::Kind::kNotSynced);
   CHECK_FALSE(t.model->refund().state().check.warning());
   CHECK(t.model->refund().state().check.text.find("2026-11-21 14:00") != std::string::npos);  // store's zone
 
   t.model->OnScan(qr);
-  t.checker.answer = Verdict(sync::kVerifyUnknown, sync::kUnknownMissing);
-  t.hub_tasks.RunQueued();
-  t.Frame();
+  HubAnswers(t, Verdict(sync::kVerifyUnknown, sync::kUnknownMissing));
   CHECK(t.model->refund().state().check.kind == ReceiptCheckState::Kind::kMissing);
   CHECK(t.model->refund().state().check.warning());
 
-  t.checker.answer = Status::FailedPrecondition("not enrolled");
   t.model->OnScan(qr);
-  t.hub_tasks.RunQueued();
-  t.Frame();
+  HubAnswers(t, Status::FailedPrecondition("not enrolled"));
   CHECK(t.model->refund().state().check.kind == ReceiptCheckState::Kind::kNotEnrolled);
 
   // A QR whose total is not digits: refused by the strict reader, named.
