@@ -149,7 +149,7 @@ TEST_CASE("receipt QR: codes and the hash prefix take only their own characters"
   CHECK(Refusal(qr("S001", "S001-1", "3fa9c2e1b07d0")).find("hash") != std::string::npos); // too long
   CHECK(Refusal(qr("S001", "S001-1", "3fa9c2e1b07g")).find("hash") != std::string::npos);
   auto st = ParseReceiptQr(qr("S 001", "S001-1", ""));
-  CHECK(st.status().message_key() == "receipt_qr.bad");
+  CHECK(st.status().message_key() == "pos.receipt_qr_bad");
 }
 
 TEST_CASE("receipt QR: over-long text is refused before it is read, and a message never echoes all of it") {

@@ -135,7 +135,7 @@ std::string Shown(std::string_view s) {
 }
 
 Status QrProblem(const std::string& why) {
-  return Status::InvalidArgument(why).WithKey("receipt_qr.bad", {{"why", why}});
+  return Status::InvalidArgument(why).WithKey("pos.receipt_qr_bad", {{"why", why}});
 }
 
 // Store codes as `linli init` and the hub accept them; receipt numbers are

@@ -17,7 +17,7 @@ void RefundModel::LookupScanned(const std::string& code) {
   auto qr = ParseReceiptQr(text);
   if (!qr.ok()) {
     session_.Touch();
-    return session_.Notify(Notice::Level::kError, TrF("err.bad_receipt_qr", qr.status().message()));
+    return session_.Notify(Notice::Level::kError, TrStatus(qr.status()));
   }
   state_.entry = qr->receipt_no;
   LookupRefund();

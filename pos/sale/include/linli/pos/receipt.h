@@ -212,7 +212,7 @@ std::string FormatReceiptQr(const ReceiptQr& qr);
 // plain decimal digits (no sign, no leading zero, at most 12), a time not of
 // the form 2026-11-21T07:30:00.000Z or not a real time, a hash prefix that
 // is neither empty nor 12 lowercase hex digits. The message key is
-// "receipt_qr.bad" with the argument "why" (the message).
+// "pos.receipt_qr_bad" with the argument "why" (the message).
 Result<ReceiptQr> ParseReceiptQr(std::string_view text);
 
 // Masks a phone number for print: "13800138000" → "138****8000".
