@@ -66,7 +66,10 @@ class RefundModel final : public ScreenModel {
   void VoidLast();                           // post-void the last sale (manager)
 
   bool OnShow() override {
-    if (session_.screen() != Screen::kRefund) state_ = RefundState{};
+    if (session_.screen() != Screen::kRefund) {
+      state_ = RefundState{};
+      ++check_generation_;  // an answer still on its way is for the last visit
+    }
     return true;
   }
 
