@@ -40,6 +40,7 @@
 #include "linli/pos/db.h"
 #include "linli/pos/money.h"
 #include "linli/pos/payments.h"
+#include "linli/pos/receipt.h"
 #include "linli/pos/store.h"
 #include "linli/pos/till_script.h"
 #include "linli/pos/users.h"
@@ -240,6 +241,26 @@ inline int FuzzMoney(const uint8_t* data, size_t size) {
     auto back = ParsePercentBp(s);
     LINLI_FUZZ_CHECK(back.ok() && *back == *bp, "FormatPercentBp gave \"" + s + "\" which does not parse back");
   }
+  return 0;
+}
+
+// ---- Receipt QR text -----------------------------------------------------------
+
+// ParseReceiptQr is strict: what it accepts is exactly what FormatReceiptQr
+// writes back, byte for byte; what it refuses has a message that echoes at
+// most a bounded part of the input. The verdict decoder takes any JSON.
+inline int FuzzReceiptQr(const uint8_t* data, size_t size) {
+  std::string_view text = AsText(data, size);
+  auto qr = ParseReceiptQr(text);
+  if (qr.ok()) {
+    LINLI_FUZZ_CHECK(FormatReceiptQr(*qr) == text, "accepted QR text does not format back to itself");
+    LINLI_FUZZ_CHECK(qr->total_fen >= 0, "negative total accepted");
+    LINLI_FUZZ_CHECK(qr->hash_prefix.empty() || qr->hash_prefix.size() == kReceiptHashPrefixLen, "odd hash prefix");
+  } else {
+    LINLI_FUZZ_CHECK(qr.status().message().size() < 1000, "refusal message grows with the input");
+  }
+  const json j = sync::ParseJsonBody(text);
+  if (!j.is_discarded()) (void)sync::ReceiptVerdict::FromJson(j);
   return 0;
 }
 

@@ -31,7 +31,7 @@ constexpr Target kTargets[] = {
     {"barcode", fuzz::FuzzBarcode},       {"money", fuzz::FuzzMoney},
     {"csv", fuzz::FuzzCsv},               {"escpos", fuzz::FuzzEscPos},
     {"sync_batch", fuzz::FuzzSyncBatch},  {"hub_request", fuzz::FuzzHubRequest},
-    {"till_script", fuzz::FuzzTillScript},
+    {"till_script", fuzz::FuzzTillScript}, {"receipt_qr", fuzz::FuzzReceiptQr},
 };
 
 std::vector<fs::path> Inputs(const std::string& kind, const std::string& target) {

@@ -1,6 +1,7 @@
 // linli-hub's admin CLI, driven through RunHubCli (the same code main() runs).
 #include <sstream>
 
+#include "hub_fixture.h"
 #include "linli/hub/admin.h"
 #include "linli/hub/hub_store.h"
 #include "testing.h"
@@ -56,6 +57,46 @@ TEST_CASE("linli-hub admin: init, org, store (token alone on the last line), use
   CHECK(Run({"store", "revoke", "--db", db, "--org", "LL", "--code", "S001"}).code == 0);
   CHECK(Run({"rebuild", "--db", db}).code == 0);
   CHECK(Run({"serve", "--db", db, "--listen", "0.0.0.0:0", "--insecure-http"}).code == 1);
+}
+
+TEST_CASE("linli-hub verify-receipt: the same answer as GET /v1/verify; exit 0 match, 3 mismatch, 4 unknown, 5 bad QR") {
+  testing::HubFixture f(/*insecure_http=*/true);
+  testing::TestDevice till;
+  REQUIRE(f.Enroll(till, f.token_a_) == 200);
+  const JournalEntry sale = till.Next("sale", testing::Sale("L001", 1000, 1013));
+  REQUIRE(f.Push(till, {sale})->status == 200);
+  const std::string db = f.dir_.File("hub.db");
+  const std::string qr = "LINLI1|S001|S001-1|1013|" + sale.occurred_at + "|" + HexEncode(sale.hash).substr(0, 12);
+
+  Cli ok = Run({"verify-receipt", "--db", db, qr});
+  CHECK(ok.code == 0);
+  CHECK(ok.out.find("小票核验通过") == 0);  // Chinese first, then English
+  CHECK(ok.out.find("Receipt verified") != std::string::npos);
+  CHECK(ok.out.find("result: match") != std::string::npos);
+  Cli as_json = Run({"verify-receipt", "--db", db, "--json", qr});
+  CHECK(as_json.code == 0);
+  auto j = nlohmann::json::parse(as_json.out);
+  CHECK(j["result"] == "match");
+  auto http = f.Client()->Get((std::string(sync::kPathVerify) + "?q=" + httplib::detail::encode_query_param(qr)).c_str());
+  REQUIRE(http);
+  CHECK(nlohmann::json::parse(http->body) == j);
+
+  const std::string altered = "LINLI1|S001|S001-1|113|" + sale.occurred_at + "|" + HexEncode(sale.hash).substr(0, 12);
+  Cli mismatch = Run({"verify-receipt", "--db", db, altered});
+  CHECK(mismatch.code == 3);
+  CHECK(mismatch.out.find("result: mismatch") != std::string::npos);
+  Cli unknown = Run({"verify-receipt", "--db", db, "LINLI1|S001|S001-2|100|2020-01-01T00:00:00.000Z|"});
+  CHECK(unknown.code == 4);
+  CHECK(unknown.out.find("result: unknown (missing)") != std::string::npos);
+  CHECK(Run({"verify-receipt", "--db", db, "LINLI1|NOPE|NOPE-1|100|2020-01-01T00:00:00.000Z|"}).code == 4);
+  Cli bad = Run({"verify-receipt", "--db", db, "LINLI1|S001|S001-1|-5|x|"});
+  CHECK(bad.code == 5);
+  CHECK(bad.err.find("linli-hub: 金额") == 0);
+  CHECK(Run({"verify-receipt", "--db", db}).code == 2);
+  Cli help = Run({"verify-receipt", "--help"});
+  CHECK(help.code == 0);
+  CHECK(help.out.find("0 match") != std::string::npos);
+  CHECK(help.out.find("5 the text is not a receipt") != std::string::npos);
 }
 
 }  // namespace

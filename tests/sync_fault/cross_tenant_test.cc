@@ -253,6 +253,32 @@ std::map<std::string, Case> Cases() {
     CHECK_FALSE(Tenants::Has(x.Feed(x.s), "XX-HACK"));
     CHECK_FALSE(Tenants::Has(x.Feed(x.y), "LL-HACK"));
   };
+  c["GET /v1/verify"] = [](Tenants& x) {
+    // Anyone may ask, so no credential widens the answer, and the receipt
+    // number is looked up in the QR's own store only: every store here holds
+    // a receipt "S001-1" (the fixture's sales), Y001 in another organisation.
+    auto ask = [&](const std::string& store, const httplib::Headers& h = {}) {
+      const std::string qr = "LINLI1|" + store + "|S001-1|500|2026-11-21T07:30:00.000Z|000000000000";
+      auto r = x.f.Client()->Get(
+          (std::string(sync::kPathVerify) + "?q=" + httplib::detail::encode_query_param(qr)).c_str(), h);
+      REQUIRE(r);
+      CHECK(r->status == 200);
+      return r->body;
+    };
+    const std::string y = ask("Y001");
+    CHECK(Tenants::Has(y, "别家店"));
+    const std::string s = ask("S001");
+    const std::string s_as_alice = ask("S001", {{"Authorization", "Bearer " + x.alice}});
+    CHECK(json::parse(s)["store_name"] == "幸福路店");
+    CHECK(json::parse(s_as_alice) == json::parse(s));
+    for (const std::string& body : {y, s, s_as_alice}) {
+      for (const std::string& secret : {x.s.id, x.t.id, x.y.id, std::string("L001"), std::string("X001")}) {
+        CHECK_FALSE(Tenants::Has(body, secret));
+      }
+    }
+    CHECK_FALSE(Tenants::Has(y, "幸福路店"));
+    CHECK_FALSE(Tenants::Has(s, "别家店"));
+  };
   return c;
 }
 

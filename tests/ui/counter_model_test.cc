@@ -3,6 +3,7 @@
 // window.
 #include <doctest/doctest.h>
 
+#include "linli/pos/receipt.h"
 #include "linli/pos/sales.h"
 #include "linli/pos/shifts.h"
 #include "linli/pos/store.h"
@@ -55,6 +56,10 @@ struct Till {
   FakeCounterPrinter printer;
   FakeScale scale;
   InlineTaskRunner tasks;
+  // Receipt checks with the hub: the checker answers what a test sets, and
+  // only when the test runs hub_tasks (the UI goes on meanwhile).
+  FakeReceiptChecker checker;
+  ManualTaskRunner hub_tasks;
   std::unique_ptr<CounterModel> model;
 
   Till() {
@@ -73,6 +78,8 @@ struct Till {
     s.printer = &printer;
     s.scale = &scale;
     s.tasks = &tasks;
+    s.checker = &checker;
+    s.hub_tasks = &hub_tasks;
     model = std::make_unique<CounterModel>(s);
     REQUIRE(model->Start().ok());
     Lang().SetLanguage(Language::kEn);
@@ -371,7 +378,7 @@ TEST_CASE("refund by scanning the receipt's QR, with a manager's PIN, void of th
   t.model->payment().FinishSale();
   t.model->OnKey(Key::kF11);
   REQUIRE(t.model->screen() == Screen::kRefund);
-  t.model->OnScan("LINLI1|S001|" + no + "|550|2026-11-21T07:30:00.000Z|abc");
+  t.model->OnScan("LINLI1|S001|" + no + "|550|2026-11-21T07:30:00.000Z|abc000000000");
   REQUIRE(t.model->refund().state().sale);
   CHECK(t.model->refund().state().picked.size() == 2);
   t.model->refund().ToggleRefundLine(2);  // keep the water
@@ -672,6 +679,159 @@ TEST_CASE("display: the last item shows qty × price = gross then the saving; a 
   const PaymentModel::Headline h = t.model->payment().DoneHeadline();
   CHECK(h.fen == 200);  // what was received, not a change of 0.00
   CHECK(h.label.find("change") == std::string::npos);
+}
+
+// ---- Receipt checks on the refund screen (issue 11: receipts anyone can check)
+
+// A cash sale of one cola, finished; returns its receipt's QR text.
+std::string SellAndQr(Till& t) {
+  t.model->OnScan("6901234567892");
+  t.model->Show(Screen::kPayment);
+  t.model->payment().PayCashAmount(500);
+  t.Frame();
+  REQUIRE(t.model->payment().state().done);
+  const std::string no = t.model->payment().state().sale.receipt_no;
+  t.model->payment().FinishSale();
+  auto receipt = BuildReceipt(*t.db, no);
+  REQUIRE(receipt.ok());
+  return ReceiptQrPayload(*receipt);
+}
+
+// Signed in with a shift open, one sale made, on the refund screen: the
+// sale's QR text.
+std::string OnRefundScreen(Till& t) {
+  t.SignInAndOpen();
+  const std::string qr = SellAndQr(t);
+  t.model->OnKey(Key::kF11);
+  REQUIRE(t.model->screen() == Screen::kRefund);
+  return qr;
+}
+
+// The hub answers `answer` to the checks waiting, and a frame shows it.
+void HubAnswers(Till& t, Result<sync::ReceiptVerdict> answer) {
+  t.checker.answer = std::move(answer);
+  t.hub_tasks.RunQueued();
+  t.Frame();
+}
+
+// Submits the refund with the manager's PIN; true when it committed.
+bool RefundWithManager(Till& t) {
+  t.model->refund().SubmitRefund();
+  if (t.model->prompt().kind != PromptKind::kManagerPin) return false;
+  t.model->prompt().input = "9999";
+  t.model->SubmitPrompt();
+  t.Frame();
+  return t.model->refund().state().done.has_value();
+}
+
+sync::ReceiptVerdict Verdict(const std::string& result, const std::string& reason = "") {
+  sync::ReceiptVerdict v;
+  v.result = result;
+  v.reason = reason;
+  v.last_sync = "2026-11-21T06:00:00.000Z";
+  return v;
+}
+
+TEST_CASE("refund screen: a scanned receipt QR is checked with the hub without waiting for it") {
+  Till t;
+  const std::string qr = OnRefundScreen(t);
+  t.model->OnScan(qr + "\r\n");
+  // The sale is shown and refundable at once; the check waits on the hub.
+  REQUIRE(t.model->refund().state().sale);
+  CHECK(t.model->refund().state().check.kind == ReceiptCheckState::Kind::kChecking);
+  CHECK(t.hub_tasks.queued() == 1);
+  CHECK(t.checker.asked().empty());  // not on the UI thread
+  sync::ReceiptVerdict v = Verdict(sync::kVerifyMatch);
+  v.refunded_fen = 150;
+  t.checker.answer = v;
+  CHECK(t.hub_tasks.RunQueued() == 1);
+  REQUIRE(t.checker.asked().size() == 1);
+  CHECK(t.checker.asked()[0] == qr);  // the QR text as printed, trimmed
+  CHECK(t.model->refund().state().check.kind == ReceiptCheckState::Kind::kChecking);  // until the frame
+  t.Frame();
+  CHECK(t.model->refund().state().check.kind == ReceiptCheckState::Kind::kMatch);
+  CHECK(t.model->refund().state().check.text.find("agrees") != std::string::npos);
+  CHECK(t.model->refund().state().check.text.find("1.50") != std::string::npos);  // already refunded
+}
+
+TEST_CASE("refund screen: offline, the check says so and the refund goes ahead") {
+  Till t;
+  t.model->OnScan(OnRefundScreen(t));
+  HubAnswers(t, Status::Unavailable("cannot reach the hub"));
+  CHECK(t.model->refund().state().check.kind == ReceiptCheckState::Kind::kOffline);
+  Lang().SetLanguage(Language::kZhCn);
+  CHECK(Tr("refund.check.offline") == std::string("未能核验（离线）：可照常退货。"));
+  Lang().SetLanguage(Language::kEn);
+  CHECK(RefundWithManager(t));
+}
+
+TEST_CASE("refund screen: a check still waiting never holds a refund up") {
+  Till t;
+  const std::string qr = OnRefundScreen(t);
+  t.model->OnScan(qr);
+  REQUIRE(t.model->refund().state().check.kind == ReceiptCheckState::Kind::kChecking);
+  REQUIRE(RefundWithManager(t));
+  // An answer that comes after the refund still shows, for the manager to
+  // follow up; the refund stands.
+  HubAnswers(t, Verdict(sync::kVerifyMismatch));
+  CHECK(t.model->refund().state().check.kind == ReceiptCheckState::Kind::kMismatch);
+  CHECK(t.model->refund().state().done);
+  // Scanned twice: two checks; the screen shows the latest answer.
+  t.model->OnScan(qr);
+  t.model->OnScan(qr);
+  t.checker.answer = Verdict(sync::kVerifyMatch);
+  CHECK(t.hub_tasks.RunQueued() == 2);
+  t.Frame();
+  CHECK(t.model->refund().state().check.kind == ReceiptCheckState::Kind::kMatch);
+}
+
+TEST_CASE("refund screen: a mismatch warns the cashier, who must press refund twice") {
+  Till t;
+  t.model->OnScan(OnRefundScreen(t));
+  sync::ReceiptVerdict v = Verdict(sync::kVerifyMismatch);
+  v.differs = {"total", "hash"};
+  HubAnswers(t, v);
+  const ReceiptCheckState& c = t.model->refund().state().check;
+  CHECK(c.kind == ReceiptCheckState::Kind::kMismatch);
+  CHECK(c.warning());
+  CHECK(c.text.find("WARNING") == 0);
+  CHECK(c.text.find("total, hash") != std::string::npos);
+  CHECK(t.LastError() == c.text);  // a notice as well as the line on screen
+  t.model->refund().SubmitRefund();
+  CHECK(t.model->prompt().kind == PromptKind::kNone);  // not yet: the warning first
+  CHECK(t.LastError().find("press Refund again") != std::string::npos);
+  CHECK_FALSE(t.model->refund().state().done);
+  CHECK(RefundWithManager(t));
+}
+
+TEST_CASE("refund screen: not yet synced and missing are told apart; a bad QR looks nothing up") {
+  Till t;
+  const std::string qr = OnRefundScreen(t);
+  t.model->OnScan(qr);
+  HubAnswers(t, Verdict(sync::kVerifyUnknown, sync::kUnknownNotYetSynced));
+  CHECK(t.model->refund().state().check.kind == ReceiptCheckState::Kind::kNotSynced);
+  CHECK_FALSE(t.model->refund().state().check.warning());
+  CHECK(t.model->refund().state().check.text.find("2026-11-21 14:00") != std::string::npos);  // store's zone
+
+  t.model->OnScan(qr);
+  HubAnswers(t, Verdict(sync::kVerifyUnknown, sync::kUnknownMissing));
+  CHECK(t.model->refund().state().check.kind == ReceiptCheckState::Kind::kMissing);
+  CHECK(t.model->refund().state().check.warning());
+
+  t.model->OnScan(qr);
+  HubAnswers(t, Status::FailedPrecondition("not enrolled"));
+  CHECK(t.model->refund().state().check.kind == ReceiptCheckState::Kind::kNotEnrolled);
+
+  // A QR whose total is not digits: refused by the strict reader, named.
+  const size_t asked = t.checker.asked().size();
+  t.model->refund().state().sale.reset();
+  std::string bad = qr;
+  bad.replace(bad.find('|', bad.find('|', 7) + 1) + 1, 1, "x");
+  t.model->OnScan(bad);
+  CHECK_FALSE(t.model->refund().state().sale);
+  CHECK(t.LastError().find("total_fen") != std::string::npos);
+  CHECK(t.hub_tasks.queued() == 0);
+  CHECK(t.checker.asked().size() == asked);
 }
 
 }  // namespace

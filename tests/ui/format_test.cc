@@ -40,8 +40,13 @@ TEST_CASE("grams typed or in kg") {
 }
 
 TEST_CASE("receipt numbers from a receipt's QR or barcode") {
-  CHECK(ReceiptNoFromScan("LINLI1|S001|S001-20261121-0001|10130|2026-11-21T07:30:00.000Z|3fa9") ==
+  CHECK(ReceiptNoFromScan("LINLI1|S001|S001-20261121-0001|10130|2026-11-21T07:30:00.000Z|3fa9c2e1b07d") ==
         "S001-20261121-0001");
+  CHECK(ReceiptNoFromScan("LINLI1|S001|S001-20261121-0001|10130|2026-11-21T07:30:00.000Z|3fa9c2e1b07d\r\n") ==
+        "S001-20261121-0001");
+  // The strict reader (ParseReceiptQr): a QR that is not a receipt's names no receipt.
+  CHECK(ReceiptNoFromScan("LINLI1|S001|S001-20261121-0001|10130") == "");
+  CHECK(ReceiptNoFromScan("LINLI1|S001|S001-20261121-0001|-5|2026-11-21T07:30:00.000Z|") == "");
   CHECK(ReceiptNoFromScan("S001-20261121-0002\r") == "S001-20261121-0002");
 }
 

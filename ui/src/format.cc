@@ -4,6 +4,7 @@
 
 #include "linli/pos/clock.h"
 #include "linli/pos/money.h"
+#include "linli/pos/receipt.h"
 #include "linli/ui/i18n.h"
 
 namespace linli::ui {
@@ -78,10 +79,8 @@ std::string ReceiptNoFromScan(std::string_view scanned) {
   std::string s(scanned);
   while (!s.empty() && (s.back() == ' ' || s.back() == '\r' || s.back() == '\n')) s.pop_back();
   if (s.starts_with("LINLI1|")) {
-    size_t a = s.find('|', 7);  // after the store code
-    if (a == std::string::npos) return {};
-    size_t b = s.find('|', a + 1);
-    return s.substr(a + 1, b == std::string::npos ? std::string::npos : b - a - 1);
+    auto qr = ParseReceiptQr(s);  // the one reader of the format (receipt.h)
+    return qr.ok() ? qr->receipt_no : std::string();
   }
   return s;
 }

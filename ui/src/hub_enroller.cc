@@ -6,6 +6,7 @@
 #include "linli/pos/store.h"
 #include "linli/sync/agent.h"
 #include "linli/sync/transport.h"
+#include "linli/sync/verify_client.h"
 
 namespace linli::ui {
 
@@ -25,6 +26,12 @@ Status AgentEnroller::Enroll(const std::string& hub_url, const std::string& toke
   if (!transport.ok()) return transport.status();
   sync::SyncAgent agent(**db, **transport, clock_);
   return agent.Enroll(hub_url, token, ca_pem);
+}
+
+Result<sync::ReceiptVerdict> AgentReceiptChecker::Check(const std::string& qr_text) {
+  auto db = OpenStore(db_path_);
+  if (!db.ok()) return db.status();
+  return sync::VerifyReceiptWithStoreHub(**db, qr_text);
 }
 
 }  // namespace linli::ui

@@ -109,6 +109,7 @@ Status CounterSession::Start() {
 }
 
 void CounterSession::Tick() {
+  if (s_.hub_tasks && s_.hub_tasks != s_.tasks) s_.hub_tasks->RunPending();
   const int64_t now = s_.clock->NowMs();
   // Notices fade after 4 s, errors stay until the next action or 30 s.
   std::erase_if(notices_, [now](const Notice& n) {
@@ -301,6 +302,8 @@ void CounterSession::RunTask(Task task) {
 }
 
 void CounterSession::Post(Task task) { s_.tasks->Post(std::move(task)); }
+
+void CounterSession::PostHub(Task task) { (s_.hub_tasks ? s_.hub_tasks : s_.tasks)->Post(std::move(task)); }
 
 // ---- [SECTION] printer
 

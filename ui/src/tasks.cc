@@ -40,6 +40,27 @@ void InlineTaskRunner::Post(Task task) {
   Finish(task());
 }
 
+void ManualTaskRunner::Post(Task task) {
+  std::lock_guard<std::mutex> lock(mu_);
+  ++in_flight_;
+  queue_.push_back(std::move(task));
+}
+
+int ManualTaskRunner::RunQueued() {
+  std::deque<Task> run;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    run.swap(queue_);
+  }
+  for (Task& t : run) Finish(t());
+  return static_cast<int>(run.size());
+}
+
+int ManualTaskRunner::queued() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return static_cast<int>(queue_.size());
+}
+
 ThreadTaskRunner::ThreadTaskRunner() : worker_([this] { Loop(); }) {}
 
 ThreadTaskRunner::~ThreadTaskRunner() {

@@ -323,6 +323,12 @@ int App::Run() {
   services.sync = sync_ ? static_cast<SyncStatusSource*>(sync_.get()) : &no_sync_;
   services.enroller = &enroller_;
   services.tasks = tasks_.get();
+  // Replays stay deterministic: they check no receipt with a hub.
+  if (!replay_) {
+    hub_tasks_ = std::make_unique<ThreadTaskRunner>();
+    services.checker = &checker_;
+    services.hub_tasks = hub_tasks_.get();
+  }
   model_ = std::make_unique<CounterModel>(services);
   if (Status st = model_->Start(); !st.ok()) {
     std::fprintf(stderr, "linli-counter: %s\n", st.message().c_str());
@@ -369,6 +375,7 @@ int App::Run() {
     }
   }
   tasks_.reset();  // finish printing before the model and devices go
+  hub_tasks_.reset();  // a receipt check in flight ends within its timeout
   ImGui_ImplOpenGL3_Shutdown();
   ImGui_ImplGlfw_Shutdown();
   ImGui::DestroyContext();

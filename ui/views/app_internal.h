@@ -80,6 +80,8 @@ class App {
   AgentEnroller enroller_{o_.db_path, clock_};  // Settings → hub enrolment
   std::unique_ptr<CounterModel> model_;
   std::unique_ptr<ThreadTaskRunner> tasks_;  // declared after model_: joined first
+  AgentReceiptChecker checker_{o_.db_path};   // refund screen → GET /v1/verify
+  std::unique_ptr<ThreadTaskRunner> hub_tasks_;  // receipt checks; joined before model_ goes
   std::vector<std::unique_ptr<View>> views_;
   InputRouter router_;
   std::set<unsigned int> glyphs_tried_;  // added to the atlas once each

@@ -40,6 +40,16 @@ class RefundView final : public View {
         ImGui::Text("%s  %s", TenderLabel(t.method, t.provider).c_str(), Yuan(t.amount_fen).c_str());
       }
     }
+    // The hub's answer on the scanned receipt (refund_model.h): a warning in
+    // red and large, so the cashier reads it before refunding.
+    if (r.check.kind != ReceiptCheckState::Kind::kNone) {
+      using Kind = ReceiptCheckState::Kind;
+      const ImU32 colour = r.check.warning()                                           ? kColorError
+                           : r.check.kind == Kind::kMatch                              ? kColorOk
+                           : r.check.kind == Kind::kOffline || r.check.kind == Kind::kRefused ? kColorWarn
+                                                                                       : kColorMuted;
+      widgets::Text("refund.check", r.check.warning() ? ctx.big : nullptr, r.check.text, colour);
+    }
     if (!r.sale) {
       ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(kColorMuted), "%s", Tr("refund.scan_receipt"));
       return;

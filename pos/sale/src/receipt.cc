@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <vector>
 
 #include "linli/pos/clock.h"
 #include "linli/pos/money.h"
@@ -111,6 +112,55 @@ std::string QrField(std::string_view s) {
   return out;
 }
 
+constexpr std::string_view kQrMagic = "LINLI1";
+
+// A field as an error message shows it: control bytes and non-ASCII as
+// \xNN, and cut at 40 bytes, so hostile input cannot garble a terminal or
+// flood a log.
+std::string Shown(std::string_view s) {
+  static const char* kHex = "0123456789abcdef";
+  std::string out;
+  for (size_t i = 0; i < s.size() && i < 40; ++i) {
+    const unsigned char c = static_cast<unsigned char>(s[i]);
+    if (c >= 0x20 && c < 0x7f && c != '"' && c != '\\') {
+      out += static_cast<char>(c);
+    } else {
+      out += "\\x";
+      out += kHex[c >> 4];
+      out += kHex[c & 15];
+    }
+  }
+  if (s.size() > 40) out += "…";
+  return out;
+}
+
+Status QrProblem(const std::string& why) {
+  return Status::InvalidArgument(why).WithKey("pos.receipt_qr_bad", {{"why", why}});
+}
+
+// Store codes as `linli init` and the hub accept them; receipt numbers are
+// the store code and digits, '-', 'E' (sale_writer.cc).
+std::string CodeProblem(const char* zh, const char* field, std::string_view v, size_t max) {
+  const bool ok = !v.empty() && v.size() <= max && std::all_of(v.begin(), v.end(), [](char c) {
+    return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '-' || c == '_';
+  });
+  if (ok) return {};
+  return std::string(zh) + "字段 " + field + " 应为 1–" + std::to_string(max) + " 位字母、数字、- 或 _：\"" + Shown(v) +
+         "\" / " + field + " must be 1-" + std::to_string(max) + " letters, digits, - or _: \"" + Shown(v) + "\"";
+}
+
+// "2026-11-21T07:30:00.000Z": digits where FormatUtc puts them. ParseUtc is
+// lenient about the rest; the round trip through FormatUtc catches the
+// out-of-range values it rolls over.
+bool TimeShapeOk(const std::string& t) {
+  static constexpr std::string_view kShape = "dddd-dd-ddTdd:dd:dd.dddZ";
+  if (t.size() != kShape.size()) return false;
+  for (size_t i = 0; i < t.size(); ++i) {
+    if (kShape[i] == 'd' ? !(t[i] >= '0' && t[i] <= '9') : t[i] != kShape[i]) return false;
+  }
+  return true;
+}
+
 }  // namespace
 
 std::string MaskPhone(std::string_view phone) {
@@ -123,14 +173,73 @@ std::string MaskPhone(std::string_view phone) {
   return kept.substr(0, 3) + std::string(kept.size() - 7, '*') + kept.substr(kept.size() - 4);
 }
 
-std::string ReceiptQrPayload(const ReceiptModel& r) {
-  std::string s = "LINLI1|";
-  s += QrField(r.store_code) + "|";
-  s += QrField(r.receipt_no) + "|";
-  s += std::to_string(r.total_fen) + "|";
-  s += FormatUtc(r.time_ms) + "|";
-  s += QrField(HashPrefix(r.journal_hash));
+std::string FormatReceiptQr(const ReceiptQr& qr) {
+  std::string s = std::string(kQrMagic) + "|";
+  s += QrField(qr.store_code) + "|";
+  s += QrField(qr.receipt_no) + "|";
+  s += std::to_string(qr.total_fen) + "|";
+  s += FormatUtc(qr.time_ms) + "|";
+  s += QrField(qr.hash_prefix);
   return s;
+}
+
+std::string ReceiptQrPayload(const ReceiptModel& r) {
+  return FormatReceiptQr({r.store_code, r.receipt_no, r.total_fen, r.time_ms, HashPrefix(r.journal_hash)});
+}
+
+Result<ReceiptQr> ParseReceiptQr(std::string_view text) {
+  if (text.size() > kMaxReceiptQrLen) {
+    return QrProblem("二维码内容过长（" + std::to_string(text.size()) + " 字节，最多 " +
+                     std::to_string(kMaxReceiptQrLen) + "）/ the QR text is " + std::to_string(text.size()) +
+                     " bytes; a receipt's is at most " + std::to_string(kMaxReceiptQrLen));
+  }
+  const size_t fields = static_cast<size_t>(std::count(text.begin(), text.end(), '|')) + 1;
+  const std::string_view magic = text.substr(0, text.find('|'));
+  if (magic != kQrMagic) {
+    return QrProblem("不是邻里小票二维码（应以 LINLI1| 开头）：\"" + Shown(magic) +
+                     "\" / not a Linli receipt QR (it starts with LINLI1|): \"" + Shown(magic) + "\"");
+  }
+  if (fields != 6) {
+    return QrProblem("小票二维码应有 6 个以 | 分隔的字段，这里有 " + std::to_string(fields) +
+                     " 个 / a receipt QR has 6 fields separated by |; this one has " + std::to_string(fields));
+  }
+  std::vector<std::string_view> f;
+  for (size_t start = 0; f.size() < 6;) {
+    const size_t bar = text.find('|', start);
+    f.push_back(text.substr(start, bar == std::string_view::npos ? std::string_view::npos : bar - start));
+    start = bar + 1;
+  }
+  ReceiptQr qr;
+  if (std::string why = CodeProblem("门店编码", "store_code", f[1], 32); !why.empty()) return QrProblem(why);
+  if (std::string why = CodeProblem("单号", "receipt_no", f[2], 64); !why.empty()) return QrProblem(why);
+  qr.store_code = f[1];
+  qr.receipt_no = f[2];
+  const std::string_view total = f[3];
+  const bool digits = !total.empty() && total.size() <= 12 &&
+                      std::all_of(total.begin(), total.end(), [](char c) { return c >= '0' && c <= '9'; });
+  if (!digits || (total.size() > 1 && total[0] == '0')) {
+    return QrProblem("金额字段 total_fen 应为以分计的整数（不带符号、不以 0 开头、最多 12 位）：\"" + Shown(total) +
+                     "\" / total_fen must be whole fen in plain digits (no sign, no leading zero, at most 12): \"" +
+                     Shown(total) + "\"");
+  }
+  for (char c : total) qr.total_fen = qr.total_fen * 10 + (c - '0');
+  const std::string time(f[4]);
+  const int64_t ms = TimeShapeOk(time) ? ParseUtc(time) : -1;
+  if (ms < 0 || FormatUtc(ms) != time) {
+    return QrProblem("时间字段应为 UTC 时间，如 2026-11-21T07:30:00.000Z：\"" + Shown(time) +
+                     "\" / the time must be a UTC time such as 2026-11-21T07:30:00.000Z: \"" + Shown(time) + "\"");
+  }
+  qr.time_ms = ms;
+  const std::string_view hash = f[5];
+  const bool hex = std::all_of(hash.begin(), hash.end(),
+                               [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); });
+  if (!hex || (!hash.empty() && hash.size() != kReceiptHashPrefixLen)) {
+    return QrProblem("验证码字段应为空或 " + std::to_string(kReceiptHashPrefixLen) + " 位小写十六进制：\"" + Shown(hash) +
+                     "\" / the hash prefix must be empty or " + std::to_string(kReceiptHashPrefixLen) +
+                     " lowercase hex digits: \"" + Shown(hash) + "\"");
+  }
+  qr.hash_prefix = hash;
+  return qr;
 }
 
 std::string RenderReceiptText(const ReceiptModel& r, int columns) {

@@ -10,6 +10,7 @@
 #include "linli/hub/catalog_import.h"
 #include "linli/hub/cert.h"
 #include "linli/hub/hub_store.h"
+#include "linli/hub/receipt_check.h"
 #include "linli/hub/server.h"
 #include "linli/pos/clock.h"
 #include "linli/pos/crypto.h"
@@ -34,6 +35,30 @@ bool SplitListen(const std::string& s, std::string* host, int* port) {
     return false;
   }
   return *port >= 0 && *port < 65536;
+}
+
+// Exit codes of `verify-receipt` (admin.h).
+constexpr int kExitMismatch = 3;
+constexpr int kExitUnknown = 4;
+constexpr int kExitBadQr = 5;
+
+int VerifyReceiptCommand(HubStore& hub, const std::string& text, bool as_json, std::ostream& out, std::ostream& err) {
+  auto qr = ParseReceiptQr(text);
+  if (!qr.ok()) {
+    err << "linli-hub: " << qr.status().message() << "\n";
+    return kExitBadQr;
+  }
+  auto v = CheckReceipt(hub, *qr);
+  if (!v.ok()) return Report(err, v.status());
+  if (as_json) {
+    out << v->ToJson().dump(2) << "\n";
+  } else {
+    out << v->message << "\n" << v->message_en << "\nresult: " << v->result;
+    if (!v->reason.empty()) out << " (" << v->reason << ")";
+    out << "\n";
+  }
+  if (v->result == sync::kVerifyMatch) return 0;
+  return v->result == sync::kVerifyMismatch ? kExitMismatch : kExitUnknown;
 }
 
 }  // namespace
@@ -112,6 +137,17 @@ int RunHubCli(int argc, char** argv, std::ostream& out, std::ostream& err, std::
   catalog_import->add_option("--db", db)->required();
   catalog_import->add_option("--org", org)->required();
   catalog_import->add_option("csv", csv_path, "UTF-8 CSV (see README: Catalog)")->required();
+
+  std::string qr_text;
+  bool as_json = false;
+  auto* verify = app.add_subcommand(
+      "verify-receipt",
+      "check a receipt's QR text against the hub (PROTOCOL.md 9.1). Exit code: 0 match, "
+      "3 mismatch (total, time or hash differ), 4 unknown (not yet synced, missing, or no such store), "
+      "5 the text is not a receipt's QR, 1 failure, 2 usage");
+  verify->add_option("--db", db)->required();
+  verify->add_option("qr", qr_text, "the QR text, quoted: 'LINLI1|S001|S001-20261121-0001|...'")->required();
+  verify->add_flag("--json", as_json, "print the JSON answer of GET /v1/verify");
 
   try {
     app.parse(argc, argv);
@@ -197,6 +233,7 @@ int RunHubCli(int argc, char** argv, std::ostream& out, std::ostream& err, std::
         << " catalogue changes for the stores to pull)\n";
     return 0;
   }
+  if (verify->parsed()) return VerifyReceiptCommand(hub, qr_text, as_json, out, err);
   if (rebuild->parsed()) {
     Status st = hub.Rebuild();
     if (!st.ok()) return Report(err, st);

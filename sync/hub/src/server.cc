@@ -11,6 +11,8 @@
 #include <mutex>
 #include <set>
 
+#include "linli/hub/rate_limit.h"
+#include "linli/hub/receipt_check.h"
 #include "linli/pos/barcode.h"
 #include "linli/pos/catalog.h"
 #include "linli/pos/crypto.h"
@@ -80,6 +82,7 @@ const std::vector<Route>& RouteTable() {
       {"POST", sync::kPathHqPromotions, "hq"},
       {"POST", sync::kPathHqTaxClasses, "hq"},
       {"POST", sync::kPathHqStoreConfig, "hq"},
+      {"GET", sync::kPathVerify, "none"},
   };
   return routes;
 }
@@ -91,7 +94,7 @@ bool IsLoopbackHost(const std::string& host) {
 class HubServer::Impl {
  public:
   Impl(HubStore& store, const Clock& clock, const ServerOptions& opts)
-      : store_(store), clock_(clock), opts_(opts) {}
+      : store_(store), clock_(clock), opts_(opts), verify_limit_(opts.verify_sources, opts.verify_per_minute, 60'000) {}
 
   // Registers the handler of every route in RouteTable(), and only those.
   Status Register(httplib::Server& svr) {
@@ -107,6 +110,7 @@ class HubServer::Impl {
         {"GET " + std::string(sync::kPathHqStores), [this](const httplib::Request& q, httplib::Response& r) { HqStores(q, r); }},
         {"GET " + std::string(sync::kPathHqStock), [this](const httplib::Request& q, httplib::Response& r) { HqStock(q, r); }},
         {"GET " + std::string(sync::kPathHqSales), [this](const httplib::Request& q, httplib::Response& r) { HqSales(q, r); }},
+        {"GET " + std::string(sync::kPathVerify), [this](const httplib::Request& q, httplib::Response& r) { Verify(q, r); }},
     };
     for (const char* p : {sync::kPathHqProducts, sync::kPathHqCategories, sync::kPathHqPrices,
                           sync::kPathHqPromotions, sync::kPathHqTaxClasses, sync::kPathHqStoreConfig}) {
@@ -521,6 +525,32 @@ class HubServer::Impl {
     Reply(res, 200, {{"ok", true}, {"seqs", *seqs}});
   }
 
+  // ---- anyone --------------------------------------------------------------
+
+  // A receipt check (PROTOCOL.md §9.1): no credential, so it is limited per
+  // source address before anything is read, and answers only what the
+  // receipt itself shows (receipt_check.h).
+  void Verify(const httplib::Request& req, httplib::Response& res) {
+    res.set_header("Cache-Control", "no-store");
+    if (const int64_t wait_ms = verify_limit_.Admit(req.remote_addr, clock_.NowMs()); wait_ms > 0) {
+      const std::string secs = std::to_string((wait_ms + 999) / 1000);
+      res.set_header(sync::kHeaderRetryAfter, secs);
+      return Fail(res, 429, sync::kErrTooMany,
+                  "核验请求过于频繁，请 " + secs + " 秒后再试 / too many receipt checks from this address; try again in " +
+                      secs + " s");
+    }
+    if (req.get_param_value_count("q") != 1) {
+      return Fail(res, 400, sync::kErrBadRequest,
+                  "核验需要且只需要一个参数 q（小票二维码的内容）/ a receipt check takes exactly one ?q= (the receipt's "
+                  "QR text)");
+    }
+    auto qr = ParseReceiptQr(req.get_param_value("q"));
+    if (!qr.ok()) return Fail(res, 400, sync::kErrBadRequest, qr.status().message(), {{"field", "q"}});
+    auto verdict = CheckReceipt(store_, *qr);
+    if (!verdict.ok()) return FailStatus(res, verdict.status());
+    Reply(res, 200, verdict->ToJson());
+  }
+
   using EditItem = HubStore::CatalogEdit;
 
   // Validates an HQ edit body, all of it before anything is written, with the
@@ -666,6 +696,7 @@ class HubServer::Impl {
   std::set<std::string> inflight_;
   std::mutex login_mu_;
   std::map<std::string, std::pair<int, int64_t>> login_failures_;
+  RateLimiter verify_limit_;
 };
 
 HubServer::HubServer(HubStore& store, const Clock& clock, ServerOptions options)

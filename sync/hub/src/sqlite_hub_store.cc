@@ -821,6 +821,37 @@ class SqliteHubStore final : public HubStore {
     return out;
   }
 
+  Result<ReceiptRecords> FindReceipt(const std::string& store_code, const std::string& receipt_no) override {
+    std::lock_guard lock(mu_);
+    ReceiptRecords out;
+    Status st = Guard([&] {
+      Statement s = db_->Prepare(
+          "SELECT s.id, s.code, s.name, (SELECT max(last_sync) FROM devices d WHERE d.store_id = s.id) "
+          "FROM stores s WHERE s.code = ? ORDER BY s.id");
+      s.Bind(1, store_code);
+      while (s.Step()) out.stores.push_back({s.Int(0), s.Text(1), s.Text(2), s.IsNull(3) ? "" : s.Text(3)});
+      // The expressions are those of the 0003 indexes, so SQLite uses them.
+      auto read = [&](const char* field, const char* types, std::vector<ReceiptRecords::Event>* into) {
+        const std::string sql =
+            std::string("SELECT type, type_version, occurred_at, payload, hash FROM events WHERE store_id = ? AND "
+                        "type IN ") + types +
+            " AND (CASE WHEN json_valid(CAST(payload AS TEXT)) THEN json_extract(CAST(payload AS TEXT), '$." + field +
+            "') END) = ? ORDER BY ingest_order";
+        for (const ReceiptRecords::Store& store : out.stores) {
+          Statement e = db_->Prepare(sql);
+          e.Bind(1, store.id).Bind(2, receipt_no);
+          while (e.Step()) {
+            into->push_back({store.id, e.Text(0), static_cast<int>(e.Int(1)), e.Text(2), e.Blob(3), e.Blob(4)});
+          }
+        }
+      };
+      read("receipt_no", "('sale', 'refund', 'void')", &out.receipts);
+      read("original_receipt_no", "('refund', 'void')", &out.follow_ups);
+    });
+    if (!st.ok()) return st;
+    return out;
+  }
+
   Status Rebuild() override {
     std::lock_guard lock(mu_);
     return Guard([&] {

@@ -550,4 +550,53 @@ json ParseJsonBody(std::string_view body, int max_depth) {
   return json::parse(body, nullptr, /*allow_exceptions=*/false);
 }
 
+json ReceiptVerdict::ToJson() const {
+  auto text = [](const std::string& v) { return v.empty() ? json(nullptr) : json(v); };
+  return {{"result", result},
+          {"reason", text(reason)},
+          {"differs", differs},
+          {"store_code", store_code},
+          {"receipt_no", receipt_no},
+          {"store_name", text(store_name)},
+          {"kind", text(kind)},
+          {"total_fen", total_fen ? json(*total_fen) : json(nullptr)},
+          {"time", text(time)},
+          {"hash_prefix", text(hash_prefix)},
+          {"refunded_fen", refunded_fen},
+          {"refunds", refunds},
+          {"voided", voided},
+          {"last_sync", text(last_sync)},
+          {"message", message},
+          {"message_en", message_en}};
+}
+Result<ReceiptVerdict> ReceiptVerdict::FromJson(const json& j) {
+  return Parse<ReceiptVerdict>("receipt check", [&] {
+    ReceiptVerdict v;
+    v.result = Str(j, "result");
+    if (v.result != kVerifyMatch && v.result != kVerifyMismatch && v.result != kVerifyUnknown) {
+      throw ShapeError("result \"" + v.result + "\" is not match, mismatch or unknown");
+    }
+    v.reason = OptStr(j, "reason");
+    if (j.contains("differs")) {
+      for (const json& d : Arr(j, "differs")) v.differs.push_back(d.get<std::string>());
+    }
+    v.store_code = OptStr(j, "store_code");
+    v.receipt_no = OptStr(j, "receipt_no");
+    v.store_name = OptStr(j, "store_name");
+    v.kind = OptStr(j, "kind");
+    if (j.contains("total_fen") && !j["total_fen"].is_null()) v.total_fen = Int(j, "total_fen");
+    v.time = OptStr(j, "time");
+    v.hash_prefix = OptStr(j, "hash_prefix");
+    if (j.contains("refunded_fen")) v.refunded_fen = Int(j, "refunded_fen");
+    if (j.contains("refunds")) {
+      for (const json& r : Arr(j, "refunds")) v.refunds.push_back(r.get<std::string>());
+    }
+    if (j.contains("voided")) v.voided = Bool(j, "voided");
+    v.last_sync = OptStr(j, "last_sync");
+    v.message = OptStr(j, "message");
+    v.message_en = OptStr(j, "message_en");
+    return v;
+  });
+}
+
 }  // namespace linli::sync

@@ -1,6 +1,7 @@
 // The refund screen's model (screens/refund_model.h).
 #include "linli/ui/screens/refund_model.h"
 
+#include "linli/pos/receipt.h"
 #include "linli/pos/sales.h"
 #include "linli/ui/format.h"
 #include "model_helpers.h"
@@ -8,8 +9,81 @@
 namespace linli::ui {
 
 void RefundModel::LookupScanned(const std::string& code) {
-  state_.entry = ReceiptNoFromScan(code);
+  const std::string text = Trim(code);
+  if (!text.starts_with("LINLI1|")) {
+    state_.entry = text;
+    return LookupRefund();
+  }
+  auto qr = ParseReceiptQr(text);
+  if (!qr.ok()) {
+    session_.Touch();
+    return session_.Notify(Notice::Level::kError, TrStatus(qr.status()));
+  }
+  state_.entry = qr->receipt_no;
   LookupRefund();
+  StartHubCheck(text);
+}
+
+void RefundModel::StartHubCheck(const std::string& qr_text) {
+  ReceiptChecker* checker = session_.services().checker;
+  if (!checker) return;
+  state_.check = {ReceiptCheckState::Kind::kChecking, Tr("refund.check.checking"), std::nullopt};
+  const uint64_t generation = check_generation_;
+  session_.PostHub([this, checker, qr_text, generation]() -> Continuation {
+    Result<sync::ReceiptVerdict> r = checker->Check(qr_text);
+    return [this, generation, r = std::move(r)] {
+      if (generation == check_generation_) ApplyHubCheck(r);
+    };
+  });
+}
+
+void RefundModel::ApplyHubCheck(const Result<sync::ReceiptVerdict>& r) {
+  using Kind = ReceiptCheckState::Kind;
+  ReceiptCheckState& c = state_.check;
+  if (!r.ok()) {
+    switch (r.status().code()) {
+      case Status::Code::kInvalidArgument:
+        c = {Kind::kRefused, TrF("refund.check.refused", r.status().message()), std::nullopt};
+        return;
+      case Status::Code::kFailedPrecondition:
+        c = {Kind::kNotEnrolled, Tr("refund.check.not_enrolled"), std::nullopt};
+        return;
+      default:
+        c = {Kind::kOffline, Tr("refund.check.offline"), std::nullopt};
+        return;
+    }
+  }
+  const sync::ReceiptVerdict& v = *r;
+  c.verdict = v;
+  const std::string last_sync = v.last_sync.empty() ? Tr("refund.check.never") : LocalTime(v.last_sync, session_.time_zone());
+  if (v.result == sync::kVerifyMatch) {
+    c.kind = Kind::kMatch;
+    c.text = Tr("refund.check.match");
+    if (v.voided) {
+      c.text += " " + std::string(Tr("refund.check.voided"));
+    } else if (v.refunded_fen > 0) {
+      c.text += " " + TrF("refund.check.refunded", Yuan(v.refunded_fen));
+    }
+  } else if (v.result == sync::kVerifyMismatch) {
+    std::string fields;
+    for (const std::string& d : v.differs) {
+      if (!fields.empty()) fields += Tr("refund.check.field.sep");
+      fields += Tr(("refund.check.field." + d).c_str());
+    }
+    c.kind = Kind::kMismatch;
+    c.text = TrF("refund.check.mismatch", fields);
+    session_.Notify(Notice::Level::kError, c.text);
+  } else if (v.reason == sync::kUnknownMissing) {
+    c.kind = Kind::kMissing;
+    c.text = TrF("refund.check.missing", last_sync);
+    session_.Notify(Notice::Level::kError, c.text);
+  } else if (v.reason == sync::kUnknownNoStore) {
+    c.kind = Kind::kNoStore;
+    c.text = Tr("refund.check.no_store");
+  } else {
+    c.kind = Kind::kNotSynced;
+    c.text = TrF("refund.check.not_synced", last_sync);
+  }
 }
 
 void RefundModel::LookupRefund() {
@@ -17,6 +91,9 @@ void RefundModel::LookupRefund() {
   state_.sale.reset();
   state_.picked.clear();
   state_.done.reset();
+  state_.check = {};
+  state_.mismatch_confirmed = false;
+  ++check_generation_;
   const std::string no = ReceiptNoFromScan(Trim(state_.entry));
   state_.entry = no;
   if (no.empty()) return;
@@ -45,6 +122,12 @@ void RefundModel::ToggleRefundLine(int line_no) {
 void RefundModel::SubmitRefund() {
   if (!state_.sale || state_.picked.empty() || !session_.user()) {
     return session_.Notify(Notice::Level::kInfo, Tr("refund.pick_lines"));
+  }
+  // The hub disagrees with the paper: the cashier has seen the warning and
+  // presses again to refund anyway (the check never stops a refund).
+  if (state_.check.kind == ReceiptCheckState::Kind::kMismatch && !state_.mismatch_confirmed) {
+    state_.mismatch_confirmed = true;
+    return session_.Notify(Notice::Level::kError, Tr("refund.check.confirm_mismatch"));
   }
   RefundRequest req;
   req.receipt_no = state_.sale->receipt_no;

@@ -19,6 +19,7 @@
 #include "linli/pos/clock.h"
 #include "linli/pos/db.h"
 #include "linli/pos/status.h"
+#include "linli/sync/protocol.h"
 
 namespace linli::ui {
 
@@ -95,6 +96,38 @@ class HubEnroller {
   // ca_path: the hub's CA certificate (PEM) to pin; empty for a loopback
   // http:// hub. The message of a non-OK Status is for the owner.
   virtual Status Enroll(const std::string& hub_url, const std::string& token, const std::string& ca_path) = 0;
+};
+
+// Checks a receipt's QR text with the hub (GET /v1/verify, PROTOCOL.md
+// §9.1): the refund screen asks when a receipt's QR is scanned. Runs on a
+// background thread, one call at a time; may take seconds (network).
+class ReceiptChecker {
+ public:
+  virtual ~ReceiptChecker() = default;
+  // The hub's verdict. InvalidArgument when the hub refused the text;
+  // FailedPrecondition when the till is not enrolled with a hub; any other
+  // error when the hub could not be asked (offline, rate-limited, …).
+  virtual Result<sync::ReceiptVerdict> Check(const std::string& qr_text) = 0;
+};
+
+// A checker that answers what the test tells it, and records what it was
+// asked. Thread-safe.
+class FakeReceiptChecker final : public ReceiptChecker {
+ public:
+  Result<sync::ReceiptVerdict> Check(const std::string& qr_text) override {
+    std::lock_guard lock(mu_);
+    asked_.push_back(qr_text);
+    return answer;
+  }
+  std::vector<std::string> asked() const {
+    std::lock_guard lock(mu_);
+    return asked_;
+  }
+  Result<sync::ReceiptVerdict> answer = Status::Unavailable("cannot reach the hub (fake)");
+
+ private:
+  mutable std::mutex mu_;
+  std::vector<std::string> asked_;
 };
 
 // Always "not enrolled" (tests; the counter uses AgentSyncStatus, sync_status.h).

@@ -36,7 +36,8 @@ int64_t KeypadToFen(std::string_view typed);
 int64_t ParseGrams(std::string_view typed);
 
 // The receipt number inside what a receipt's QR or barcode carries: the
-// QR payload "LINLI1|S001|S001-20261121-0001|…" or the number itself.
+// QR payload "LINLI1|S001|S001-20261121-0001|…" (read by ParseReceiptQr;
+// "" when it does not parse) or the number itself.
 std::string ReceiptNoFromScan(std::string_view scanned);
 
 }  // namespace linli::ui

@@ -20,4 +20,16 @@ class AgentEnroller final : public HubEnroller {
   const Clock& clock_;
 };
 
+// The real ReceiptChecker: the sync agent's VerifyReceiptWithStoreHub
+// (verify_client.h) with the till's own hub settings, on its own database
+// connection opened for each check (checks run on a background thread).
+class AgentReceiptChecker final : public ReceiptChecker {
+ public:
+  explicit AgentReceiptChecker(std::string db_path) : db_path_(std::move(db_path)) {}
+  Result<sync::ReceiptVerdict> Check(const std::string& qr_text) override;
+
+ private:
+  std::string db_path_;
+};
+
 }  // namespace linli::ui

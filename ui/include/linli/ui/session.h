@@ -150,6 +150,11 @@ struct CounterServices {
   SyncStatusSource* sync = nullptr;   // null: not enrolled
   HubEnroller* enroller = nullptr;    // null: enrol with `linli enroll`
   TaskRunner* tasks = nullptr;        // required
+  ReceiptChecker* checker = nullptr;  // null: scanned receipts are not checked with the hub
+  // Hub calls the cashier never waits for (receipt checks), apart from
+  // `tasks` so printing never queues behind the network. Null: `tasks`.
+  // Tick() runs its continuations.
+  TaskRunner* hub_tasks = nullptr;
 };
 
 // What a screen's model does when the counter comes to or leaves its screen,
@@ -249,6 +254,8 @@ class CounterSession {
   void RunTask(Task task);
   // Posts a task the UI need not wait for (printing, enrolment).
   void Post(Task task);
+  // Posts a hub call the UI need not wait for on services().hub_tasks.
+  void PostHub(Task task);
 
   // ---- Printer and status bar.
   StatusBarState& status() { return status_; }

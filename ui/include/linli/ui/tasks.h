@@ -47,6 +47,20 @@ class InlineTaskRunner final : public TaskRunner {
   void Post(Task task) override;
 };
 
+// Holds each task until RunQueued() runs it, on the caller's thread (tests:
+// what the UI does while a slow call has not answered yet).
+class ManualTaskRunner final : public TaskRunner {
+ public:
+  void Post(Task task) override;
+  // Runs the tasks posted so far, in order; their continuations then wait
+  // for RunPending() as usual. Returns how many ran.
+  int RunQueued();
+  int queued() const;
+
+ private:
+  std::deque<Task> queue_;  // guarded by mu_
+};
+
 // One worker thread; the destructor finishes queued tasks, then joins.
 class ThreadTaskRunner final : public TaskRunner {
  public:

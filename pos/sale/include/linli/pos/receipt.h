@@ -51,6 +51,7 @@
 #include <vector>
 
 #include "linli/pos/journal.h"
+#include "linli/pos/status.h"
 #include "linli/pos/text.h"
 
 namespace linli {
@@ -190,6 +191,35 @@ std::string RenderReceiptText(const ReceiptModel& receipt, int columns);
 // kReceiptHashPrefixLen characters of journal_hash (may be empty). Fields never
 // contain '|': any '|' in a field is replaced by '-'.
 std::string ReceiptQrPayload(const ReceiptModel& receipt);
+
+// The six fields of a receipt's QR text, as ParseReceiptQr reads them and
+// FormatReceiptQr writes them (ReceiptQrPayload is FormatReceiptQr of the
+// model's fields).
+struct ReceiptQr {
+  std::string store_code;   // 1..32 of A-Z a-z 0-9 _ -
+  std::string receipt_no;   // 1..64 of A-Z a-z 0-9 _ -
+  int64_t total_fen = 0;    // 0 ≤ total_fen < 10^12
+  int64_t time_ms = 0;      // UTC Unix ms
+  std::string hash_prefix;  // "" or kReceiptHashPrefixLen lowercase hex
+};
+
+// QR text longer than this is refused before it is looked at.
+inline constexpr size_t kMaxReceiptQrLen = 200;
+
+std::string FormatReceiptQr(const ReceiptQr& qr);
+
+// Reads QR text strictly: exactly what ReceiptQrPayload writes for a valid
+// receipt and nothing else, so ParseReceiptQr(t) succeeds only when
+// FormatReceiptQr(*result) == t. No trimming: a trailing newline from a
+// scanner is the caller's to remove. InvalidArgument, Chinese first, naming
+// the field and its value, for anything else: over kMaxReceiptQrLen bytes,
+// another first field than LINLI1, other than six '|'-separated fields, a
+// code or number with other characters or too long, a total that is not
+// plain decimal digits (no sign, no leading zero, at most 12), a time not of
+// the form 2026-11-21T07:30:00.000Z or not a real time, a hash prefix that
+// is neither empty nor 12 lowercase hex digits. The message key is
+// "pos.receipt_qr_bad" with the argument "why" (the message).
+Result<ReceiptQr> ParseReceiptQr(std::string_view text);
 
 // Masks a phone number for print: "13800138000" → "138****8000".
 // Keeps only ASCII digits and '*' (so spaces, dashes and "+" go, and masking

@@ -10,7 +10,7 @@ namespace linli::hub {
 
 // Parses argv and runs one command, writing results to `out`, errors to
 // `err`, reading secrets (user passwords) from `in`. Returns the process
-// exit code: 0 ok, 1 refused or failed, 2 usage.
+// exit code: 0 ok, 1 refused or failed, 2 usage (verify-receipt has its own, below).
 //
 //   init --db F                             create/migrate the database, make the hub key
 //   org add --db F --code C --name N
@@ -24,6 +24,8 @@ namespace linli::hub {
 //   sales --db F --org O --from D --to D [--group store|day|category|sku]
 //   stores --db F --org O                        same JSON as GET /v1/hq/stores
 //   rebuild --db F                               recompute projections from events
+//   verify-receipt --db F [--json] 'QR TEXT'     a receipt check (receipt_check.h);
+//       exit 0 match, 3 mismatch, 4 unknown, 5 not a receipt's QR text
 int RunHubCli(int argc, char** argv, std::ostream& out, std::ostream& err, std::istream& in);
 
 }  // namespace linli::hub

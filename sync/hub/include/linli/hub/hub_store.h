@@ -78,6 +78,29 @@ struct IngestResult {
   std::string head_hash;  // 32 raw bytes; zeros when nothing held
 };
 
+// What the hub holds about one receipt number of one store code, for a
+// receipt check (receipt_check.h, which judges it). Store codes are unique
+// per organisation only, so every store with the code is listed.
+struct ReceiptRecords {
+  struct Store {
+    int64_t id = 0;
+    std::string code, name;
+    std::string last_sync;  // latest last_sync of its devices, UTC; "" never
+  };
+  // One receipt event (sale@1, refund@1, void@1) as stored.
+  struct Event {
+    int64_t store_id = 0;
+    std::string type;         // "sale" | "refund" | "void"
+    int type_version = 0;
+    std::string occurred_at;  // the till's clock, UTC
+    std::string payload;      // canonical JSON, as signed
+    std::string hash;         // 32 raw bytes
+  };
+  std::vector<Store> stores;
+  std::vector<Event> receipts;   // events whose payload receipt_no is the number
+  std::vector<Event> follow_ups; // refunds and voids whose original_receipt_no is
+};
+
 class HubStore {
  public:
   virtual ~HubStore() = default;
@@ -191,6 +214,15 @@ class HubStore {
                                        const std::string& to, const std::string& group) = 0;
   // lag_seconds and similar are measured against now_ms.
   virtual Result<nlohmann::json> Stores(int64_t org_id, int64_t now_ms) = 0;
+
+  // ---- receipt checks ------------------------------------------------------
+  // Every store with this code (any organisation, revoked too) and, in those
+  // stores, the receipt events with this receipt number and the refunds and
+  // voids naming it as their original, in ingest order. Flagged events count
+  // (they are the store's facts; only their effects were not applied).
+  // Answers from an index, never a scan of a store's events. Nothing is
+  // judged here: CheckReceipt (receipt_check.h) does that for every store.
+  virtual Result<ReceiptRecords> FindReceipt(const std::string& store_code, const std::string& receipt_no) = 0;
 
   // ---- projections ---------------------------------------------------------
   // Recomputes every projection from the stored events, in ingest order and

@@ -34,6 +34,10 @@ struct ServerOptions {
   std::string tls_cert;        // PEM certificate (chain) file
   std::string tls_key;         // PEM private key file
   int max_login_failures = 5;  // per org/user within 5 minutes, then 429
+  // GET /v1/verify (no credential): requests per source address per minute,
+  // and how many sources the limiter remembers (rate_limit.h), then 429.
+  int verify_per_minute = 30;
+  size_t verify_sources = 4096;
 };
 
 // One endpoint the hub serves.

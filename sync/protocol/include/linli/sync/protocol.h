@@ -101,6 +101,8 @@ inline constexpr const char* kPathHqPrices = "/v1/hq/prices";          // POST
 inline constexpr const char* kPathHqPromotions = "/v1/hq/promotions";  // POST
 inline constexpr const char* kPathHqTaxClasses = "/v1/hq/tax_classes"; // POST
 inline constexpr const char* kPathHqStoreConfig = "/v1/hq/store_config"; // POST
+// Anyone: no credential, rate-limited per source address (PROTOCOL.md §9.1).
+inline constexpr const char* kPathVerify = "/v1/verify";  // GET ?q=<receipt QR text>
 
 // ---------------------------------------------------------------------------
 // Limits
@@ -359,6 +361,54 @@ struct ChangesResponse {
   std::vector<Change> changes;
   nlohmann::json ToJson() const;
   static Result<ChangesResponse> FromJson(const nlohmann::json& j);
+};
+
+// ---------------------------------------------------------------------------
+// Receipt checks: GET /v1/verify?q=<QR text> (PROTOCOL.md §9.1)
+// ---------------------------------------------------------------------------
+
+// ReceiptVerdict::result, the stable machine field.
+inline constexpr const char* kVerifyMatch = "match";        // known; total, time, hash agree
+inline constexpr const char* kVerifyMismatch = "mismatch";  // known; total, time or hash differ
+inline constexpr const char* kVerifyUnknown = "unknown";    // the hub holds no such receipt
+// ReceiptVerdict::reason for kVerifyUnknown.
+inline constexpr const char* kUnknownNoStore = "no_such_store";
+// The store has not synced since the receipt's time: it may simply not have
+// reached the hub yet.
+inline constexpr const char* kUnknownNotYetSynced = "not_yet_synced";
+// The store synced after the receipt's time and the receipt is not among its
+// events: the sale was removed from the till, or the receipt is not real.
+inline constexpr const char* kUnknownMissing = "missing";
+// How far the QR's time may lie from the event's occurred_at and still
+// match: the receipt's time is the sale's, the event's is stamped a moment
+// later in the same transaction (sale_writer.cc), on the same till clock.
+inline constexpr int64_t kReceiptTimeToleranceMs = 60'000;
+
+// The answer to a receipt check, 200 for all three results. Absent values
+// are JSON null. Only what the receipt itself shows is told (store, number,
+// time, total, hash prefix), plus refunds and the store's last sync: never
+// lines, tenders, members or devices.
+struct ReceiptVerdict {
+  std::string result;                // kVerifyMatch | kVerifyMismatch | kVerifyUnknown
+  std::string reason;                // kVerifyUnknown: kUnknown*; otherwise ""
+  std::vector<std::string> differs;  // kVerifyMismatch: "total", "time", "hash"
+  std::string store_code;            // as the QR says
+  std::string receipt_no;            // as the QR says
+  std::string store_name;            // "" when the hub has no such store
+  // The hub's record of the receipt (known receipts only).
+  std::string kind;                  // "sale" | "refund" | "void"; "" unknown
+  std::optional<int64_t> total_fen;
+  std::string time;                  // UTC, the event's occurred_at
+  std::string hash_prefix;           // of the event's hash, kReceiptHashPrefixLen hex
+  // Refunds and voids the hub holds that name this receipt as their original.
+  int64_t refunded_fen = 0;
+  std::vector<std::string> refunds;  // their receipt numbers
+  bool voided = false;
+  std::string last_sync;             // the store's last sync, UTC; "" never
+  std::string message;               // for a person: Chinese
+  std::string message_en;            // the same in English
+  nlohmann::json ToJson() const;
+  static Result<ReceiptVerdict> FromJson(const nlohmann::json& j);
 };
 
 // ---------------------------------------------------------------------------
