@@ -39,3 +39,14 @@ CREATE TABLE fork_events (
   PRIMARY KEY (fork_id, seq)
 ) WITHOUT ROWID;
 CREATE INDEX fork_events_by_order ON fork_events(ingest_order);
+
+-- Receipt checks (§9.1) find a fork's receipts as they find the chain's (0003).
+CREATE INDEX fork_events_by_receipt_no ON fork_events(
+  store_id,
+  (CASE WHEN json_valid(CAST(payload AS TEXT)) THEN json_extract(CAST(payload AS TEXT), '$.receipt_no') END))
+  WHERE type IN ('sale', 'refund', 'void');
+
+CREATE INDEX fork_events_by_original_receipt_no ON fork_events(
+  store_id,
+  (CASE WHEN json_valid(CAST(payload AS TEXT)) THEN json_extract(CAST(payload AS TEXT), '$.original_receipt_no') END))
+  WHERE type IN ('refund', 'void');

@@ -831,17 +831,21 @@ class SqliteHubStore final : public HubStore {
       s.Bind(1, store_code);
       while (s.Step()) out.stores.push_back({s.Int(0), s.Text(1), s.Text(2), s.IsNull(3) ? "" : s.Text(3)});
       // The expressions are those of the 0003 indexes, so SQLite uses them.
+      // The events of the chain, and of forks the hub adopted (§6.5): a
+      // restored copy's receipts are real receipts too.
       auto read = [&](const char* field, const char* types, std::vector<ReceiptRecords::Event>* into) {
-        const std::string sql =
-            std::string("SELECT type, type_version, occurred_at, payload, hash FROM events WHERE store_id = ? AND "
-                        "type IN ") + types +
-            " AND (CASE WHEN json_valid(CAST(payload AS TEXT)) THEN json_extract(CAST(payload AS TEXT), '$." + field +
-            "') END) = ? ORDER BY ingest_order";
-        for (const ReceiptRecords::Store& store : out.stores) {
-          Statement e = db_->Prepare(sql);
-          e.Bind(1, store.id).Bind(2, receipt_no);
-          while (e.Step()) {
-            into->push_back({store.id, e.Text(0), static_cast<int>(e.Int(1)), e.Text(2), e.Blob(3), e.Blob(4)});
+        for (const char* table : {"events", "fork_events"}) {
+          const std::string sql =
+              std::string("SELECT type, type_version, occurred_at, payload, hash FROM ") + table +
+              " WHERE store_id = ? AND type IN " + types +
+              " AND (CASE WHEN json_valid(CAST(payload AS TEXT)) THEN json_extract(CAST(payload AS TEXT), '$." +
+              field + "') END) = ? ORDER BY ingest_order";
+          for (const ReceiptRecords::Store& store : out.stores) {
+            Statement e = db_->Prepare(sql);
+            e.Bind(1, store.id).Bind(2, receipt_no);
+            while (e.Step()) {
+              into->push_back({store.id, e.Text(0), static_cast<int>(e.Int(1)), e.Text(2), e.Blob(3), e.Blob(4)});
+            }
           }
         }
       };
