@@ -13,6 +13,7 @@
 #include "fault_proxy.h"
 #include "linli/hub/cert.h"
 #include "linli/hub/hub_store.h"
+#include "linli/hub/receipt_check.h"
 #include "linli/hub/server.h"
 #include "linli/pos/catalog.h"
 #include "linli/pos/checkout.h"
@@ -284,7 +285,7 @@ TEST_CASE("sync e2e: a copied store file that sold at a seq the hub holds is nev
   // The copy on the new machine sells a different sale at the same seq.
   Till b(backup, "S001", clock, "");
   clock.Advance(60'000);
-  b.Sell({{"A001", 5}});
+  const CommittedSale copy_sale = b.Sell({{"A001", 5}});
   const int64_t copy_head = JournalHead(*b.db)->seq;
   REQUIRE(copy_head >= hub_head - 1);
 
@@ -322,6 +323,14 @@ TEST_CASE("sync e2e: a copied store file that sold at a seq the hub holds is nev
   REQUIRE(restores.size() == 1);
   CHECK(restores[0]["epoch"] == 1);
   CHECK(restores[0]["events"].get<int64_t>() >= 1);
+  // The copy's customer can check the receipt: the hub finds it in the fork.
+  auto copy_receipt = BuildReceipt(*b.db, copy_sale);
+  REQUIRE(copy_receipt.ok());
+  auto copy_qr = ParseReceiptQr(ReceiptQrPayload(*copy_receipt));
+  REQUIRE(copy_qr.ok());
+  auto verdict = hub::CheckReceipt(*hub.store, *copy_qr);
+  REQUIRE(verdict.ok());
+  CHECK(verdict->result == sync::kVerifyMatch);
 
   // The copy sells on: its receipt says epoch 2, and it reaches the hub
   // chained onto the fork.
