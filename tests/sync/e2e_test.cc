@@ -257,9 +257,11 @@ TEST_CASE("sync e2e: two stores sell offline, sync over pinned TLS, HQ sees stoc
 }
 
 // Issue 11: a store file backed up with a plain `cp` (no .head sidecar) and
-// put on a new machine sells at a seq the hub already holds from the old
-// machine. Comparing seqs only, the agent said "sent 0" and "nothing waiting"
-// and the new sale never reached the hub. It must compare hashes.
+// put back in use sells at a seq the hub already holds from the old file.
+// Comparing seqs only, the agent said "sent 0" and "nothing waiting" and the
+// new sale never reached the hub. It must compare hashes. (Here the copy runs
+// on the same machine, so the host check at open cannot see it: the case
+// only the hub can catch.)
 TEST_CASE("sync e2e: a copied store file that sold at a seq the hub holds is never silently in sync") {
   FakeClock clock(kT0);
   Hub hub(clock, /*tls=*/false);

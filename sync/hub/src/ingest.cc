@@ -88,6 +88,16 @@ bool LinksToFork(IngestStorage& storage, const std::vector<ForkRecord>& forks, c
   return false;
 }
 
+// A refusal that is kept for a person to see, once per distinct reason.
+void Refuse(IngestStorage& storage, const Device& device, const JournalEntry& e, std::string_view kind,
+            const std::string& reason, const std::string& now, IngestResult& r) {
+  r.error = kind == "fork" ? sync::kErrFork : sync::kErrBadEvent;
+  r.message = reason;
+  r.extra = {{"epoch", e.epoch}, {"seq", e.seq}};
+  if (storage.InQuarantine(device.device_id, e.epoch, e.seq, kind, reason)) return;
+  storage.AddQuarantine(device, e, kind, reason, sync::WireEvent::FromJournal(e).ToJson().dump(), now);
+}
+
 // How one accepted event is stored: arrival order, its effects applied, and
 // the clock-skew flag (PROTOCOL.md §3.1: flagged, never refused).
 StoredEventInfo InfoFor(IngestStorage& storage, const Device& device, const JournalEntry& e,
@@ -118,13 +128,8 @@ IngestResult IngestBatch(IngestStorage& storage, const Device& device,
   int64_t last_epoch = heads.empty() ? 0 : heads.rbegin()->first;
   std::set<int64_t> moved_epochs;
 
-  // A refusal that is kept for a person to see, once per distinct reason.
   auto refuse = [&](const JournalEntry& e, std::string_view kind, const std::string& reason) {
-    r.error = kind == "fork" ? sync::kErrFork : sync::kErrBadEvent;
-    r.message = reason;
-    r.extra = {{"epoch", e.epoch}, {"seq", e.seq}};
-    if (storage.InQuarantine(device.device_id, e.epoch, e.seq, kind, reason)) return;
-    storage.AddQuarantine(device, e, kind, reason, sync::WireEvent::FromJournal(e).ToJson().dump(), now);
+    Refuse(storage, device, e, kind, reason, now, r);
   };
   // A gap is not kept: the agent re-reads the hwm and sends what is missing.
   auto gap = [&](int64_t epoch, int64_t seq, const std::string& why) {
@@ -234,11 +239,7 @@ IngestResult IngestFork(IngestStorage& storage, const Device& device, const std:
   int64_t order = storage.LastIngestOrder();
   ForkRecord* fork = nullptr;  // the fork this batch writes to
   auto refuse = [&](const JournalEntry& e, std::string_view kind, const std::string& reason) {
-    r.error = kind == "fork" ? sync::kErrFork : sync::kErrBadEvent;
-    r.message = reason;
-    r.extra = {{"epoch", e.epoch}, {"seq", e.seq}};
-    if (storage.InQuarantine(device.device_id, e.epoch, e.seq, kind, reason)) return;
-    storage.AddQuarantine(device, e, kind, reason, sync::WireEvent::FromJournal(e).ToJson().dump(), now);
+    Refuse(storage, device, e, kind, reason, now, r);
   };
   for (size_t i = 0; i < events.size(); ++i) {
     const JournalEntry& e = events[i];

@@ -504,35 +504,12 @@ class SqliteHubStore final : public HubStore {
 
   Result<IngestResult> IngestForkBatch(const Device& device, const std::vector<JournalEntry>& events,
                                        int64_t now_ms) override {
-    std::vector<PrecheckedEvent> pre = Precheck(device, events);
-    std::lock_guard lock(mu_);
-    IngestResult r;
-    Status st = Guard([&] {
-      Transaction tx(*db_);
-      SqliteIngestStorage storage(*db_);
-      r = IngestFork(storage, device, events, pre, now_ms);
-      tx.Commit();
-    });
-    if (!st.ok()) return st;
-    return r;
+    return IngestLocked(device, events, now_ms, IngestFork);
   }
 
   Result<IngestResult> Ingest(const Device& device, const std::vector<JournalEntry>& events,
                               int64_t now_ms) override {
-    // The work that needs no database (hash, signature, payload parsing) is
-    // done before taking the lock, so pushes from many stores verify in
-    // parallel and only the writes are serialised.
-    std::vector<PrecheckedEvent> pre = Precheck(device, events);
-    std::lock_guard lock(mu_);
-    IngestResult r;
-    Status st = Guard([&] {
-      Transaction tx(*db_);
-      SqliteIngestStorage storage(*db_);
-      r = IngestBatch(storage, device, events, pre, now_ms);
-      tx.Commit();
-    });
-    if (!st.ok()) return st;
-    return r;
+    return IngestLocked(device, events, now_ms, IngestBatch);
   }
 
   Result<sync::ChangesResponse> Changes(const Device& device, int64_t cursor, int limit) override {
@@ -931,6 +908,27 @@ class SqliteHubStore final : public HubStore {
     if (!st.ok()) return st;
     if (!found) return Status::NotFound("no such user or session");
     return u;
+  }
+
+  // Runs one of the ingest rules (IngestBatch, IngestFork) over a batch:
+  // the work that needs no database (hash, signature, payload parsing) is
+  // done before taking the lock, so pushes from many stores verify in
+  // parallel and only the writes are serialised, in one transaction.
+  using IngestRules = IngestResult (*)(IngestStorage&, const Device&, const std::vector<JournalEntry>&,
+                                       const std::vector<PrecheckedEvent>&, int64_t);
+  Result<IngestResult> IngestLocked(const Device& device, const std::vector<JournalEntry>& events, int64_t now_ms,
+                                    IngestRules rules) {
+    std::vector<PrecheckedEvent> pre = Precheck(device, events);
+    std::lock_guard lock(mu_);
+    IngestResult r;
+    Status st = Guard([&] {
+      Transaction tx(*db_);
+      SqliteIngestStorage storage(*db_);
+      r = rules(storage, device, events, pre, now_ms);
+      tx.Commit();
+    });
+    if (!st.ok()) return st;
+    return r;
   }
 
   std::mutex mu_;
