@@ -358,6 +358,50 @@ TEST_CASE("sync e2e: a copied store file that sold at a seq the hub holds is nev
   CHECK(*hub.store->DumpProjections() == *live);
 }
 
+// Issue 11: the last synced sale deleted from the file (its rows, its journal
+// row, journal_head rewritten) and the .head sidecar gone: the hub's
+// checkpoint kept in the file still names it, so the till takes a new epoch,
+// its next receipt number is not the deleted one's, and the hub keeps both.
+TEST_CASE("sync e2e: deleting the last synced sale and the .head file neither loses a sale nor reuses its number") {
+  FakeClock clock(kT0);
+  Hub hub(clock, /*tls=*/false);
+  hub.Catalogue();
+  Till a("S001", clock, "");
+  REQUIRE(a.agent->Enroll(hub.Url(), hub.AddStore("S001"), "").ok());
+  REQUIRE(a.agent->SyncOnce().status.ok());
+  a.Sell({{"A001", 1}});
+  clock.Advance(60'000);
+  const CommittedSale deleted = a.Sell({{"A002", 2}});
+  REQUIRE(a.agent->SyncOnce().status.ok());
+  // The tampering, by hand, in the file.
+  const std::string id = std::to_string(deleted.sale_id);
+  a.db->Exec("DELETE FROM sale_tenders WHERE sale_id = " + id + "; DELETE FROM sale_lines WHERE sale_id = " + id +
+             "; DELETE FROM stock_movements WHERE ref = '" + deleted.receipt_no + "'; DELETE FROM sales WHERE id = " +
+             id + "; DROP TRIGGER journal_no_delete; DELETE FROM journal WHERE seq = " +
+             std::to_string(deleted.journal_seq) + "; UPDATE journal_head SET seq = seq - 1, hash = (SELECT hash FROM "
+             "journal WHERE seq = " + std::to_string(deleted.journal_seq - 1) + ") WHERE id = 1; "
+             "UPDATE receipt_counters SET last_seq = last_seq - 1");
+  a.db->Exec("PRAGMA wal_checkpoint(TRUNCATE)");
+  CHECK_FALSE(VerifyJournal(*a.db).ok);  // the hub signed the deleted event
+
+  Till b(a.path, "S001", clock, "");  // the file alone: no .head beside it
+  CHECK(DeviceEpoch(*b.db) == 2);
+  clock.Advance(60'000);
+  const CommittedSale next = b.Sell({{"A001", 3}});
+  CHECK(next.journal_seq == deleted.journal_seq);  // the seq comes round again, in epoch 2
+  CHECK(next.receipt_no != deleted.receipt_no);
+  CHECK(next.receipt_no.find("-E2-") != std::string::npos);
+  sync::SyncReport r = b.agent->SyncOnce();
+  INFO(r.status.ToString());
+  REQUIRE(r.status.ok());
+  CHECK(r.pushed == 1);
+  CHECK(sync::GetSyncStatus(*b.db, clock)->pending_events == 0);
+  // The hub holds all three sales: the deleted one too.
+  CHECK(hub.StockOf("A001", "S001") == -4000);
+  CHECK(hub.StockOf("A002", "S001") == -2000);
+  CHECK(hub.SalesRow("S001", kToday, kToday).value("receipts", int64_t{-1}) == 3);
+}
+
 // Issue 11: the same copy, put on a machine that is not the old one, knows
 // it moved when it opens (store_config host_id) and takes a new epoch before
 // it sells: no fork at all, and its receipt numbers are its own.
