@@ -37,7 +37,10 @@ struct DrawerOpts : PrinterOpts {
 
 void AddPrinterOptions(CLI::App* c, PrinterOpts& o) {
   c->add_option("--printer", o.printer, "tcp://HOST[:9100], file:/dev/usb/lp0 (or any path), spool:/DIR");
-  c->add_option("--profile", o.profile, "Printer profile: generic58 or generic80")->capture_default_str();
+  c->add_option("--profile", o.profile,
+                "Printer profile: generic58, generic80, generic58-noqr, generic80-noqr or the store's own "
+                "(linli printer profiles)")
+      ->capture_default_str();
   c->add_option("--logo", o.logo, "Store logo (PNG or JPEG) printed above receipts");
   c->add_option("--timeout-ms", o.timeout_ms, "Connect/write/status timeout")->capture_default_str();
 }
@@ -47,11 +50,11 @@ struct Setup {
   std::unique_ptr<PrinterTransport> transport;
   PrinterConfig config;
 };
-Result<Setup> MakeSetup(const PrinterOpts& o) {
+Result<Setup> MakeSetup(Database& db, const PrinterOpts& o) {
   if (o.printer.empty()) {
     return Status::InvalidArgument("--printer is required (e.g. tcp://192.168.1.50:9100 or file:/dev/usb/lp0)");
   }
-  auto profile = FindProfile(o.profile);
+  auto profile = FindProfile(db, o.profile);
   if (!profile.ok()) return profile.status();
   auto transport = OpenTransport(o.printer);
   if (!transport.ok()) return transport.status();
@@ -74,6 +77,10 @@ int ShowOutcome(const char* what, const PrintOutcome& out, nlohmann::json extra 
   extra["job_id"] = out.job_id;
   extra["state"] = out.status.ok() ? "printed" : "failed";
   if (!out.status.ok()) extra["error"] = out.status.message();
+  if (!out.note.empty()) {
+    extra["note"] = out.note;
+    std::cerr << "linli: " << out.note << "\n";
+  }
   PrintJson(extra, true);
   if (out.status.ok()) return 0;
   std::string msg = out.status.message();
@@ -116,7 +123,7 @@ void RegisterPrintCommands(CLI::App& app) {
     return po->receipt_no.empty() == po->report.empty() ? Fail("give one of --receipt NO or --report x|z") : 0;
   };
   print_cmd.run = [po](Database& db) {
-    auto setup = MakeSetup(*po);
+    auto setup = MakeSetup(db, *po);
     if (!setup.ok()) return Fail(setup.status());
     Printer printer(db, *setup->transport, TheClock(), setup->config);
     if (!po->receipt_no.empty()) {
@@ -173,10 +180,48 @@ void RegisterPrintCommands(CLI::App& app) {
   AddPrinterOptions(retry, *ro);
   retry->add_option("--job", ro->job, "Print job id (see linli print queue)")->required();
   OnStore(retry, &ro->db, [ro](Database& db) {
-    auto setup = MakeSetup(*ro);
+    auto setup = MakeSetup(db, *ro);
     if (!setup.ok()) return Fail(setup.status());
     Printer printer(db, *setup->transport, TheClock(), setup->config);
     return ShowOutcome("retry", printer.Retry(ro->job));
+  });
+
+  // ---- printer profiles
+  auto pp = std::make_shared<QueueOpts>();
+  CLI::App* printer_cmd = app.add_subcommand("printer", "Receipt printer profiles");
+  printer_cmd->require_subcommand(1);
+  CLI::App* profiles = printer_cmd->add_subcommand(
+      "profiles", "List the printer profiles: the shipped ones and the store's own (store_config printer.profiles)");
+  profiles->add_flag("--json", pp->json, "Print JSON");
+  OnStore(profiles, &pp->db, [pp](Database& db) {
+    auto all = AllProfiles(db);
+    if (!all.ok()) return Fail(all.status());
+    const size_t shipped = BuiltinProfiles().size();
+    nlohmann::json rows = nlohmann::json::array();
+    for (size_t i = 0; i < all->size(); ++i) {
+      const PrinterProfile& p = (*all)[i];
+      rows.push_back({{"name", p.name},
+                      {"description", p.description},
+                      {"source", i < shipped ? "shipped" : "store"},
+                      {"encoding", TextEncodingName(p.encoding)},
+                      {"columns", p.columns},
+                      {"dots", p.dots},
+                      {"supports_qr", p.supports_qr},
+                      {"supports_cut", p.supports_cut},
+                      {"status_query", StatusQueryName(p.status_query)}});
+    }
+    if (pp->json) {
+      PrintJson(rows);
+      return 0;
+    }
+    for (const nlohmann::json& r : rows) {
+      std::cout << fmt::format("{:<16} {:<7} {:>2} 列 {:>4} 点 {:<7} 二维码:{} 切刀:{} 状态查询:{}  {}\n",
+                               r["name"].get<std::string>(), r["source"].get<std::string>(),
+                               r["columns"].get<int>(), r["dots"].get<int>(), r["encoding"].get<std::string>(),
+                               r["supports_qr"].get<bool>() ? "有" : "无", r["supports_cut"].get<bool>() ? "有" : "无",
+                               r["status_query"].get<std::string>(), r["description"].get<std::string>());
+    }
+    return 0;
   });
 
   // ---- drawer open (no sale)
@@ -192,7 +237,7 @@ void RegisterPrintCommands(CLI::App& app) {
     std::string pin = d->pin.empty() ? ReadLineFromStdin() : d->pin;
     auto user = Authenticate(db, d->user, pin);
     if (!user.ok()) return Fail(user.status());
-    auto setup = MakeSetup(*d);
+    auto setup = MakeSetup(db, *d);
     if (!setup.ok()) return Fail(setup.status());
     Printer printer(db, *setup->transport, TheClock(), setup->config);
     Status st = OpenDrawerNoSale(db, printer, *user, d->reason);

@@ -10,7 +10,10 @@
 
 #include <cstdio>
 
+#include <nlohmann/json.hpp>
+
 #include "linli/pos/sales.h"
+#include "linli/pos/store.h"
 #include "linli/pos/shifts.h"
 
 namespace linli {
@@ -43,6 +46,15 @@ PrinterProfile Generic80() {
   return p;
 }
 
+// A cheaper model of the same width: no GS ( k, no cutter.
+PrinterProfile WithoutQr(PrinterProfile p) {
+  p.name += "-noqr";
+  p.description += ", no QR command (QR as an image), no cutter";
+  p.supports_qr = false;
+  p.supports_cut = false;
+  return p;
+}
+
 std::string Hex(uint8_t b) {
   char buf[8];
   std::snprintf(buf, sizeof buf, "0x%02X", b);
@@ -54,14 +66,142 @@ bool IsStatusByte(uint8_t b) { return (b & 0x93) == 0x12; }
 
 }  // namespace
 
-std::vector<std::string> ProfileNames() { return {"generic58", "generic80"}; }
+const char* StatusQueryName(StatusQuery q) {
+  switch (q) {
+    case StatusQuery::kOn: return "on";
+    case StatusQuery::kOff: return "off";
+    case StatusQuery::kAuto: return "auto";
+  }
+  return "auto";
+}
 
-Result<PrinterProfile> FindProfile(std::string_view name) {
-  if (name == "generic58") return Generic58();
-  if (name == "generic80") return Generic80();
+std::vector<PrinterProfile> BuiltinProfiles() {
+  return {Generic58(), Generic80(), WithoutQr(Generic58()), WithoutQr(Generic80())};
+}
+
+std::vector<std::string> ProfileNames() {
+  std::vector<std::string> names;
+  for (const PrinterProfile& p : BuiltinProfiles()) names.push_back(p.name);
+  return names;
+}
+
+namespace {
+
+Result<PrinterProfile> FindIn(const std::vector<PrinterProfile>& profiles, std::string_view name) {
   std::string known;
-  for (const std::string& n : ProfileNames()) known += (known.empty() ? "" : ", ") + n;
+  for (const PrinterProfile& p : profiles) {
+    if (p.name == name) return p;
+    known += (known.empty() ? "" : ", ") + p.name;
+  }
   return Status::NotFound("unknown printer profile '" + std::string(name) + "'; known profiles: " + known);
+}
+
+constexpr char kStoreProfilesKey[] = "printer.profiles";
+constexpr char kSilentPrintersKey[] = "printer.status_silent";
+
+}  // namespace
+
+Result<PrinterProfile> FindProfile(std::string_view name) { return FindIn(BuiltinProfiles(), name); }
+
+Result<std::vector<PrinterProfile>> ParseStoreProfiles(std::string_view json_text) {
+  const nlohmann::json j = nlohmann::json::parse(json_text, nullptr, /*allow_exceptions=*/false);
+  auto bad = [](const std::string& what) {
+    return Status::InvalidArgument("store_config printer.profiles: " + what +
+                                   "; 打印机配置有误，请按 README 的格式修改 printer.profiles");
+  };
+  if (!j.is_array()) return bad("must be a JSON array of profiles, e.g. [{\"name\":\"shop58\",\"base\":\"generic58\"}]");
+  std::vector<PrinterProfile> out;
+  for (size_t i = 0; i < j.size(); ++i) {
+    const nlohmann::json& e = j[i];
+    const std::string at = "entry " + std::to_string(i + 1);
+    if (!e.is_object()) return bad(at + " is not an object");
+    auto str = [&](const char* k, std::string* v) -> Status {
+      if (!e.contains(k)) return Status::Ok();
+      if (!e[k].is_string()) return bad(at + ": \"" + k + "\" must be a string");
+      *v = e[k].get<std::string>();
+      return Status::Ok();
+    };
+    auto num = [&](const char* k, int lo, int hi, int* v) -> Status {
+      if (!e.contains(k)) return Status::Ok();
+      if (!e[k].is_number_integer() || e[k].get<int64_t>() < lo || e[k].get<int64_t>() > hi) {
+        return bad(at + ": \"" + k + "\" must be a whole number from " + std::to_string(lo) + " to " +
+                   std::to_string(hi) + ", got " + e[k].dump());
+      }
+      *v = e[k].get<int>();
+      return Status::Ok();
+    };
+    auto flag = [&](const char* k, bool* v) -> Status {
+      if (!e.contains(k)) return Status::Ok();
+      if (!e[k].is_boolean()) return bad(at + ": \"" + k + "\" must be true or false");
+      *v = e[k].get<bool>();
+      return Status::Ok();
+    };
+    for (const auto& [k, v] : e.items()) {
+      static const char* known[] = {"name", "description", "base", "encoding", "columns", "dots", "supports_qr",
+                                    "supports_cut", "status_query", "code_page", "qr_module_dots", "feed_before_cut"};
+      bool ok = false;
+      for (const char* n : known) ok = ok || k == n;
+      if (!ok) return bad(at + ": unknown field \"" + k + "\"");
+    }
+    std::string name, base = "generic58", encoding, status;
+    LINLI_RETURN_IF_ERROR(str("name", &name));
+    LINLI_RETURN_IF_ERROR(str("base", &base));
+    auto from = FindProfile(base);
+    if (!from.ok()) return bad(at + ": \"base\" " + from.status().message());
+    PrinterProfile p = *from;
+    if (name.empty() || name.size() > 32) return bad(at + ": \"name\" must be 1 to 32 characters");
+    for (const PrinterProfile& b : BuiltinProfiles()) {
+      if (b.name == name) return bad(at + ": \"" + name + "\" is a shipped profile; give yours another name");
+    }
+    for (const PrinterProfile& o : out) {
+      if (o.name == name) return bad(at + ": \"" + name + "\" is named twice");
+    }
+    p.name = name;
+    p.description = "store profile based on " + base;
+    LINLI_RETURN_IF_ERROR(str("description", &p.description));
+    LINLI_RETURN_IF_ERROR(str("encoding", &encoding));
+    if (!encoding.empty()) {
+      if (encoding == "GB18030") p.encoding = TextEncoding::kGb18030;
+      else if (encoding == "GBK") p.encoding = TextEncoding::kGbk;
+      else if (encoding == "UTF-8") p.encoding = TextEncoding::kUtf8;
+      else return bad(at + ": \"encoding\" must be GB18030, GBK or UTF-8, got \"" + encoding + "\"");
+      p.chinese_mode = p.encoding != TextEncoding::kUtf8;
+    }
+    LINLI_RETURN_IF_ERROR(num("columns", 16, 64, &p.columns));
+    LINLI_RETURN_IF_ERROR(num("dots", 200, 1000, &p.dots));
+    LINLI_RETURN_IF_ERROR(num("code_page", -1, 255, &p.code_page));
+    LINLI_RETURN_IF_ERROR(num("qr_module_dots", 1, 16, &p.qr_module_dots));
+    LINLI_RETURN_IF_ERROR(num("feed_before_cut", 0, 20, &p.feed_before_cut));
+    LINLI_RETURN_IF_ERROR(flag("supports_qr", &p.supports_qr));
+    LINLI_RETURN_IF_ERROR(flag("supports_cut", &p.supports_cut));
+    LINLI_RETURN_IF_ERROR(str("status_query", &status));
+    if (!status.empty()) {
+      if (status == "on") p.status_query = StatusQuery::kOn;
+      else if (status == "off") p.status_query = StatusQuery::kOff;
+      else if (status == "auto") p.status_query = StatusQuery::kAuto;
+      else return bad(at + ": \"status_query\" must be on, off or auto, got \"" + status + "\"");
+    }
+    out.push_back(std::move(p));
+  }
+  return out;
+}
+
+Result<std::vector<PrinterProfile>> AllProfiles(Database& db) {
+  std::vector<PrinterProfile> all = BuiltinProfiles();
+  std::optional<std::string> text;
+  LINLI_RETURN_IF_ERROR(Guard([&] { text = GetConfig(db, kStoreProfilesKey); }));
+  if (text && !text->empty()) {
+    auto own = ParseStoreProfiles(*text);
+    if (!own.ok()) return own.status();
+    all.insert(all.end(), own->begin(), own->end());
+  }
+  return all;
+}
+
+Result<PrinterProfile> FindProfile(Database& db, std::string_view name) {
+  auto all = AllProfiles(db);
+  if (!all.ok()) return all.status();
+  return FindIn(*all, name);
 }
 
 // ---- Status.
@@ -206,12 +346,44 @@ int64_t Printer::NewJob(PrintJobKind kind, const std::string& receipt_no, const 
   return st.ok() ? id : 0;
 }
 
+// Printers seen to stay silent, by URI (store_config "printer.status_silent",
+// a JSON object URI → when): a kAuto profile asks them no more. Delete the key
+// to make it ask again.
+bool Printer::KnownSilent() {
+  std::optional<std::string> text;
+  if (!Guard([&] { text = GetConfig(db_, kSilentPrintersKey); }).ok() || !text) return false;
+  const nlohmann::json j = nlohmann::json::parse(*text, nullptr, /*allow_exceptions=*/false);
+  return j.is_object() && j.contains(transport_.uri());
+}
+
+void Printer::MarkSilent() {
+  (void)Guard([&] {
+    Transaction tx(db_);
+    nlohmann::json j = nlohmann::json::parse(GetConfig(db_, kSilentPrintersKey).value_or("{}"), nullptr, false);
+    if (!j.is_object()) j = nlohmann::json::object();
+    j[transport_.uri()] = FormatUtc(clock_.NowMs());
+    SetConfig(db_, kSilentPrintersKey, j.dump());
+    tx.Commit();
+  });
+}
+
 PrintOutcome Printer::RunJob(int64_t job_id, const std::string& bytes, bool check_status) {
   PrintOutcome out;
   out.job_id = job_id;
-  if (check_status && config_.profile.status_query && transport_.two_way()) {
+  const StatusQuery mode = config_.profile.status_query;
+  bool ask = check_status && mode != StatusQuery::kOff && transport_.two_way();
+  if (ask && mode == StatusQuery::kAuto && KnownSilent()) ask = false;
+  if (ask) {
     auto status = PollStatus(transport_, config_.timeout_ms);
-    out.status = status.ok() ? CheckPrintable(*status) : status.status();
+    if (!status.ok() && mode == StatusQuery::kAuto && status.status().message_key() == kNoStatusAnswerKey) {
+      // It took the request and said nothing: a printer that does not do
+      // status. Print, and from now on print without asking.
+      MarkSilent();
+      out.note = "打印机不回应状态查询，今后打印不再询问 / the printer at " + transport_.uri() +
+                 " does not answer status requests; printing without asking from now on";
+    } else {
+      out.status = status.ok() ? CheckPrintable(*status) : status.status();
+    }
   }
   if (out.status.ok()) out.status = transport_.Write(bytes, config_.timeout_ms);
   transport_.Close();

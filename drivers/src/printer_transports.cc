@@ -188,8 +188,12 @@ Result<uint8_t> TcpTransport::QueryStatus(uint8_t n, int timeout_ms) {
       return Fail("printer at " + uri() + ": " + Errno(errno));
     }
   }
-  return Fail("printer at " + uri() + " did not answer a status request within " + Seconds(timeout_ms) +
-              ": check that it is switched on, then press reprint");
+  // Connected, asked, no answer: a printer that does not do status (the
+  // key lets a kAuto profile tell this from one that is not there). The
+  // connection stays open for the job.
+  return Status::Unavailable("printer at " + uri() + " did not answer a status request within " +
+                             Seconds(timeout_ms) + ": check that it is switched on, then press reprint")
+      .WithKey(kNoStatusAnswerKey);
 }
 
 void TcpTransport::Close() {
@@ -339,7 +343,9 @@ Result<uint8_t> FakeTransport::QueryStatus(uint8_t n, int timeout_ms) {
   if (!two_way_) return PrinterTransport::QueryStatus(n, timeout_ms);
   status_requests.push_back(n);
   if (!fail_with.ok()) return fail_with;
-  if (status_silent) return Status::Unavailable("printer at fake: did not answer a status request");
+  if (status_silent) {
+    return Status::Unavailable("printer at fake: did not answer a status request").WithKey(kNoStatusAnswerKey);
+  }
   auto it = status_bytes.find(n);
   return it == status_bytes.end() ? uint8_t{0x12} : it->second;
 }

@@ -26,6 +26,7 @@
 #include <random>
 #include <thread>
 
+#include "linli/pos/store.h"
 #include "testing.h"
 
 using linli::testing::ReadFile;
@@ -767,4 +768,39 @@ TEST_CASE("cli drivers: display test sends the three screens to a pole display")
   auto bad = RunLinli("display test --port /dev/null --commands vt100");
   CHECK(bad.exit_code != 0);
   CHECK(Has(bad.err, "vt100"));
+}
+
+// Issue 12: printer profiles as they are in shops: a list, and a store's own.
+TEST_CASE("cli drivers: printer profiles lists the shipped ones and the store's own, which print") {
+  Store s;
+  auto list = s.Run("printer profiles -- --json");
+  INFO(list.err);
+  REQUIRE(list.exit_code == 0);
+  auto rows = Json(list.out);
+  REQUIRE(rows.size() == 4);
+  CHECK(rows[2]["name"] == "generic58-noqr");
+  CHECK(rows[2]["supports_qr"] == false);
+  CHECK(rows[0]["status_query"] == "auto");
+  {
+    auto db = std::move(linli::OpenStore(s.db)).value();
+    linli::SetConfig(*db, "printer.profiles",
+                     R"([{"name":"shop80","base":"generic80","supports_cut":false,"status_query":"off"}])");
+  }
+  rows = Json(s.Run("printer profiles -- --json").out);
+  REQUIRE(rows.size() == 5);
+  CHECK(rows[4]["name"] == "shop80");
+  CHECK(rows[4]["source"] == "store");
+  CHECK(rows[4]["columns"] == 48);
+  auto text = s.Run("printer profiles");
+  CHECK(text.out.find("shop80") != std::string::npos);
+  CHECK(text.out.find("状态查询:off") != std::string::npos);
+
+  const std::string no = s.SellCola()["receipt_no"];
+  const std::string spool = s.dir.File("spool");
+  auto printed = s.Run("print -- --receipt " + no + " --printer spool:" + Q(spool) + " --profile shop80");
+  INFO(printed.err);
+  CHECK(printed.exit_code == 0);
+  auto unknown = s.Run("print -- --receipt " + no + " --printer spool:" + Q(spool) + " --profile epson");
+  CHECK(unknown.exit_code != 0);
+  CHECK(unknown.err.find("shop80") != std::string::npos);  // the known ones are named
 }

@@ -82,9 +82,10 @@ struct Shop {
   }
 };
 
-PrinterConfig Config(const char* profile = "generic58") {
+PrinterConfig Config(const char* profile = "generic58", StatusQuery status = StatusQuery::kOn) {
   PrinterConfig c;
   c.profile = *FindProfile(profile);
+  c.profile.status_query = status;
   c.timeout_ms = 2000;
   return c;
 }
@@ -95,7 +96,10 @@ PrinterConfig Config(const char* profile = "generic58") {
 // 20 seconds.
 class PrinterServer {
  public:
-  explicit PrinterServer(std::map<uint8_t, uint8_t> status = {}) : status_(std::move(status)) {
+  // silent: takes every byte and never answers DLE EOT, as many network
+  // printers do.
+  explicit PrinterServer(std::map<uint8_t, uint8_t> status = {}, bool silent = false)
+      : status_(std::move(status)), silent_(silent) {
     fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
     REQUIRE(fd_ >= 0);
     sockaddr_in a{};
@@ -147,7 +151,7 @@ class PrinterServer {
       if (n <= 0) break;
       got.append(buf, static_cast<size_t>(n));
       // Answer each complete DLE EOT n, as a real printer does at once.
-      while (scanned + 3 <= got.size()) {
+      while (!silent_ && scanned + 3 <= got.size()) {
         if (got[scanned] == 0x10 && got[scanned + 1] == 0x04) {
           const auto q = static_cast<uint8_t>(got[scanned + 2]);
           auto it = status_.find(q);
@@ -166,6 +170,7 @@ class PrinterServer {
   }
 
   std::map<uint8_t, uint8_t> status_;
+  bool silent_ = false;
   int fd_ = -1;
   int port_ = 0;
   std::atomic<bool> stop_{false};
@@ -548,6 +553,110 @@ TEST_CASE("printer: a report prints, and a failed one reprints from its kept tex
   CHECK(fake.jobs[0] == EncodeTextJob(text, printer.config().profile));
   CHECK(Jobs(*shop.db, true).empty());
   CHECK(printer.Retry(424242).status.IsNotFound());
+}
+
+// Issue 12: a network printer that never answers DLE EOT could never print:
+// every job and every retry waited for the status, then failed.
+TEST_CASE("printer: a printer that never answers status: on fails, auto prints and asks no more, off never asks") {
+  Shop shop;
+  const std::string no = shop.Sell(/*cash=*/false);
+  PrinterServer server({}, /*silent=*/true);
+  auto transport = OpenTransport(server.uri());
+  REQUIRE(transport.ok());
+  const std::string status_request("\x10\x04\x01", 3);
+  auto starts_with_status = [&](const std::string& bytes) { return bytes.rfind(status_request, 0) == 0; };
+
+  PrinterConfig on = Config("generic58", StatusQuery::kOn);
+  on.timeout_ms = 300;
+  PrintOutcome refused = Printer(*shop.db, **transport, shop.clock, on).PrintReceipt(no);
+  CHECK(refused.status.message().find("did not answer a status request") != std::string::npos);
+  CHECK(refused.note.empty());
+
+  PrinterConfig autocfg = Config("generic58", StatusQuery::kAuto);
+  autocfg.timeout_ms = 300;
+  Printer printer(*shop.db, **transport, shop.clock, autocfg);
+  PrintOutcome first = printer.PrintReceipt(no, /*reprint=*/true);
+  INFO(first.status.message());
+  CHECK(first.status.ok());
+  CHECK(first.note.find("打印机不回应状态查询") != std::string::npos);
+  CHECK(GetConfig(*shop.db, "printer.status_silent").value_or("").find(server.uri()) != std::string::npos);
+  PrintOutcome second = printer.PrintReceipt(no, /*reprint=*/true);
+  CHECK(second.status.ok());
+  CHECK(second.note.empty());  // said once
+  auto got = server.WaitForConnections(3);
+  REQUIRE(got.size() == 3);
+  CHECK(starts_with_status(got[0]));         // on: asked, and gave up
+  CHECK(starts_with_status(got[1]));         // auto: asked once…
+  CHECK(got[1].find(escpos::Initialize()) != std::string::npos);  // …then printed the job
+  CHECK_FALSE(starts_with_status(got[2]));   // and asks no more
+  CHECK(got[2].find(escpos::Initialize()) != std::string::npos);
+
+  PrinterServer quiet({}, /*silent=*/true);
+  auto quiet_transport = OpenTransport(quiet.uri());
+  REQUIRE(quiet_transport.ok());
+  CHECK(Printer(*shop.db, **quiet_transport, shop.clock, Config("generic58", StatusQuery::kOff)).PrintReceipt(no, true)
+            .status.ok());
+  auto quiet_got = quiet.WaitForConnections(1);
+  REQUIRE(quiet_got.size() == 1);
+  CHECK_FALSE(starts_with_status(quiet_got[0]));
+}
+
+TEST_CASE("printer: auto does not take a printer that is not there for a silent one") {
+  Shop shop;
+  const std::string no = shop.Sell(/*cash=*/false);
+  auto transport = OpenTransport("tcp://127.0.0.1:" + std::to_string(RefusedPort()));
+  REQUIRE(transport.ok());
+  PrinterConfig c = Config("generic58", StatusQuery::kAuto);
+  c.timeout_ms = 300;
+  PrintOutcome out = Printer(*shop.db, **transport, shop.clock, c).PrintReceipt(no);
+  CHECK_FALSE(out.status.ok());
+  CHECK(out.note.empty());
+  CHECK_FALSE(GetConfig(*shop.db, "printer.status_silent").has_value());
+}
+
+TEST_CASE("printer profiles: the shipped ones, and a store's own from store_config, validated") {
+  Shop shop;
+  for (const char* name : {"generic58", "generic80", "generic58-noqr", "generic80-noqr"}) {
+    auto p = FindProfile(name);
+    REQUIRE(p.ok());
+    CHECK(p->encoding == TextEncoding::kGb18030);
+    CHECK(p->status_query == StatusQuery::kAuto);
+  }
+  CHECK_FALSE(FindProfile("generic58-noqr")->supports_qr);
+  CHECK(FindProfile("generic80-noqr")->columns == kReceiptColumns80);
+  CHECK(FindProfile("nope").status().message().find("generic80-noqr") != std::string::npos);
+
+  SetConfig(*shop.db, "printer.profiles",
+            R"([{"name":"shop58","base":"generic58","encoding":"GBK","supports_qr":false,"status_query":"off"}])");
+  auto own = FindProfile(*shop.db, "shop58");
+  REQUIRE(own.ok());
+  CHECK(own->encoding == TextEncoding::kGbk);
+  CHECK(own->columns == kReceiptColumns58);
+  CHECK_FALSE(own->supports_qr);
+  CHECK(own->status_query == StatusQuery::kOff);
+  CHECK(AllProfiles(*shop.db)->size() == 5);
+  CHECK(FindProfile(*shop.db, "generic80").ok());
+
+  struct Bad {
+    const char* json;
+    const char* says;
+  };
+  for (const Bad& b : {Bad{"{}", "JSON array"}, Bad{R"([{"base":"generic58"}])", "\"name\""},
+                       Bad{R"([{"name":"generic58"}])", "shipped profile"},
+                       Bad{R"([{"name":"a"},{"name":"a"}])", "named twice"},
+                       Bad{R"([{"name":"a","encoding":"BIG5"}])", "GB18030, GBK or UTF-8"},
+                       Bad{R"([{"name":"a","columns":7}])", "from 16 to 64"},
+                       Bad{R"([{"name":"a","status_query":"sometimes"}])", "on, off or auto"},
+                       Bad{R"([{"name":"a","colour":"red"}])", "unknown field \"colour\""},
+                       Bad{R"([{"name":"a","base":"epson"}])", "unknown printer profile 'epson'"}}) {
+    auto r = ParseStoreProfiles(b.json);
+    INFO(b.json);
+    REQUIRE_FALSE(r.ok());
+    CHECK(r.status().message().find(b.says) != std::string::npos);
+  }
+  // A malformed store list is an error for every lookup, never ignored.
+  SetConfig(*shop.db, "printer.profiles", "not json");
+  CHECK(FindProfile(*shop.db, "generic58").status().message().find("printer.profiles") != std::string::npos);
 }
 
 }  // namespace linli

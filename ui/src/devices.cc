@@ -37,12 +37,12 @@ class DbCounterPrinter final : public CounterPrinter {
 
 Result<std::unique_ptr<CounterPrinter>> OpenCounterPrinter(const std::string& db_path, const std::string& uri,
                                                            const std::string& profile, const Clock& clock) {
-  auto prof = FindProfile(profile.empty() ? "generic58" : profile);
+  auto db = OpenStore(db_path);
+  if (!db.ok()) return db.status();
+  auto prof = FindProfile(**db, profile.empty() ? "generic58" : profile);  // the store's own profiles too
   if (!prof.ok()) return prof.status();
   auto transport = OpenTransport(uri);
   if (!transport.ok()) return transport.status();
-  auto db = OpenStore(db_path);
-  if (!db.ok()) return db.status();
   PrinterConfig config;
   config.profile = *prof;
   return std::unique_ptr<CounterPrinter>(
@@ -88,7 +88,7 @@ int FakeCounterPrinter::drawer_kicks() const {
 
 Result<GrayImage> RenderReceiptPreview(Database& db, const std::string& receipt_no, const std::string& profile,
                                        bool reprint) {
-  auto prof = FindProfile(profile.empty() ? "generic58" : profile);
+  auto prof = FindProfile(db, profile.empty() ? "generic58" : profile);
   if (!prof.ok()) return prof.status();
   auto model = BuildReceipt(db, receipt_no, reprint);
   if (!model.ok()) return model.status();

@@ -25,7 +25,8 @@ class SettingsView final : public View {
     ImGui::TextUnformatted(Tr("settings.printer"));
     ImGui::PopFont();
     field("settings.printer_uri", "settings.printer_uri", &s.printer_uri);
-    Choice("settings.profile", "settings.printer_profile", &s.printer_profile, {"generic58", "generic80"}, label_w);
+    Choice("settings.profile", "settings.printer_profile", &s.printer_profile,
+           {"generic58", "generic80", "generic58-noqr", "generic80-noqr"}, label_w);
     ImGui::PushFont(ctx.big);
     ImGui::TextUnformatted(Tr("settings.scale"));
     ImGui::PopFont();

@@ -33,7 +33,7 @@ void SettingsModel::SaveSettings() {
   auto lang = ParseLanguage(st.language);
   if (!lang.ok()) return session_.ReportError(lang.status());
   if (!ParseCashRounding(st.cash_rounding).ok()) return session_.Notify(Notice::Level::kError, Tr("err.rounding_rule"));
-  if (!FindProfile(st.printer_profile).ok()) return session_.Notify(Notice::Level::kError, Tr("err.printer_profile"));
+  if (!FindProfile(session_.db(), st.printer_profile).ok()) return session_.Notify(Notice::Level::kError, Tr("err.printer_profile"));
   Database& db = session_.db();
   const std::pair<const char*, std::string> kv[] = {
       {"counter.printer_uri", st.printer_uri},

@@ -41,6 +41,12 @@ const char* TextEncodingName(TextEncoding e);  // "GB18030", "GBK", "UTF-8"
 
 // What the encoder and the Printer service need to know about a printer
 // model. FindProfile (printer.h) returns the shipped ones.
+// Whether a job first asks the printer for its status (DLE EOT) on a
+// two-way link. kAuto asks until the printer has been seen to stay silent
+// (many network printers never answer), then prints without asking.
+enum class StatusQuery { kOn, kOff, kAuto };
+const char* StatusQueryName(StatusQuery q);  // "on" | "off" | "auto"
+
 struct PrinterProfile {
   std::string name;                 // "generic58"
   std::string description;          // "Generic 58 mm thermal, GB18030"
@@ -51,7 +57,7 @@ struct PrinterProfile {
   int code_page = -1;               // ESC t n after ESC @; -1: leave as is
   bool supports_qr = true;          // GS ( k; false: QR as a raster image
   bool supports_cut = true;         // GS V; false: feed to the tear bar
-  bool status_query = true;         // answers DLE EOT on a two-way link
+  StatusQuery status_query = StatusQuery::kAuto;  // ask DLE EOT before a job
   int qr_module_dots = 5;           // QR module size in dots (1..16)
   int barcode_module_dots = 2;      // CODE128 narrow bar in dots (2..6)
   int feed_before_cut = 4;          // lines fed before the cut / tear

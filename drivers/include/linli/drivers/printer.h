@@ -61,13 +61,37 @@ struct CommittedSale;  // linli/pos/checkout.h
 
 // ---- Profiles.
 
-// "generic58": 58 mm, 32 columns, 384 dots, GB18030, QR and cut.
+// The shipped profiles, the defaults of the common Chinese thermal printers:
+// "generic58": 58 mm, 32 columns, 384 dots, GB18030, QR (GS ( k) and cut.
 // "generic80": 80 mm, 48 columns, 576 dots, GB18030, QR and cut.
-// NotFound for any other name; the message lists the known ones.
+// "generic58-noqr", "generic80-noqr": the same for printers without GS ( k
+// (the QR prints as a raster image) and without a cutter (fed to the tear
+// bar), as cheap 58 mm models are.
+// All ask for status in kAuto mode. NotFound for any other name; the message
+// lists the known ones.
 Result<PrinterProfile> FindProfile(std::string_view name);
 std::vector<std::string> ProfileNames();
+std::vector<PrinterProfile> BuiltinProfiles();
+
+// A store's own profiles, from store_config "printer.profiles": a JSON array
+// of objects, each {"name", "description"?, "base"?, "encoding"?, "columns"?,
+// "dots"?, "supports_qr"?, "supports_cut"?, "status_query"?, "code_page"?,
+// "qr_module_dots"?, "feed_before_cut"?}; unset fields come from "base" (a
+// shipped profile, default generic58). InvalidArgument naming the entry and
+// field for anything else: an unknown field, a name that is empty, taken by a
+// shipped profile or repeated, an encoding other than GB18030/GBK/UTF-8,
+// columns outside 16..64, dots outside 200..1000, status_query other than
+// on/off/auto.
+Result<std::vector<PrinterProfile>> ParseStoreProfiles(std::string_view json_text);
+// The shipped profiles, then the store's (store_config "printer.profiles").
+// A malformed store list is an error naming it, so it is fixed, not ignored.
+Result<std::vector<PrinterProfile>> AllProfiles(Database& db);
+// FindProfile, also among the store's own profiles.
+Result<PrinterProfile> FindProfile(Database& db, std::string_view name);
 
 // ---- Transports.
+
+inline constexpr char kNoStatusAnswerKey[] = "printer.no_status_answer";
 
 class PrinterTransport {
  public:
@@ -84,7 +108,9 @@ class PrinterTransport {
 
   // Sends DLE EOT n and returns the one status byte the printer answers,
   // discarding any stale input first. FailedPrecondition when the transport
-  // is one-way; Unavailable when no answer comes within timeout_ms.
+  // is one-way; Unavailable when no answer comes within timeout_ms — with
+  // message key kNoStatusAnswerKey when the printer took the request and
+  // stayed silent (as against one that cannot be reached).
   virtual Result<uint8_t> QueryStatus(uint8_t n, int timeout_ms);
 
   // Ends the connection, if one is open, letting the printer read all that
@@ -237,6 +263,9 @@ struct PrinterConfig {
 struct PrintOutcome {
   int64_t job_id = 0;
   Status status;
+  // Said once, when a kAuto profile found the printer silent and printed
+  // without asking (and will from now on): for the cashier's notice.
+  std::string note;
 };
 
 // What printing a just-committed sale did: the drawer and the receipt.
@@ -284,6 +313,8 @@ class Printer {
 
   PrintOutcome KickDrawer(const std::string& receipt_no);
   PrintOutcome RunJob(int64_t job_id, const std::string& bytes, bool check_status);
+  bool KnownSilent();  // the printer at this URI was seen to stay silent (kAuto)
+  void MarkSilent();
   // The receipt's bytes; from `sale` when given (it must be receipt_no's),
   // else read back by number.
   Result<std::string> EncodeReceiptJob(const std::string& receipt_no, const CommittedSale* sale, bool reprint);
