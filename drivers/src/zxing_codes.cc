@@ -137,9 +137,48 @@ bool Stretch(const GrayImage& in, GrayImage* out) {
   return true;
 }
 
+// The image at half width and height, each pixel the mean of a 2×2 block;
+// false when it would be too small to hold a code.
+bool HalfSize(const GrayImage& in, GrayImage* out) {
+  if (in.width < 160 || in.height < 120) return false;
+  out->width = in.width / 2;
+  out->height = in.height / 2;
+  out->pixels.resize(size_t(out->width) * size_t(out->height));
+  for (int y = 0; y < out->height; ++y) {
+    const uint8_t* a = &in.pixels[size_t(2 * y) * size_t(in.width)];
+    const uint8_t* b = a + in.width;
+    uint8_t* o = &out->pixels[size_t(y) * size_t(out->width)];
+    for (int x = 0; x < out->width; ++x) {
+      o[x] = uint8_t((a[2 * x] + a[2 * x + 1] + b[2 * x] + b[2 * x + 1] + 2) / 4);
+    }
+  }
+  return true;
+}
+
 }  // namespace
 
 std::vector<DecodedCode> DecodeImage(const GrayImage& image, const DecodeOptions& options) {
+  if (options.try_harder && options.fast_first) {
+    DecodeOptions quick = options;
+    quick.try_harder = false;
+    std::vector<DecodedCode> found = DecodeOnce(image, quick);
+    if (!found.empty()) return found;
+    // Sensor noise defeats the quick binarizer; averaging 2×2 pixels halves
+    // it, and a counter code is large enough to read at half size.
+    GrayImage half;
+    if (HalfSize(image, &half)) {
+      found = DecodeOnce(half, quick);
+      if (!found.empty()) {
+        for (DecodedCode& c : found) {
+          for (int i = 0; i < 4; ++i) {
+            c.x[i] *= 2;
+            c.y[i] *= 2;
+          }
+        }
+        return found;
+      }
+    }
+  }
   std::vector<DecodedCode> out = DecodeOnce(image, options);
   GrayImage stretched;
   if (out.empty() && options.try_harder && Stretch(image, &stretched)) out = DecodeOnce(stretched, options);
@@ -157,7 +196,7 @@ std::vector<DecodedCode> DecodeOnce(const GrayImage& image, const DecodeOptions&
     ZXing::ImageView view(image.pixels.data(), image.width, image.height, ZXing::ImageFormat::Lum);
     ZXing::DecodeHints hints;
     hints.setTryHarder(options.try_harder);
-    hints.setTryRotate(options.try_harder);
+    hints.setTryRotate(options.try_harder || options.fast_first);
     hints.setTryDownscale(true);
     if (options.max_symbols > 0) hints.setMaxNumberOfSymbols(uint8_t(std::min(options.max_symbols, 255)));
     ZXing::BarcodeFormats formats;

@@ -72,14 +72,15 @@ int main(int argc, char** argv) {
 
   linli::DecodeOptions fast;  // no try-harder: for comparison
   fast.try_harder = false;
-  linli::DecodeOptions camera;  // what CameraScanner and `linli decode` use
+  linli::DecodeOptions camera;  // what CameraScanner and `linli decode` use: the quick pass, then the thorough one
+  camera.formats = {CodeFormat::kEan13, CodeFormat::kEan8, CodeFormat::kUpcA, CodeFormat::kUpcE, CodeFormat::kQrCode};
   zbar::ImageScanner zb;
   zb.set_config(zbar::ZBAR_NONE, zbar::ZBAR_CFG_ENABLE, 0);
   zb.set_config(zbar::ZBAR_EAN13, zbar::ZBAR_CFG_ENABLE, 1);
   zb.set_config(zbar::ZBAR_QRCODE, zbar::ZBAR_CFG_ENABLE, 1);
   zb.set_config(zbar::ZBAR_UPCA, zbar::ZBAR_CFG_ENABLE, 1);
 
-  const char* names[3] = {"zxing", "zxing-fast", "zbar"};
+  const char* names[3] = {"zxing", "zxing-quick-only", "zbar"};
   Tally all[3];
   Tally per[3][8];
   for (int e = 0; e < 3; ++e) {
@@ -110,8 +111,9 @@ int main(int argc, char** argv) {
     std::printf(" %8.1f%% %8.0f fps", 100.0 * all[e].ok / all[e].n, all[e].n / all[e].seconds);
   std::printf("\n\n");
   const double cam_fps = all[0].n / all[0].seconds;
-  std::printf("goal: zxing success >= zbar (%s), >= 30 frames/s on one core (%s)\n",
-              all[0].ok >= all[2].ok ? "met" : "NOT met", cam_fps >= 30 ? "met" : "NOT met");
+  const double zbar_fps = all[2].n / all[2].seconds;
+  std::printf("goal: zxing success >= zbar (%s), at >= 3x zbar's frame rate in this run (%.1fx: %s)\n",
+              all[0].ok >= all[2].ok ? "met" : "NOT met", cam_fps / zbar_fps, cam_fps >= 3 * zbar_fps ? "met" : "NOT met");
   std::printf("{\"bench\":\"decode\",\"frames\":%d", frames);
   for (int e = 0; e < 3; ++e)
     std::printf(",\"%s\":{\"success\":%.4f,\"fps\":%.1f}", names[e], double(all[e].ok) / all[e].n,
@@ -129,7 +131,7 @@ int main(int argc, char** argv) {
       {{{"what", what}, {"figure", s_fig}, {"limit", s_lim}, {"ratio", zb_ok > 0 ? nlohmann::json(zx_ok / zb_ok) : nlohmann::json()},
         {"ratio_is", "success ZXing÷zbar"}, {"target", "≥ zbar"}, {"ok", all[0].ok >= all[2].ok}},
        {{"what", "decode rate, 640×480, one core"}, {"figure", r_fig}, {"limit", r_lim}, {"ratio", zb_fps / cam_fps},
-        {"ratio_is", "time ZXing÷zbar"}, {"target", "≥ 30 frames/s"}, {"ok", cam_fps >= 30}}});
+        {"ratio_is", "time ZXing÷zbar"}, {"target", "≤ 1/3 (≥ 3× zbar's frame rate)"}, {"ok", cam_fps >= 3 * zb_fps}}});
   std::printf(",\"rows\":%s}\n", rows.dump().c_str());
   return 0;
 }

@@ -156,5 +156,41 @@ TEST_CASE("codes: success rate on degraded frames") {
   MESSAGE("overall " << ok_total << "/" << total << " (" << (100 * ok_total / total) << "%)");
 }
 
+// Issue 12: camera decoding at camera rate. The quick pass (and its 2×2
+// averaged copy for sensor noise) must read what the thorough search reads,
+// with corners in the frame's own coordinates.
+TEST_CASE("codes: the quick pass reads noisy frames at half size and gives full-frame corners") {
+  testing::Prng prng(1212);
+  int read_quick = 0;
+  for (int i = 0; i < 12; ++i) {
+    const CodeFormat f = i % 2 ? CodeFormat::kQrCode : CodeFormat::kEan13;
+    testing::Sample s = testing::MakeSample(f, prng);
+    const GrayImage noisy = testing::Degrade(s.frame, testing::Degradation::kNoise, prng.Next());
+    DecodeOptions thorough;
+    thorough.fast_first = false;
+    const std::vector<DecodedCode> slow = DecodeImage(noisy, thorough);
+    const std::vector<DecodedCode> quick = DecodeImage(noisy, DecodeOptions{});
+    REQUIRE(slow.size() == 1);
+    REQUIRE(quick.size() == 1);
+    CHECK(quick[0].text == s.text);
+    CHECK(quick[0].text == slow[0].text);
+    for (int k = 0; k < 4; ++k) {
+      CHECK(quick[0].x[k] >= 0);
+      CHECK(quick[0].x[k] < noisy.width);
+      CHECK(quick[0].y[k] >= 0);
+      CHECK(quick[0].y[k] < noisy.height);
+      // The same symbol: corners within a few pixels of the thorough
+      // search's (a linear code's y is the scan line that read it, which
+      // may be any line through the bars).
+      CHECK(std::abs(quick[0].x[k] - slow[0].x[k]) <= 8);
+      if (f == CodeFormat::kQrCode) CHECK(std::abs(quick[0].y[k] - slow[0].y[k]) <= 8);
+    }
+    DecodeOptions no_fallback;
+    no_fallback.try_harder = false;
+    read_quick += !DecodeImage(noisy, no_fallback).empty();
+  }
+  MESSAGE("the full-size quick pass alone read " << read_quick << " of 12 noisy frames");
+}
+
 }  // namespace
 }  // namespace linli
