@@ -3,6 +3,7 @@
 #include <iostream>
 
 #include "cli.h"
+#include "usage.h"
 #include "linli/pos/store.h"
 
 namespace linli::cli {
@@ -84,7 +85,7 @@ std::optional<User> SignInOrFail(Database& db, const std::string& id, std::strin
 int main(int argc, char** argv) {
   CLI::App app{"linli — 邻里 point of sale: store database, catalog, stock, barcodes"};
   app.require_subcommand(1);
-  app.set_version_flag("--version", "linli 0.1.0");
+  app.set_version_flag("--version", std::string("linli ") + LINLI_VERSION);
   linli::cli::RegisterStoreCommands(app);
   linli::cli::RegisterCatalogCommands(app);
   linli::cli::RegisterCheckoutCommands(app);
@@ -94,10 +95,6 @@ int main(int argc, char** argv) {
   linli::cli::RegisterDeviceCommands(app);
   linli::cli::RegisterSyncCommands(app);
   linli::cli::RegisterBackupCommands(app);
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::ParseError& e) {
-    return app.exit(e);
-  }
-  return 0;
+  const int code = linli::cli::ParseOrExplain(app, argc, argv, "linli", std::cout, std::cerr);
+  return code < 0 ? 0 : code;
 }

@@ -429,3 +429,25 @@ TEST_CASE("cli: journal verify names table rows that disagree with the journal; 
   auto tender_edited = s.Run("sale show -- " + two + " --reprint");  // its sales row and lines are intact, its tender is not
   CHECK(tender_edited.out.find("!! 与日志不符 !!") != std::string::npos);
 }
+
+// Issue 12: usage errors carry the program prefix, name the closest command,
+// and exit 2, as linli-hub's do.
+TEST_CASE("cli: usage errors name the closest command and exit 2; --version") {
+  auto v = RunLinli("--version");
+  CHECK(v.exit_code == 0);
+  CHECK(v.out.find("linli ") == 0);
+  auto typo = RunLinli("catalgo find --db x.db");
+  CHECK(typo.exit_code == 2);
+  CHECK(typo.err.find("linli: ") == 0);
+  CHECK(typo.err.find("did you mean \"catalog\"?") != std::string::npos);
+  auto deep = RunLinli("catalog fnd --db x.db");
+  CHECK(deep.exit_code == 2);
+  CHECK(deep.err.find("unknown command \"fnd\" for `linli catalog`; did you mean \"find\"?") != std::string::npos);
+  CHECK(deep.err.find("Run `linli catalog --help`") != std::string::npos);
+  auto missing = RunLinli("journal verify");
+  CHECK(missing.exit_code == 2);
+  CHECK(missing.err.find("--db") != std::string::npos);
+  // A command that runs and fails still exits 1, with its own message.
+  auto failed = RunLinli("journal verify --db /nonexistent/dir/store.db");
+  CHECK(failed.exit_code == 1);
+}

@@ -99,5 +99,28 @@ TEST_CASE("linli-hub verify-receipt: the same answer as GET /v1/verify; exit 0 m
   CHECK(help.out.find("5 the text is not a receipt") != std::string::npos);
 }
 
+// Issue 12: linli-hub's options had no descriptions, there was no --version,
+// and a usage error looked unlike linli's.
+TEST_CASE("linli-hub admin: --version, described options, and usage errors that name the closest command") {
+  Cli v = Run({"--version"});
+  CHECK(v.code == 0);
+  CHECK(v.out.find("linli-hub ") == 0);
+  Cli help = Run({"store", "add", "--help"});
+  CHECK(help.code == 0);
+  CHECK(help.out.find("store code, e.g. S001") != std::string::npos);
+  CHECK(help.out.find("hub database file") != std::string::npos);
+  Cli typo = Run({"stroes", "--db", "x.db"});
+  CHECK(typo.code == 2);
+  CHECK(typo.err.find("linli-hub: ") == 0);
+  CHECK(typo.err.find("did you mean \"stores\"?") != std::string::npos);
+  CHECK(typo.err.find("Run `linli-hub --help`") != std::string::npos);
+  Cli deep = Run({"store", "ad", "--db", "x.db"});
+  CHECK(deep.code == 2);
+  CHECK(deep.err.find("unknown command \"ad\" for `linli-hub store`; did you mean \"add\"?") != std::string::npos);
+  Cli missing = Run({"stores", "--org", "LL"});
+  CHECK(missing.code == 2);
+  CHECK(missing.err.find("--db") != std::string::npos);
+}
+
 }  // namespace
 }  // namespace linli::hub

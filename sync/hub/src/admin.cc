@@ -14,6 +14,7 @@
 #include "linli/hub/server.h"
 #include "linli/pos/clock.h"
 #include "linli/pos/crypto.h"
+#include "usage.h"
 
 namespace linli::hub {
 namespace {
@@ -66,6 +67,7 @@ int VerifyReceiptCommand(HubStore& hub, const std::string& text, bool as_json, s
 int RunHubCli(int argc, char** argv, std::ostream& out, std::ostream& err, std::istream& in) {
   CLI::App app{"linli-hub: the Linli sync hub and HQ service"};
   app.require_subcommand(1);
+  app.set_version_flag("--version", std::string("linli-hub ") + LINLI_VERSION);
   std::string db, org, code, name, role, sku, store, from, to, group = "store", dir, listen = "127.0.0.1:8443";
   std::string tls_cert, tls_key;
   std::vector<std::string> hosts;
@@ -76,66 +78,66 @@ int RunHubCli(int argc, char** argv, std::ostream& out, std::ostream& err, std::
 
   auto* org_cmd = app.add_subcommand("org", "organisations")->require_subcommand(1);
   auto* org_add = org_cmd->add_subcommand("add", "add an organisation");
-  org_add->add_option("--db", db)->required();
-  org_add->add_option("--code", code)->required();
-  org_add->add_option("--name", name)->required();
+  org_add->add_option("--db", db, "hub database file")->required();
+  org_add->add_option("--code", code, "organisation code, e.g. LL (A-Z a-z 0-9 _ -)")->required();
+  org_add->add_option("--name", name, "organisation name, e.g. 邻里连锁")->required();
 
   auto* store_cmd = app.add_subcommand("store", "stores")->require_subcommand(1);
   auto* store_add = store_cmd->add_subcommand("add", "add a store and print its one-time enrolment token");
   auto* store_token = store_cmd->add_subcommand("token", "print a new one-time enrolment token");
   auto* store_revoke = store_cmd->add_subcommand("revoke", "revoke a store and its devices");
   for (auto* c : {store_add, store_token, store_revoke}) {
-    c->add_option("--db", db)->required();
-    c->add_option("--org", org)->required();
-    c->add_option("--code", code)->required();
+    c->add_option("--db", db, "hub database file")->required();
+    c->add_option("--org", org, "organisation code")->required();
+    c->add_option("--code", code, "store code, e.g. S001")->required();
   }
-  store_add->add_option("--name", name)->required();
+  store_add->add_option("--name", name, "store name, e.g. 幸福路店")->required();
 
   auto* user_cmd = app.add_subcommand("user", "HQ users")->require_subcommand(1);
   auto* user_add = user_cmd->add_subcommand("add", "add an HQ user; the password is read from stdin");
-  user_add->add_option("--db", db)->required();
-  user_add->add_option("--org", org)->required();
-  user_add->add_option("--name", name)->required();
-  user_add->add_option("--role", role)->required()->check(CLI::IsMember({"admin", "buyer", "viewer"}));
+  user_add->add_option("--db", db, "hub database file")->required();
+  user_add->add_option("--org", org, "organisation code")->required();
+  user_add->add_option("--name", name, "user name for HQ login")->required();
+  user_add->add_option("--role", role, "admin, buyer or viewer")->required()->check(CLI::IsMember({"admin", "buyer", "viewer"}));
 
   auto* cert_cmd = app.add_subcommand("cert", "TLS certificates")->require_subcommand(1);
   auto* cert_init = cert_cmd->add_subcommand("init", "make a self-signed CA and a server certificate");
-  cert_init->add_option("--dir", dir)->required();
+  cert_init->add_option("--dir", dir, "directory for the CA and server certificate and keys")->required();
   cert_init->add_option("--host", hosts, "extra host names or IPs for the server certificate");
 
   auto* serve = app.add_subcommand("serve", "serve the sync and HQ API");
-  serve->add_option("--db", db)->required();
+  serve->add_option("--db", db, "hub database file")->required();
   serve->add_option("--listen", listen, "host:port")->capture_default_str();
-  serve->add_option("--tls-cert", tls_cert);
-  serve->add_option("--tls-key", tls_key);
+  serve->add_option("--tls-cert", tls_cert, "server certificate (PEM), from cert init");
+  serve->add_option("--tls-key", tls_key, "server key (PEM), from cert init");
   serve->add_flag("--insecure-http", insecure, "plain HTTP, loopback only");
 
   auto* stock = app.add_subcommand("stock", "stock of one SKU per store (JSON)");
-  stock->add_option("--db", db)->required();
-  stock->add_option("--org", org)->required();
-  stock->add_option("--sku", sku)->required();
-  stock->add_option("--store", store);
+  stock->add_option("--db", db, "hub database file")->required();
+  stock->add_option("--org", org, "organisation code")->required();
+  stock->add_option("--sku", sku, "product SKU")->required();
+  stock->add_option("--store", store, "one store code (default: every store)");
 
   auto* sales = app.add_subcommand("sales", "sales between two business dates (JSON)");
-  sales->add_option("--db", db)->required();
-  sales->add_option("--org", org)->required();
-  sales->add_option("--from", from)->required();
-  sales->add_option("--to", to)->required();
-  sales->add_option("--group", group)->check(CLI::IsMember({"store", "day", "category", "sku"}));
+  sales->add_option("--db", db, "hub database file")->required();
+  sales->add_option("--org", org, "organisation code")->required();
+  sales->add_option("--from", from, "first business date, YYYY-MM-DD")->required();
+  sales->add_option("--to", to, "last business date, YYYY-MM-DD (inclusive)")->required();
+  sales->add_option("--group", group, "store, day, category or sku")->capture_default_str()->check(CLI::IsMember({"store", "day", "category", "sku"}));
 
   auto* stores = app.add_subcommand("stores", "sync health of each store (JSON)");
-  stores->add_option("--db", db)->required();
-  stores->add_option("--org", org)->required();
+  stores->add_option("--db", db, "hub database file")->required();
+  stores->add_option("--org", org, "organisation code")->required();
 
   auto* rebuild = app.add_subcommand("rebuild", "recompute projections from the ingested events");
-  rebuild->add_option("--db", db)->required();
+  rebuild->add_option("--db", db, "hub database file")->required();
 
   std::string csv_path;
   auto* catalog_cmd = app.add_subcommand("catalog", "the organisation's catalogue")->require_subcommand(1);
   auto* catalog_import = catalog_cmd->add_subcommand(
       "import", "import products from the store CSV format; every store of the org pulls them");
-  catalog_import->add_option("--db", db)->required();
-  catalog_import->add_option("--org", org)->required();
+  catalog_import->add_option("--db", db, "hub database file")->required();
+  catalog_import->add_option("--org", org, "organisation code")->required();
   catalog_import->add_option("csv", csv_path, "UTF-8 CSV (see README: Catalog)")->required();
 
   std::string qr_text;
@@ -145,15 +147,11 @@ int RunHubCli(int argc, char** argv, std::ostream& out, std::ostream& err, std::
       "check a receipt's QR text against the hub (PROTOCOL.md 9.1). Exit code: 0 match, "
       "3 mismatch (total, time or hash differ), 4 unknown (not yet synced, missing, or no such store), "
       "5 the text is not a receipt's QR, 1 failure, 2 usage");
-  verify->add_option("--db", db)->required();
+  verify->add_option("--db", db, "hub database file")->required();
   verify->add_option("qr", qr_text, "the QR text, quoted: 'LINLI1|S001|S001-20261121-0001|...'")->required();
   verify->add_flag("--json", as_json, "print the JSON answer of GET /v1/verify");
 
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::ParseError& e) {
-    return app.exit(e, out, err) == 0 ? 0 : 2;
-  }
+  if (const int code = cli::ParseOrExplain(app, argc, argv, "linli-hub", out, err); code >= 0) return code;
 
   SystemClock clock;
   if (cert_init->parsed()) {
