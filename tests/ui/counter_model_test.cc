@@ -834,5 +834,18 @@ TEST_CASE("refund screen: not yet synced and missing are told apart; a bad QR lo
   CHECK(t.checker.asked().size() == asked);
 }
 
+// Issue 12: 总部地址 showed empty in settings although the till was enrolled
+// (from the CLI, which keeps the hub in sync_state).
+TEST_CASE("settings: the hub address of an enrolled till shows; a counter setting of its own wins") {
+  Till t;
+  CHECK(t.model->session().settings().hub_url.empty());
+  t.db->Exec("UPDATE sync_state SET enrolled = 1, hub_url = 'https://hub.example.cn' WHERE id = 1");
+  REQUIRE(t.model->session().Start().ok());
+  CHECK(t.model->session().settings().hub_url == "https://hub.example.cn");
+  t.db->Exec("INSERT INTO store_config (key, value) VALUES ('counter.hub_url', 'https://other.example.cn')");
+  REQUIRE(t.model->session().Start().ok());
+  CHECK(t.model->session().settings().hub_url == "https://other.example.cn");
+}
+
 }  // namespace
 }  // namespace linli::ui

@@ -182,5 +182,20 @@ TEST_CASE("every message key pos gives a Status is in both tables, with the argu
   CHECK(calls > 40);
 }
 
+// Issue 12: English showed in zh_CN mode on the settings choices, the
+// keypads and the help screen.
+TEST_CASE("no English left in zh_CN on the settings choices, keypads and the help screen's arrow keys") {
+  const StringTable& zh = Lang().table(Language::kZhCn);
+  for (const char* key : {"printer_profile.generic58", "printer_profile.generic80", "printer_profile.generic58-noqr",
+                          "printer_profile.generic80-noqr", "scale_protocol.continuous-st", "scale_protocol.cas-enq",
+                          "keypad.back", "keypad.ok", "key.up_down"}) {
+    const std::string* text = zh.Find(key);
+    REQUIRE_MESSAGE(text != nullptr, key);
+    bool has_non_ascii = false;
+    for (unsigned char c : *text) has_non_ascii |= c >= 0x80;
+    CHECK_MESSAGE(has_non_ascii, key << " reads \"" << *text << "\" in zh_CN");
+  }
+}
+
 }  // namespace
 }  // namespace linli::ui

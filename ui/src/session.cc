@@ -79,6 +79,13 @@ Status CounterSession::Start() {
   settings_.scale_port = Config(db, "counter.scale_port", "");
   settings_.scale_protocol = Config(db, "counter.scale_protocol", "continuous-st");
   settings_.hub_url = Config(db, "counter.hub_url", "");
+  if (settings_.hub_url.empty()) {
+    // Enrolled from the CLI (linli enroll): show the hub the till syncs with.
+    (void)Guard([&] {
+      Statement q = db.Prepare("SELECT hub_url FROM sync_state WHERE id = 1 AND enrolled = 1");
+      if (q.Step()) settings_.hub_url = q.Text(0);
+    });
+  }
   settings_.cash_rounding = Config(db, "cash_rounding", "none");
   settings_.language = Config(db, "counter.language", "zh_CN");
   settings_.idle_lock_s = std::max(30, std::atoi(Config(db, "counter.idle_lock_s", "300").c_str()));

@@ -19,7 +19,8 @@ class HelpView final : public View {
         if (!c.help_key) continue;
         ImGui::TableNextRow();
         ImGui::TableSetColumnIndex(0);
-        ImGui::TextUnformatted(c.key_name);
+        // Key names are the keycaps' (F2, Esc); the arrow pair is words.
+        ImGui::TextUnformatted(c.action == Action::kArrows ? Tr("key.up_down") : c.key_name);
         ImGui::TableSetColumnIndex(1);
         ImGui::TextUnformatted(Tr(c.help_key));
       }

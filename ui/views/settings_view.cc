@@ -26,13 +26,13 @@ class SettingsView final : public View {
     ImGui::PopFont();
     field("settings.printer_uri", "settings.printer_uri", &s.printer_uri);
     Choice("settings.profile", "settings.printer_profile", &s.printer_profile,
-           {"generic58", "generic80", "generic58-noqr", "generic80-noqr"}, label_w);
+           {"generic58", "generic80", "generic58-noqr", "generic80-noqr"}, label_w, "printer_profile.");
     ImGui::PushFont(ctx.big);
     ImGui::TextUnformatted(Tr("settings.scale"));
     ImGui::PopFont();
     field("settings.scale_port", "settings.scale_port", &s.scale_port);
     Choice("settings.scale_protocol", "settings.scale_protocol", &s.scale_protocol, {"continuous-st", "cas-enq"},
-           label_w);
+           label_w, "scale_protocol.");
     ImGui::PushFont(ctx.big);
     ImGui::TextUnformatted(Tr("settings.hub"));
     ImGui::PopFont();

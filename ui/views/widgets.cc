@@ -4,6 +4,8 @@
 
 #include <imgui_stdlib.h>
 
+#include "linli/ui/i18n.h"
+
 namespace linli::ui::widgets {
 namespace {
 
@@ -127,7 +129,7 @@ void Keypad(const char* id, const std::function<void(char)>& on_key, float key_s
       const std::string k = kKeys[r][c];
       if (k.empty() || (k == "E" && !with_enter)) continue;
       if (c > 0) ImGui::SameLine();
-      const char* label = k == "B" ? "<-" : k == "E" ? "OK" : k.c_str();
+      const char* label = k == "B" ? Tr("keypad.back") : k == "E" ? Tr("keypad.ok") : k.c_str();
       const std::string name = k == "." ? "dot" : k == "E" ? "enter" : k == "B" ? "back" : k;
       const std::string kid = std::string(id) + "." + name;
       const float w = k == "E" ? key_size * 2 + ImGui::GetStyle().ItemSpacing.x : key_size;
