@@ -94,6 +94,7 @@ int main(int argc, char** argv) {
   linli::cli::RegisterDeviceCommands(app);
   linli::cli::RegisterSyncCommands(app);
   linli::cli::RegisterBackupCommands(app);
+  linli::cli::RegisterAdminCommands(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
