@@ -15,7 +15,7 @@ struct Log {
   std::unique_ptr<Database> db = std::move(OpenStore(linli::testing::MakeStore(dir))).value();
 
   void Add(const std::string& action, const std::string& user, const std::string& approver, int64_t at_ms) {
-    RecordAudit(*db, {action, user, approver, "原因", "1", "2"}, at_ms);
+    RecordAudit(*db, {action, user, approver, "原因", "1", "2"}, FormatUtc(at_ms));
   }
 
   std::vector<int64_t> Ids(const AuditFilter& f) {

@@ -178,7 +178,7 @@ Result<ConfigChange> ChangeConfig(Database& db, const User& by, std::string_view
       return nlohmann::json{{info->key, v ? nlohmann::json(*v) : nlohmann::json(nullptr)}}.dump();
     };
     RecordAudit(db, {"config_set", by.id, "", std::nullopt, side(change.before), side(std::string(value))},
-                clock.NowMs());
+                FormatUtc(clock.NowMs()));
     change.entry = EntryOf(db, *info);
     tx.Commit();
   });

@@ -19,11 +19,11 @@ Result<std::string> DayBound(const std::string& date, const std::string& tz, con
 
 }  // namespace
 
-void RecordAudit(Database& db, const AuditRecord& r, int64_t at_ms) {
-  db.Prepare(
+void RecordAudit(Database& db, const AuditRecord& r, const std::string& occurred_at) {
+  db.Cached(
         "INSERT INTO audit_log (occurred_at, user_id, approved_by, action, reason, before, after)"
         " VALUES (?, ?, ?, ?, ?, ?, ?)")
-      .Bind(1, FormatUtc(at_ms))
+      .Bind(1, occurred_at)
       .Bind(2, NonEmpty(r.user_id))
       .Bind(3, NonEmpty(r.approved_by))
       .Bind(4, r.action)

@@ -138,7 +138,7 @@ Status SetUserActive(Database& db, const User& by, const std::string& id, bool a
     db.Prepare("UPDATE users SET active = ? WHERE id = ?").Bind(1, active ? 1 : 0).Bind(2, id).Run();
     RecordAudit(db, {active ? "user_enable" : "user_disable", by.id, "", std::nullopt, StateJson(*u).dump(),
                      StateJson(after).dump()},
-                clock.NowMs());
+                FormatUtc(clock.NowMs()));
     tx.Commit();
     return Status::Ok();
   });
@@ -154,7 +154,7 @@ Status SetUserPin(Database& db, const User& by, const std::string& id, std::stri
     if (!u.ok()) return u.status();
     db.Prepare("UPDATE users SET pin_hash = ? WHERE id = ?").Bind(1, *hash).Bind(2, id).Run();
     const std::string state = StateJson(*u).dump();
-    RecordAudit(db, {"user_set_pin", by.id, "", std::nullopt, state, state}, clock.NowMs());
+    RecordAudit(db, {"user_set_pin", by.id, "", std::nullopt, state, state}, FormatUtc(clock.NowMs()));
     tx.Commit();
     return Status::Ok();
   });

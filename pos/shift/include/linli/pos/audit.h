@@ -23,9 +23,10 @@ struct AuditRecord {
   std::optional<std::string> after;    // the value after
 };
 
-// Adds one row at `at_ms` (stored as FormatUtc). Meant to run inside the
-// caller's transaction, beside the change it records; throws DbError.
-void RecordAudit(Database& db, const AuditRecord& record, int64_t at_ms);
+// Adds one row at `occurred_at` (UTC, as FormatUtc writes it). Meant to run
+// inside the caller's transaction, beside the change it records; throws
+// DbError. The one writer of audit_log: shifts, sales and settings use it.
+void RecordAudit(Database& db, const AuditRecord& record, const std::string& occurred_at);
 
 struct AuditEntry {
   int64_t id = 0;
