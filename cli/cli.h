@@ -82,5 +82,8 @@ void RegisterEscposCommands(CLI::App& app);   // escpos render, decode, camera s
 void RegisterDeviceCommands(CLI::App& app);   // scale, scanner, display
 void RegisterSyncCommands(CLI::App& app);     // enroll, sync, sync status
 void RegisterBackupCommands(CLI::App& app);   // backup, restore
+// config, audit, sale list, user disable|enable|set-pin; after the store and
+// checkout commands, whose `user` and `sale` it extends.
+void RegisterAdminCommands(CLI::App& app);
 
 }  // namespace linli::cli

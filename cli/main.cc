@@ -95,6 +95,7 @@ int main(int argc, char** argv) {
   linli::cli::RegisterDeviceCommands(app);
   linli::cli::RegisterSyncCommands(app);
   linli::cli::RegisterBackupCommands(app);
+  linli::cli::RegisterAdminCommands(app);
   const int code = linli::cli::ParseOrExplain(app, argc, argv, "linli", std::cout, std::cerr);
   return code < 0 ? 0 : code;
 }

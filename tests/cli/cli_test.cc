@@ -450,4 +450,141 @@ TEST_CASE("cli: usage errors name the closest command and exit 2; --version") {
   // A command that runs and fails still exits 1, with its own message.
   auto failed = RunLinli("journal verify --db /nonexistent/dir/store.db");
   CHECK(failed.exit_code == 1);
+// ---- Issue 12: settings, the audit log, sale list and staff without SQL
+
+TEST_CASE("cli: config list, get and set validate like the till and are audited") {
+  Store s;
+  auto list = s.Run("config list -- --json");
+  REQUIRE(list.exit_code == 0);
+  bool saw_reasons = false;
+  for (const auto& e : Json(list.out)) {
+    CHECK(e.contains("description"));
+    if (e["key"] == "override_reasons") saw_reasons = e["default"] == true;
+  }
+  CHECK(saw_reasons);
+  CHECK(s.Run("config get -- cash_rounding").out == "none\n");
+
+  // A cashier may not; an unknown key names the closest; a bad value names key, value and what is allowed.
+  auto cashier = s.Run("config set -- cash_rounding jiao_down --user 1001 --pin 1234");
+  CHECK(cashier.exit_code != 0);
+  CHECK(cashier.err.find("manager or owner") != std::string::npos);
+  auto typo = s.Run("config set -- cash_roundng jiao_down --user 9001 --pin 9999");
+  CHECK(typo.exit_code != 0);
+  CHECK(typo.err.find("未知设置") != std::string::npos);
+  CHECK(typo.err.find("did you mean \"cash_rounding\"") != std::string::npos);
+  auto bad = s.Run("config set -- cash_rounding jiao_up --user 9001 --pin 9999");
+  CHECK(bad.exit_code != 0);
+  CHECK(bad.err.find("设置值无效 / setting \"cash_rounding\" = \"jiao_up\"") != std::string::npos);
+  CHECK(bad.err.find("jiao_nearest") != std::string::npos);
+  auto wrong_pin = s.Run("config set -- cash_rounding jiao_down --user 9001 --pin 0000");
+  CHECK(wrong_pin.exit_code != 0);
+
+  auto ok = s.Run("config set -- cash_rounding jiao_down --user 9001", "9999\n");
+  INFO(ok.err);
+  REQUIRE(ok.exit_code == 0);
+  CHECK(ok.out == "cash_rounding: none → jiao_down\n");
+  CHECK(ok.err.find("HQ") != std::string::npos);  // HQ's next value replaces it
+  CHECK(s.Run("config get -- cash_rounding").out == "jiao_down\n");
+  auto local = s.Run("config set -- counter.printer_uri tcp://192.168.1.50:9100 --user 9001 --pin 9999");
+  REQUIRE(local.exit_code == 0);
+  CHECK(local.err.find("HQ") == std::string::npos);
+
+  auto audit = s.Run("audit list -- --manager 9001 --pin 9999 --action config_set --json");
+  INFO(audit.err);
+  REQUIRE(audit.exit_code == 0);
+  auto rows = Json(audit.out);
+  REQUIRE(rows.size() == 2);
+  CHECK(rows[0]["after"] == R"({"counter.printer_uri":"tcp://192.168.1.50:9100"})");
+  CHECK(rows[1]["before"] == R"({"cash_rounding":"none"})");
+  CHECK(rows[0]["before"] == R"({"counter.printer_uri":null})");
+  CHECK(rows[1]["after"] == R"({"cash_rounding":"jiao_down"})");
+  CHECK(rows[1]["user"] == "9001");
+  CHECK(rows[1]["occurred_at"].get<std::string>().back() == 'Z');
+  CHECK(rows[1]["local_time"].get<std::string>().size() == 19);
+}
+
+TEST_CASE("cli: audit list shows who, approver, reason and before/after, filtered, for managers only") {
+  Store s;
+  auto sold = s.Sell(R"({"cashier": "1001", "pin": "1234", "sales": [{"actions": [
+    {"scan": "6901234567892"},
+    {"override_price": {"line": 1, "price_fen": 100, "manager_pin": "9999", "reason": "临期"}},
+    {"pay": {"method": "cash", "amount_fen": 100}}]}]})");
+  INFO(sold.err);
+  REQUIRE(sold.exit_code == 0);
+  auto text = s.Run("audit list -- --manager 9001 --pin 9999 --action price_override");
+  REQUIRE(text.exit_code == 0);
+  CHECK(text.out.find("price_override  by 1001, approved by 9001, reason 临期") != std::string::npos);
+  CHECK(text.out.find("\"unit_price_fen\":100") != std::string::npos);
+  auto by_cashier = Json(s.Run("audit list -- --manager 9001 --pin 9999 --user 1001 --json").out);
+  REQUIRE_FALSE(by_cashier.empty());
+  for (const auto& r : by_cashier) CHECK((r["user"] == "1001" || r["approved_by"] == "1001"));
+  CHECK(Json(s.Run("audit list -- --manager 9001 --pin 9999 --to 2000-01-01 --json").out).empty());
+  auto bad_date = s.Run("audit list -- --manager 9001 --pin 9999 --from 2026-13-01");
+  CHECK(bad_date.exit_code != 0);
+  CHECK(bad_date.err.find("--from") != std::string::npos);
+  auto cashier = s.Run("audit list -- --manager 1001 --pin 1234");
+  CHECK(cashier.exit_code != 0);
+  CHECK(cashier.err.find("manager or owner") != std::string::npos);
+
+  // An override whose reason is not on the store's list is refused, naming the codes.
+  auto refused = s.Sell(R"({"cashier": "1001", "pin": "1234", "sales": [{"actions": [
+    {"scan": "6901234567892"},
+    {"override_price": {"line": 1, "price_fen": 100, "manager_pin": "9999", "reason": "便宜点"}}]}]})");
+  CHECK(refused.exit_code != 0);
+  CHECK(refused.err.find("损坏, 临期, 顾客投诉, 价格错误, 其他") != std::string::npos);
+}
+
+TEST_CASE("cli: sale list finds today's receipt numbers") {
+  Store s;
+  auto sold = s.Sell(R"({"cashier": "1001", "pin": "1234", "sales": [{"actions": [
+    {"scan": "6901234567892"}, {"pay": {"method": "cash", "amount_fen": 1000}}]}]})");
+  REQUIRE(sold.exit_code == 0);
+  const std::string receipt = Json(sold.out)[0]["receipt_no"];
+  auto list = s.Run("sale list -- --json");
+  INFO(list.err);
+  REQUIRE(list.exit_code == 0);
+  auto rows = Json(list.out);
+  REQUIRE(rows.size() == 1);
+  CHECK(rows[0]["receipt_no"] == receipt);
+  CHECK(rows[0]["kind"] == "sale");
+  CHECK(rows[0]["cashier"] == "1001");
+  CHECK(rows[0]["cashier_name"] == "张三");
+  CHECK(rows[0]["total_fen"] == Json(sold.out)[0]["total_fen"]);
+  auto text = s.Run("sale list");
+  CHECK(text.out.rfind(receipt + "\tsale\t", 0) == 0);
+  CHECK(s.Run("sale list -- --date 2000-01-01").out == "no receipts on 2000-01-01\n");
+  auto bad = s.Run("sale list -- --date 01/01/2000");
+  CHECK(bad.exit_code != 0);
+  CHECK(bad.err.find("--date") != std::string::npos);
+}
+
+TEST_CASE("cli: user disable, enable and set-pin by a manager, audited") {
+  Store s;
+  REQUIRE(s.Run("user add -- --id 8001 --name 王老板 --role owner --pin 8888").exit_code == 0);
+  auto off = s.Run("user disable -- --id 1001 --user 9001 --pin 9999");
+  INFO(off.err);
+  REQUIRE(off.exit_code == 0);
+  CHECK(s.Run("shift open -- --user 1001 --pin 1234 --float 0").exit_code != 0);  // cannot sign in
+  CHECK(s.Run("user list").out.find("1001") == std::string::npos);
+  auto self = s.Run("user disable -- --id 9001 --user 9001 --pin 9999");
+  CHECK(self.exit_code != 0);
+  CHECK(self.err.find("yourself") != std::string::npos);
+  CHECK(s.Run("user disable -- --id 8001 --user 9001 --pin 9999").exit_code != 0);  // a manager, an owner
+  REQUIRE(s.Run("user enable -- --id 1001 --user 8001 --pin 8888").exit_code == 0);
+
+  // set-pin: the manager's PIN then the new one from stdin; a bad PIN is refused as add refuses it.
+  auto bad = s.Run("user set-pin -- --id 1001 --user 9001 --pin 9999 --new-pin 12");
+  CHECK(bad.exit_code != 0);
+  CHECK(bad.err.find("PIN must be 4–8 digits") != std::string::npos);
+  auto pin = s.Run("user set-pin -- --id 1001 --user 9001", "9999\n4321\n");
+  INFO(pin.err);
+  REQUIRE(pin.exit_code == 0);
+  CHECK(s.Run("shift open -- --user 1001 --pin 1234 --float 0").exit_code != 0);
+  CHECK(s.Run("shift open -- --user 1001 --pin 4321 --float 0").exit_code == 0);
+  auto rows = Json(s.Run("audit list -- --manager 8001 --pin 8888 --json").out);
+  std::vector<std::string> actions;
+  for (const auto& r : rows) {
+    if (r["action"].get<std::string>().rfind("user_", 0) == 0) actions.push_back(r["action"]);
+  }
+  CHECK(actions == std::vector<std::string>{"user_set_pin", "user_enable", "user_disable"});
 }

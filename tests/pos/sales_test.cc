@@ -80,6 +80,39 @@ TEST_CASE("sales: LoadSale and BuildReceipt read back what was committed") {
   CHECK(model->cashier_name == "张三");
 }
 
+TEST_CASE("sales: ListSales gives a business day's receipts with local time, cashier and total") {
+  Store s;
+  CommittedSale sale = SellBasic(s);
+  s.clock.Advance(3600'000);
+  REQUIRE(RefundSale(*s.db, s.clock, s.cashier, Refund(sale.receipt_no), &s.gateway).ok());
+  s.clock.Advance(24 * 3600'000);
+  CommittedSale next_day = SellBasic(s);
+
+  auto day = ListSales(*s.db, "2026-11-21");
+  REQUIRE_MESSAGE(day.ok(), day.status().ToString());
+  REQUIRE(day->size() == 2);
+  const SaleSummary& first = day->at(0);
+  CHECK(first.receipt_no == sale.receipt_no);
+  CHECK(first.kind == "sale");
+  CHECK(first.occurred_at == FormatUtc(kT0));
+  CHECK(first.local_time == FormatLocal(kT0, "Asia/Shanghai"));
+  CHECK(first.local_time.substr(0, 10) == "2026-11-21");
+  CHECK(first.cashier_id == "1001");
+  CHECK(first.cashier_name == "张三");
+  CHECK(first.total_fen == 1870);
+  CHECK(day->at(1).kind == "refund");
+  CHECK(day->at(1).receipt_no == "S001-20261121-0002");
+
+  auto later = ListSales(*s.db, "2026-11-22");
+  REQUIRE(later.ok());
+  REQUIRE(later->size() == 1);
+  CHECK(later->at(0).receipt_no == next_day.receipt_no);
+  CHECK(ListSales(*s.db, "2026-11-20")->empty());
+  auto bad = ListSales(*s.db, "2026-02-30");
+  CHECK(bad.status().IsInvalidArgument());
+  CHECK(Has(bad.status().message(), "--date"));
+}
+
 TEST_CASE("sales: a whole refund is its own row, journal event and stock movement") {
   Store s;
   CommittedSale sale = SellBasic(s);

@@ -154,6 +154,17 @@ TEST_CASE("till script: a bad action stops the run naming sale, action, value an
        json::array({{{"sku", "A001"}}, {{"member", "13912345678"}}}),
        Status::Code::kNotFound,
        {"sale 2", "action 2", "13912345678", "no member"}},
+      {"price override without a reason",
+       json::array({{{"sku", "A001"}},
+                    {{"override_price", {{"line", 1}, {"price_fen", 100}, {"manager_pin", "9999"}}}}}),
+       Status::Code::kInvalidArgument,
+       {"sale 2", "action 2", "reason code", "损坏, 临期, 顾客投诉, 价格错误, 其他"}},
+      {"price override with a reason not on the store's list",
+       json::array({{{"sku", "A001"}},
+                    {{"override_price", {{"line", 1}, {"price_fen", 100}, {"manager_pin", "9999"},
+                                         {"reason", "想便宜点"}}}}}),
+       Status::Code::kInvalidArgument,
+       {"sale 2", "action 2", "\"想便宜点\" is not one of", "其他"}},
   };
   for (const Case& c : cases) {
     CAPTURE(c.name);

@@ -81,3 +81,78 @@ TEST_CASE("crypto: an Ed25519Key parsed once signs and verifies like the free fu
   CHECK(Ed25519Key::Public("short").status().IsInvalidArgument());
   CHECK(Ed25519Key::Private(std::string(31, 'k')).status().IsInvalidArgument());
 }
+
+namespace {
+
+// A store with an owner (8001), a manager (9001) and a cashier (1001).
+struct Staff {
+  linli::testing::TempDir dir;
+  std::unique_ptr<Database> db = std::move(OpenStore(linli::testing::MakeStore(dir))).value();
+  FakeClock clock{UtcMsOf(2026, 11, 21, 2, 0, 0)};
+  User owner{"8001", "王老板", Role::kOwner};
+  User manager{"9001", "李店长", Role::kManager};
+  User cashier{"1001", "张三", Role::kCashier};
+  Staff() {
+    for (const User* u : {&owner, &manager, &cashier}) REQUIRE(AddUser(*db, *u, "1234", clock).ok());
+  }
+  int64_t Audits(const std::string& action) {
+    Statement s = db->Prepare("SELECT count(*) FROM audit_log WHERE action = ?");
+    s.Bind(1, action);
+    s.Step();
+    return s.Int(0);
+  }
+};
+
+}  // namespace
+
+TEST_CASE("users: a disabled user cannot sign in until enabled again, each change audited") {
+  Staff s;
+  REQUIRE(SetUserActive(*s.db, s.manager, "1001", false, s.clock).ok());
+  CHECK(Authenticate(*s.db, "1001", "1234").status().IsNotFound());
+  auto users = ListUsers(*s.db);
+  REQUIRE(users.ok());
+  CHECK(users->size() == 2);
+  CHECK(s.Audits("user_disable") == 1);
+  Statement row = s.db->Prepare("SELECT user_id, before, after FROM audit_log WHERE action = 'user_disable'");
+  REQUIRE(row.Step());
+  CHECK(row.Text(0) == "9001");
+  CHECK(row.Text(1).find("\"active\":true") != std::string::npos);
+  CHECK(row.Text(2).find("\"active\":false") != std::string::npos);
+
+  REQUIRE(SetUserActive(*s.db, s.owner, "1001", true, s.clock).ok());
+  CHECK(Authenticate(*s.db, "1001", "1234").ok());
+  CHECK(s.Audits("user_enable") == 1);
+}
+
+TEST_CASE("users: who may disable whom") {
+  Staff s;
+  CHECK(SetUserActive(*s.db, s.cashier, "9001", false, s.clock).code() == Status::Code::kPermissionDenied);
+  CHECK(SetUserActive(*s.db, s.manager, "8001", false, s.clock).code() == Status::Code::kPermissionDenied);
+  Status self = SetUserActive(*s.db, s.manager, "9001", false, s.clock);
+  CHECK(self.code() == Status::Code::kFailedPrecondition);
+  CHECK(self.message().find("yourself") != std::string::npos);
+  CHECK(SetUserActive(*s.db, s.owner, "4242", false, s.clock).IsNotFound());
+  // The last active owner stays, whoever asks (here an owner the store does not hold).
+  Status last = SetUserActive(*s.db, User{"7777", "外人", Role::kOwner}, "8001", false, s.clock);
+  CHECK(last.code() == Status::Code::kFailedPrecondition);
+  CHECK(last.message().find("last active owner") != std::string::npos);
+  REQUIRE(AddUser(*s.db, {"8002", "王二老板", Role::kOwner}, "5678", s.clock).ok());
+  CHECK(SetUserActive(*s.db, s.owner, "8002", false, s.clock).ok());
+  CHECK(Authenticate(*s.db, "8001", "1234").ok());
+  CHECK(s.Audits("user_disable") == 1);
+}
+
+TEST_CASE("users: set-pin checks the PIN like add does and never logs it") {
+  Staff s;
+  CHECK(SetUserPin(*s.db, s.manager, "1001", "12a4", s.clock).message().find("PIN must be 4–8 digits") !=
+        std::string::npos);
+  CHECK(SetUserPin(*s.db, s.manager, "1001", "123", s.clock).IsInvalidArgument());
+  CHECK(SetUserPin(*s.db, s.cashier, "1001", "5555", s.clock).code() == Status::Code::kPermissionDenied);
+  CHECK(SetUserPin(*s.db, s.manager, "8001", "5555", s.clock).code() == Status::Code::kPermissionDenied);
+  REQUIRE(SetUserPin(*s.db, s.manager, "1001", "55667788", s.clock).ok());
+  CHECK(Authenticate(*s.db, "1001", "1234").status().code() == Status::Code::kPermissionDenied);
+  CHECK(Authenticate(*s.db, "1001", "55667788").ok());
+  CHECK(s.Audits("user_set_pin") == 1);
+  Statement row = s.db->Prepare("SELECT COALESCE(before, '') || COALESCE(after, '') FROM audit_log");
+  while (row.Step()) CHECK(row.Text(0).find("55667788") == std::string::npos);
+}

@@ -3,6 +3,7 @@
 #include <map>
 
 #include "checkout_internal.h"
+#include "linli/pos/audit.h"
 #include "linli/pos/crypto.h"
 #include "linli/pos/events.h"
 #include "linli/pos/inventory.h"
@@ -172,18 +173,14 @@ Result<CommittedSale> WriteSale(Database& db, const Clock& clock, const Checkout
       db.Cached("UPDATE members SET points = points + ? WHERE id = ?").Bind(1, w.points_earned).Bind(2, *w.member_id).Run();
     }
 
-    Statement& audit = db.Cached(
-        "INSERT INTO audit_log (occurred_at, user_id, approved_by, action, reason, before, after) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?)");
     for (const AuditRow& a : w.audit) {
       nlohmann::json after = a.after.is_null() ? nlohmann::json::object() : a.after;
       after["receipt_no"] = out.receipt_no;
-      audit.Bind(1, FormatUtc(a.at_ms)).Bind(2, w.cashier_id);
-      audit.Bind(3, a.approved_by.empty() ? std::optional<std::string>() : a.approved_by);
-      audit.Bind(4, a.action).Bind(5, a.reason.empty() ? std::optional<std::string>() : a.reason);
-      audit.Bind(6, a.before.is_null() ? std::optional<std::string>() : a.before.dump());
-      audit.Bind(7, after.dump());
-      audit.Run();
+      RecordAudit(db,
+                  {a.action, w.cashier_id, a.approved_by,
+                   a.reason.empty() ? std::optional<std::string>() : a.reason,
+                   a.before.is_null() ? std::optional<std::string>() : a.before.dump(), after.dump()},
+                  FormatUtc(a.at_ms));
     }
     tx.Commit();
     return Status::Ok();

@@ -4,6 +4,7 @@
 
 #include "checkout_internal.h"
 #include "linli/pos/money.h"
+#include "linli/pos/reports.h"
 #include "linli/pos/rounding.h"
 #include "linli/pos/store.h"
 #include "linli/pos/table_check.h"
@@ -174,6 +175,27 @@ Result<CommittedSale> LoadSale(Database& db, const std::string& receipt_no) {
   if (!st.ok()) return st;
   if (!s) return Status::NotFound("there is no receipt " + receipt_no + "; check the number on the receipt").WithKey("pos.no_receipt", {{"receipt", receipt_no}});
   return s->sale;
+}
+
+Result<std::vector<SaleSummary>> ListSales(Database& db, const std::string& date) {
+  // The one date rule (reports.h); the zone does not matter for the check.
+  if (auto day = LocalDay(date, "UTC"); !day.ok()) return Status::InvalidArgument("--date: " + day.status().message());
+  std::vector<SaleSummary> out;
+  Status st = Guard([&] {
+    const std::string tz = GetConfig(db, "timezone").value_or("Asia/Shanghai");
+    Statement s = db.Prepare(
+        "SELECT s.receipt_no, s.kind, s.occurred_at, s.cashier_id, COALESCE(u.name, ''), s.total_fen"
+        " FROM sales s LEFT JOIN users u ON u.id = s.cashier_id WHERE s.business_date = ? ORDER BY s.id");
+    s.Bind(1, date);
+    while (s.Step()) {
+      SaleSummary r{s.Text(0), s.Text(1), s.Text(2), "", s.Text(3), s.Text(4), s.Int(5)};
+      const int64_t ms = ParseUtc(r.occurred_at);
+      r.local_time = ms < 0 ? r.occurred_at : FormatLocal(ms, tz);
+      out.push_back(std::move(r));
+    }
+  });
+  if (!st.ok()) return st;
+  return out;
 }
 
 Result<ReceiptModel> BuildReceipt(Database& db, const std::string& receipt_no, bool reprint) {

@@ -2,9 +2,13 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
+
+#include "linli/pos/audit.h"
 #include "linli/pos/barcode.h"
 #include "linli/pos/checkout.h"
 #include "linli/pos/price_schedule.h"
+#include "linli/pos/store.h"
 #include "linli/pos/text.h"
 #include "linli/pos/users.h"
 
@@ -32,7 +36,182 @@ std::string RoleLimitsProblem(std::string_view value) {
   return "";
 }
 
+std::string OverrideReasonsProblem(std::string_view value) {
+  const nlohmann::json j = nlohmann::json::parse(value, nullptr, /*allow_exceptions=*/false);
+  const std::string example = "; write e.g. [\"损坏\",\"临期\",\"其他\"]";
+  if (!j.is_array() || j.empty() || j.size() > 30) return "must be a JSON array of 1–30 reason codes" + example;
+  for (size_t i = 0; i < j.size(); ++i) {
+    if (!j[i].is_string() || j[i].get<std::string>().empty()) return "has an entry that is not a code" + example;
+    if (std::string why = ControlCharProblem(j[i].get<std::string>()); !why.empty()) return why;
+    for (size_t k = 0; k < i; ++k) {
+      if (j[k] == j[i]) return "lists \"" + j[i].get<std::string>() + "\" twice";
+    }
+  }
+  return "";
+}
+
+const char* const kDefaultOverrideReasons = R"(["损坏","临期","顾客投诉","价格错误","其他"])";
+
+size_t EditDistance(std::string_view a, std::string_view b) {
+  std::vector<size_t> row(b.size() + 1);
+  for (size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (size_t i = 1; i <= a.size(); ++i) {
+    size_t diag = row[0];
+    row[0] = i;
+    for (size_t j = 1; j <= b.size(); ++j) {
+      const size_t up = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diag + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      diag = up;
+    }
+  }
+  return row[b.size()];
+}
+
+const ConfigKeyInfo* FindKey(std::string_view key) {
+  for (const ConfigKeyInfo& k : KnownConfigKeys()) {
+    if (key == k.key) return &k;
+  }
+  return nullptr;
+}
+
+Status UnknownKey(std::string_view key) {
+  if (IsLocalConfigKey(key)) {
+    return Status::InvalidArgument("设置 \"" + ShowControlChars(key) + "\" 属于本机数据库，不能修改 / \"" +
+                                   ShowControlChars(key) + "\" describes this till's own database and is not a setting");
+  }
+  const std::string closest = ClosestConfigKey(key);
+  return Status::InvalidArgument("未知设置 / unknown setting \"" + ShowControlChars(key) + "\"" +
+                                 (closest.empty() ? "" : "; did you mean \"" + closest + "\"?") +
+                                 " (`linli config list` shows every setting)");
+}
+
+ConfigEntry EntryOf(Database& db, const ConfigKeyInfo& info) {
+  auto stored = GetConfig(db, info.key);
+  return {&info, stored.value_or(info.default_value), !stored.has_value()};
+}
+
 }  // namespace
+
+const std::vector<ConfigKeyInfo>& KnownConfigKeys() {
+  static const std::vector<ConfigKeyInfo> keys = {
+      {"store_name", "", "店名，印在小票上 / store name printed on receipts", true},
+      {"timezone", "Asia/Shanghai", "时区（IANA） / the store's time zone (IANA)", true},
+      {"receipt_header", "", "小票抬头 / receipt header line", true},
+      {"receipt_footer", "", "小票结尾 / receipt footer line", true},
+      {"cash_rounding", "none", "现金抹零规则 / cash rounding: none|jiao_down|yuan_down|jiao_nearest", true},
+      {"rounding_cap_fen", R"({"cashier":9,"manager":99,"owner":99})",
+       "各角色最大抹零（分） / largest 抹零 per role, in fen", true},
+      {"discount_limit_bp", R"({"cashier":1000,"manager":5000,"owner":10000})",
+       "各角色最大折扣（基点） / largest discount per role, in basis points", true},
+      {"points_per_yuan", "1", "会员每元积分 / member points per yuan paid", true},
+      {kOverrideReasonsKey, kDefaultOverrideReasons, "改价原因代码 / reason codes a price override may give", true},
+      {"scale_layouts", "", "电子秤条码格式（JSON） / price-embedded scale label layouts (JSON)", true},
+      {kPriceAuthorityKey, "hq", "谁定价：hq|store / whose price applies: hq|store", true},
+      {kPriceAuthorityOverrideKey, "", "本店例外：hq|store|org / this store's exception to the price rule", true},
+      {"counter.printer_uri", "", "小票打印机 / receipt printer, e.g. tcp://192.168.1.50:9100", false},
+      {"counter.printer_profile", "generic58", "打印机型号 / printer profile, e.g. generic58", false},
+      {"counter.scale_port", "", "电子秤串口 / scale serial port, e.g. /dev/ttyUSB0", false},
+      {"counter.scale_protocol", "continuous-st", "电子秤协议 / scale protocol", false},
+      {"counter.language", "zh_CN", "收银界面语言 / counter language: zh_CN|en", false},
+      {"counter.idle_lock_s", "300", "无操作锁屏（秒） / lock the counter after this many idle seconds", false},
+      {"counter.confirm_cash_over_fen", "500000", "现金超过此数（分）需确认 / confirm cash amounts over this (fen)",
+       false},
+      {"counter.confirm_qty_over", "99", "数量超过此数需确认 / confirm quantities over this", false},
+      {"counter.confirm_weight_over_g", "30000", "重量超过此数（克）需确认 / confirm weights over this (g)", false},
+  };
+  return keys;
+}
+
+std::string ClosestConfigKey(std::string_view key) {
+  std::string best;
+  size_t best_d = std::max<size_t>(3, key.size() / 2) + 1;  // farther than this is no suggestion
+  for (const ConfigKeyInfo& k : KnownConfigKeys()) {
+    const std::string_view name = k.key;
+    size_t d = EditDistance(key, name);
+    // "printer" finds counter.printer_uri: a key that contains what was typed is close.
+    if (key.size() >= 4 && name.find(key) != std::string_view::npos) d = std::min<size_t>(d, 1);
+    if (d < best_d) {
+      best_d = d;
+      best = k.key;
+    }
+  }
+  return best;
+}
+
+Result<std::vector<ConfigEntry>> ListConfig(Database& db) {
+  std::vector<ConfigEntry> out;
+  Status st = Guard([&] {
+    for (const ConfigKeyInfo& k : KnownConfigKeys()) out.push_back(EntryOf(db, k));
+  });
+  if (!st.ok()) return st;
+  return out;
+}
+
+Result<ConfigEntry> GetConfigEntry(Database& db, std::string_view key) {
+  const ConfigKeyInfo* info = FindKey(key);
+  if (!info) return UnknownKey(key);
+  ConfigEntry e;
+  Status st = Guard([&] { e = EntryOf(db, *info); });
+  if (!st.ok()) return st;
+  return e;
+}
+
+Result<ConfigChange> ChangeConfig(Database& db, const User& by, std::string_view key, std::string_view value,
+                                  const Clock& clock) {
+  const ConfigKeyInfo* info = FindKey(key);
+  if (!info) return UnknownKey(key);
+  if (by.role < Role::kManager) {
+    return Status::PermissionDenied("只有店长或店主可以修改设置 / only a manager or owner may change settings; user " +
+                                    by.id + " is a cashier");
+  }
+  if (std::string why = StoreConfigProblem(key, value); !why.empty()) {
+    return Status::InvalidArgument("设置值无效 / setting \"" + std::string(key) + "\" = \"" +
+                                   ShowControlChars(value) + "\": " + why);
+  }
+  ConfigChange change;
+  Status st = Guard([&] {
+    Transaction tx(db);
+    change.before = GetConfig(db, info->key);
+    SetConfig(db, info->key, std::string(value));
+    // before/after name the key: {"cash_rounding": "none"} → {"cash_rounding": "jiao_down"} (null: the default).
+    const auto side = [&](const std::optional<std::string>& v) {
+      return nlohmann::json{{info->key, v ? nlohmann::json(*v) : nlohmann::json(nullptr)}}.dump();
+    };
+    RecordAudit(db, {"config_set", by.id, "", std::nullopt, side(change.before), side(std::string(value))},
+                FormatUtc(clock.NowMs()));
+    change.entry = EntryOf(db, *info);
+    tx.Commit();
+  });
+  if (!st.ok()) return st;
+  return change;
+}
+
+std::vector<std::string> LoadOverrideReasons(Database& db) {
+  const std::string text = GetConfig(db, kOverrideReasonsKey).value_or(kDefaultOverrideReasons);
+  // A stored list the validator would refuse (edited by hand) falls back to the default.
+  const nlohmann::json j = nlohmann::json::parse(
+      OverrideReasonsProblem(text).empty() ? text : std::string(kDefaultOverrideReasons));
+  return j.get<std::vector<std::string>>();
+}
+
+Status CheckOverrideReason(Database& db, std::string_view reason) {
+  static const std::pair<const char*, const char*> kAliases[] = {
+      {"damaged", "损坏"}, {"expiring", "临期"}, {"complaint", "顾客投诉"}, {"wrong_price", "价格错误"},
+      {"other", "其他"}};
+  std::vector<std::string> codes;
+  Status st = Guard([&] { codes = LoadOverrideReasons(db); });
+  if (!st.ok()) return st;
+  std::string code(reason);
+  for (const auto& [alias, zh] : kAliases) {
+    if (reason == alias) code = zh;
+  }
+  if (!reason.empty() && std::find(codes.begin(), codes.end(), code) != codes.end()) return Status::Ok();
+  std::string allowed;
+  for (const std::string& c : codes) allowed += (allowed.empty() ? "" : ", ") + c;
+  return Status::InvalidArgument(
+             "改价需要原因代码 / a price override needs a reason code; \"" + ShowControlChars(reason) +
+             "\" is not one of: " + allowed);
+}
 
 bool IsLocalConfigKey(std::string_view key) {
   return key == "store_code" || key == "catalog_version" || StartsWith(key, "sync") ||
@@ -66,6 +245,12 @@ std::string StoreConfigProblem(std::string_view key, std::string_view value) {
   if (key == "rounding_cap_fen" || key == "discount_limit_bp") return RoleLimitsProblem(value);
   if (key == "points_per_yuan") {
     return AllDigits(value) ? "" : "must be a whole number >= 0 (points per yuan spent), e.g. 1";
+  }
+  if (key == kOverrideReasonsKey) return OverrideReasonsProblem(value);
+  if (key == "counter.idle_lock_s" || StartsWith(key, "counter.confirm_")) {
+    return AllDigits(value) && value.find_first_not_of('0') != std::string_view::npos
+               ? ""
+               : "must be a whole number above 0, e.g. 300";
   }
   return ControlCharProblem(value);
 }

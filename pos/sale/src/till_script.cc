@@ -4,6 +4,7 @@
 #include "linli/pos/money.h"
 #include "linli/pos/receipt.h"
 #include "linli/pos/sales.h"
+#include "linli/pos/store_config.h"
 
 namespace linli {
 namespace {
@@ -245,6 +246,8 @@ class Runner {
       if (!line.ok()) return line.status();
       auto price = IntField(o, "price_fen");
       if (!price.ok()) return price.status();
+      // Every override says why, with one of the store's codes (override_reasons).
+      LINLI_RETURN_IF_ERROR(CheckOverrideReason(db_, StrField(o, "reason")));
       return c.OverridePrice(static_cast<int>(*line), *price, ApprovalOf(o));
     }
     if (a.contains("round")) {

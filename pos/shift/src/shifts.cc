@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "linli/pos/audit.h"
 #include "linli/pos/crypto.h"
 #include "linli/pos/journal.h"
 #include "linli/pos/money.h"
@@ -142,21 +143,6 @@ std::string StoreZone(Database& db) {
   return info.ok() && !info->timezone.empty() ? info->timezone : "Asia/Shanghai";
 }
 
-void InsertAudit(Database& db, const std::string& at, const std::string& user_id,
-                 const char* action, const std::optional<std::string>& reason,
-                 const std::optional<std::string>& before, const std::string& after) {
-  db.Prepare(
-        "INSERT INTO audit_log (occurred_at, user_id, approved_by, action, reason, before, after)"
-        " VALUES (?, ?, NULL, ?, ?, ?, ?)")
-      .Bind(1, at)
-      .Bind(2, user_id)
-      .Bind(3, action)
-      .Bind(4, reason)
-      .Bind(5, before)
-      .Bind(6, after)
-      .Run();
-}
-
 Status NoOpenShift(const char* what) {
   return Status::FailedPrecondition(std::string("no shift is open, so ") + what +
                                     " cannot be recorded; open one first (`linli shift open`)").WithKey("pos.no_shift_open");
@@ -214,7 +200,7 @@ Result<CashMovement> RecordMovement(Database& db, const std::string& user_id, in
     ev.reason = mv.reason;
     ev.user_id = mv.user_id;
     ev.occurred_at = mv.occurred_at;
-    InsertAudit(db, mv.occurred_at, user_id, kind, mv.reason, std::nullopt, ev.ToJson().dump());
+    RecordAudit(db, {kind, user_id, "", mv.reason, std::nullopt, ev.ToJson().dump()}, mv.occurred_at);
     auto j = AppendEvent(db, ev, clock);
     if (!j.ok()) return j.status();
     tx.Commit();
@@ -283,7 +269,7 @@ Result<Shift> OpenShift(Database& db, const std::string& user_id, int64_t float_
     ev.user_id = user_id;
     ev.float_fen = float_fen;
     ev.opened_at = shift.opened_at;
-    InsertAudit(db, shift.opened_at, user_id, "shift_open", std::nullopt, std::nullopt, ev.ToJson().dump());
+    RecordAudit(db, {"shift_open", user_id, "", std::nullopt, std::nullopt, ev.ToJson().dump()}, shift.opened_at);
     auto j = AppendEvent(db, ev, clock);
     if (!j.ok()) return j.status();
     tx.Commit();
@@ -325,7 +311,7 @@ Status RecordNoSale(Database& db, const std::string& user_id, const std::string&
       after["shift_id"] = shift->id;
       after["movement_id"] = db.LastInsertRowId();
     }
-    InsertAudit(db, at, user_id, "no_sale", why, std::nullopt, after.dump());
+    RecordAudit(db, {"no_sale", user_id, "", why, std::nullopt, after.dump()}, at);
     tx.Commit();
     return Status::Ok();
   });
@@ -407,7 +393,7 @@ Result<ShiftCloseReport> CloseShift(
     }
     for (const Denomination& d : rep.denominations) ev.denominations.push_back({d.value_fen, d.count});
     nlohmann::json before = {{"shift_id", shift->id}, {"status", "open"}};
-    InsertAudit(db, at, user_id, "shift_close", std::nullopt, before.dump(), ev.ToJson().dump());
+    RecordAudit(db, {"shift_close", user_id, "", std::nullopt, before.dump(), ev.ToJson().dump()}, at);
     auto j = AppendEvent(db, ev, clock);
     if (!j.ok()) return j.status();
     rep.journal_seq = j->seq;

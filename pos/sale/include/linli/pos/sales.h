@@ -25,6 +25,22 @@ events::ReceiptEvent JournalEventOf(const CommittedSale& sale, const std::map<in
 // The sale, refund or void with this receipt number. NotFound otherwise.
 Result<CommittedSale> LoadSale(Database& db, const std::string& receipt_no);
 
+// One line of a day's receipt list (`linli sale list`).
+struct SaleSummary {
+  std::string receipt_no;
+  std::string kind;          // "sale" | "refund" | "void"
+  std::string occurred_at;   // UTC, as stored
+  std::string local_time;    // "yyyy-MM-dd HH:mm:ss" in the store's zone
+  std::string cashier_id;
+  std::string cashier_name;  // "" when the user is unknown
+  int64_t total_fen = 0;     // as stored (a refund's and a void's are what went back)
+};
+
+// The receipts of the store-local business date `date` (YYYY-MM-DD), in the
+// order they were committed. InvalidArgument naming --date when it is not a
+// date.
+Result<std::vector<SaleSummary>> ListSales(Database& db, const std::string& date);
+
 // The receipt model for a committed sale, as printed (reprint adds the mark).
 // The first reads the sale by its number; the second prints the sale in hand
 // (what Commit or RefundSale returned) without reading it back, and takes only

@@ -6,10 +6,20 @@
 // unknown cash_rounding) is refused at HQ and never replaces a good one.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
+
+#include "linli/pos/clock.h"
+#include "linli/pos/db.h"
+#include "linli/pos/status.h"
+#include "linli/pos/users.h"
 
 namespace linli {
+
+// The reason codes a price override may give: a JSON array of strings.
+inline constexpr const char* kOverrideReasonsKey = "override_reasons";
 
 // True for keys that describe this database itself (store_code,
 // catalog_version, device*, schema*, sync*): only the till sets them, never
@@ -25,6 +35,9 @@ bool IsLocalConfigKey(std::string_view key);
 //                      a JSON object of role → integer >= 0
 //                      ({"cashier": 9, "manager": 99})
 //   points_per_yuan    an integer >= 0
+//   override_reasons   a JSON array of 1–30 distinct non-empty strings
+//   counter.idle_lock_s, counter.confirm_*
+//                      a whole number > 0
 //   price_authority    hq | store: whose price applies (price_schedule.h);
 //                      HQ sends it to every store ("store":"*")
 //   price_authority_override
@@ -33,5 +46,56 @@ bool IsLocalConfigKey(std::string_view key);
 //                      store_name, receipt_header, receipt_footer)
 // A local key (IsLocalConfigKey) is refused whatever its value.
 std::string StoreConfigProblem(std::string_view key, std::string_view value);
+
+// ---- Settings a shopkeeper changes (`linli config`)
+
+// One setting the till reads.
+struct ConfigKeyInfo {
+  const char* key;
+  const char* default_value;  // what the till uses when the key is not set
+  const char* description;    // one line, Chinese then English
+  bool from_hq;               // HQ sends it in the store_config feed
+};
+
+// Every setting `linli config` knows, in the order it lists them.
+const std::vector<ConfigKeyInfo>& KnownConfigKeys();
+
+// The known key nearest to `key` by edit distance ("" when none is close).
+std::string ClosestConfigKey(std::string_view key);
+
+struct ConfigEntry {
+  const ConfigKeyInfo* info = nullptr;
+  std::string value;        // stored, or the default
+  bool is_default = false;  // no stored value
+};
+
+// Each known key with its value. InvalidArgument for an unknown key (naming
+// the closest known one).
+Result<std::vector<ConfigEntry>> ListConfig(Database& db);
+Result<ConfigEntry> GetConfigEntry(Database& db, std::string_view key);
+
+struct ConfigChange {
+  ConfigEntry entry;                  // after the change
+  std::optional<std::string> before;  // the stored value before (nullopt: default)
+};
+
+// Stores `value` under the known `key` after StoreConfigProblem accepts it,
+// and records who did it ("config_set", before/after) in the same
+// transaction. PermissionDenied unless `by` is a manager or owner;
+// InvalidArgument for an unknown key (naming the closest) or a bad value
+// (naming key, value and what is allowed). A key HQ sends is set all the
+// same; the next value from HQ replaces it (entry.info->from_hq says so).
+Result<ConfigChange> ChangeConfig(Database& db, const User& by, std::string_view key, std::string_view value,
+                                  const Clock& clock);
+
+// The store's override reason codes (override_reasons, or the default
+// ["损坏","临期","顾客投诉","价格错误","其他"]).
+std::vector<std::string> LoadOverrideReasons(Database& db);  // throws DbError
+
+// OK when `reason` is one of the store's codes, or an English alias of one
+// (damaged 损坏, expiring 临期, complaint 顾客投诉, wrong_price 价格错误,
+// other 其他) that the list holds. InvalidArgument naming the allowed codes
+// otherwise (also when empty).
+Status CheckOverrideReason(Database& db, std::string_view reason);
 
 }  // namespace linli

@@ -21,7 +21,9 @@
 // Each {"actions": …} entry is one sale, committed after its last action. A
 // receipt_no of "$N" means the N-th receipt this script produced ("$last" the
 // latest). `qty` is whole pieces; `qty_milli` milli-units (grams for kg
-// goods). Money is integer fen. A bad action stops the run: the sale in
+// goods). Money is integer fen. An override_price needs a "reason" from the
+// store's override_reasons (CheckOverrideReason, store_config.h; the English
+// aliases such as "damaged" count). A bad action stops the run: the sale in
 // progress is not committed, and the Status names the sale, the action's
 // index, its JSON and the reason.
 #pragma once

@@ -33,4 +33,17 @@ Result<User> Authenticate(Database& db, const std::string& id, std::string_view 
 
 Result<std::vector<User>> ListUsers(Database& db);
 
+// Staff management by a signed-in manager or owner (`by`). Each change is
+// one audit_log row ("user_disable", "user_enable", "user_set_pin": user_id
+// is `by`, before/after the user's state; the PIN itself is never logged).
+// PermissionDenied when `by` is a cashier, or a manager acting on an owner;
+// NotFound for an unknown id.
+//
+// SetUserActive(false) disables: Authenticate refuses the user from then on.
+// FailedPrecondition when `by` disables themself or the last active owner.
+Status SetUserActive(Database& db, const User& by, const std::string& id, bool active, const Clock& clock);
+
+// Gives the user a new PIN (4–8 digits, as AddUser checks it).
+Status SetUserPin(Database& db, const User& by, const std::string& id, std::string_view pin, const Clock& clock);
+
 }  // namespace linli
