@@ -450,6 +450,8 @@ TEST_CASE("cli: usage errors name the closest command and exit 2; --version") {
   // A command that runs and fails still exits 1, with its own message.
   auto failed = RunLinli("journal verify --db /nonexistent/dir/store.db");
   CHECK(failed.exit_code == 1);
+}
+
 // ---- Issue 12: settings, the audit log, sale list and staff without SQL
 
 TEST_CASE("cli: config list, get and set validate like the till and are audited") {

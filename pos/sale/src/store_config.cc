@@ -118,6 +118,8 @@ const std::vector<ConfigKeyInfo>& KnownConfigKeys() {
        false},
       {"counter.confirm_qty_over", "99", "数量超过此数需确认 / confirm quantities over this", false},
       {"counter.confirm_weight_over_g", "30000", "重量超过此数（克）需确认 / confirm weights over this (g)", false},
+      {"printer.profiles", "", "本店打印机型号（JSON，见 README） / the store's own printer profiles (JSON; README)",
+       false},
   };
   return keys;
 }
@@ -247,6 +249,16 @@ std::string StoreConfigProblem(std::string_view key, std::string_view value) {
     return AllDigits(value) ? "" : "must be a whole number >= 0 (points per yuan spent), e.g. 1";
   }
   if (key == kOverrideReasonsKey) return OverrideReasonsProblem(value);
+  if (key == "printer.profiles") {
+    // The shape here; each profile's fields are checked where profiles are
+    // read (drivers: ParseStoreProfiles), and `linli printer profiles` names them.
+    const nlohmann::json j = nlohmann::json::parse(value, nullptr, /*allow_exceptions=*/false);
+    if (value.empty()) return "";
+    if (!j.is_array() || std::any_of(j.begin(), j.end(), [](const nlohmann::json& e) { return !e.is_object(); })) {
+      return "must be a JSON array of printer profiles, e.g. [{\"name\":\"shop58\",\"base\":\"generic58\"}]";
+    }
+    return "";
+  }
   if (key == "counter.idle_lock_s" || StartsWith(key, "counter.confirm_")) {
     return AllDigits(value) && value.find_first_not_of('0') != std::string_view::npos
                ? ""
