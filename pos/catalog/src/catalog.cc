@@ -621,16 +621,19 @@ Status Catalog::RefreshSearchKeys() {
     const std::string version = GetConfig(db_, "catalog_version").value_or("0");
     if (version == keys_version_) return;
     std::vector<SearchKey> keys;
+    std::string all_syllables;
     Statement s = db_.Prepare(
         "SELECT id, search_name, pinyin_initials, pinyin_full, pinyin_syllables, name FROM products "
         "WHERE active = 1 ORDER BY id");
     while (s.Step()) {
       // NULL: a row written outside UpsertProduct since the store was opened
       // (OpenStore fills the rest); read here, not stored.
-      std::string syllables = s.IsNull(4) ? Indexer().Index(s.Text(5)).syllables : s.Text(4);
-      keys.push_back({s.Int(0), s.Text(1), s.Text(2), s.Text(3), std::move(syllables)});
+      const std::string syllables = s.IsNull(4) ? Indexer().Index(s.Text(5)).syllables : s.Text(4);
+      keys.push_back({s.Int(0), s.Text(1), s.Text(2), s.Text(3), all_syllables.size(), syllables.size()});
+      all_syllables += syllables;
     }
     keys_ = std::move(keys);
+    syllables_ = std::move(all_syllables);
     keys_version_ = version;
   });
 }
@@ -823,7 +826,7 @@ Status Catalog::SearchWords(std::string_view query, int limit, std::set<int64_t>
   };
   std::vector<Found> found;
   for (const SearchKey& k : keys_) {
-    const std::optional<NameMatch> m = words.Match(k.syllables);
+    const std::optional<NameMatch> m = words.Match(std::string_view(syllables_).substr(k.syl_pos, k.syl_len));
     if (!m || seen.count(k.id)) continue;
     const size_t chars = static_cast<size_t>(
         std::count_if(k.name.begin(), k.name.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));

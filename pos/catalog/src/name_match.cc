@@ -63,10 +63,26 @@ NameQuery::NameQuery(std::string_view query) {
                    [](const Word& a, const Word& b) { return a.text.size() > b.text.size(); });
 }
 
+NameQuery::Token NameQuery::TokenAt(std::string_view syl, size_t i) {
+  size_t end = syl.find(' ', i);
+  if (end == std::string_view::npos) end = syl.size();
+  Token tok{i, 1, end, 0, end};
+  const auto c = static_cast<unsigned char>(syl[i]);
+  if (c >= 0x80) {
+    tok.text_len = std::min(Utf8Len(c), end - i);
+    tok.syl_pos = i + tok.text_len;
+    tok.syl_len = end - tok.syl_pos;
+  } else {
+    tok.text_len = end - i;  // one ASCII character
+  }
+  while (tok.next < syl.size() && syl[tok.next] == ' ') ++tok.next;
+  return tok;
+}
+
 size_t NameQuery::MatchAt(std::string_view part, std::string_view syl, size_t start) const {
   cur_.assign(1, 0);
-  for (size_t t = start; t < tokens_.size() && !cur_.empty(); ++t) {
-    const Token& tok = tokens_[t];
+  for (size_t pos = start; pos < syl.size() && !cur_.empty();) {
+    const Token tok = TokenAt(syl, pos);
     next_.clear();
     auto reach = [&](size_t q) {
       if (q == part.size()) return true;
@@ -75,21 +91,39 @@ size_t NameQuery::MatchAt(std::string_view part, std::string_view syl, size_t st
     };
     for (size_t q : cur_) {
       if (q + tok.text_len <= part.size() && part.compare(q, tok.text_len, syl.substr(tok.text_pos, tok.text_len)) == 0) {
-        if (reach(q + tok.text_len)) return t + 1;
+        if (reach(q + tok.text_len)) return tok.next;
       }
       // Any prefix of the syllable, at least its first letter.
       for (size_t k = 0; k < tok.syl_len && q + k < part.size() && part[q + k] == syl[tok.syl_pos + k]; ++k) {
-        if (reach(q + k + 1)) return t + 1;
+        if (reach(q + k + 1)) return tok.next;
       }
     }
     std::swap(cur_, next_);
+    pos = tok.next;
   }
   return 0;
 }
 
+size_t NameQuery::NextStart(std::string_view part, std::string_view syl, size_t from) {
+  // Only where the part's first character can begin: at a token (a letter,
+  // digit or Hanzi) or at a Hanzi's syllable. Cheap, so most names are
+  // refused without being split into tokens.
+  const auto first = static_cast<unsigned char>(part[0]);
+  const std::string_view head = part.substr(0, std::min(Utf8Len(first), part.size()));
+  for (size_t i = syl.find(head, from); i != std::string_view::npos; i = syl.find(head, i + 1)) {
+    if (i == 0 || syl[i - 1] == ' ') return i;
+    if (first < 0x80 && static_cast<unsigned char>(syl[i - 1]) >= 0x80) {
+      const size_t space = syl.rfind(' ', i);
+      const size_t tok = space == std::string_view::npos ? 0 : space + 1;
+      if (tok >= from) return tok;
+    }
+  }
+  return std::string_view::npos;
+}
+
 bool NameQuery::MatchWord(const Word& w, std::string_view syl, NameMatch& m) const {
   // Adjacent characters first: the word as one run, from the earliest start.
-  for (size_t s = 0; s < tokens_.size(); ++s) {
+  for (size_t s = NextStart(w.text, syl, 0); s != std::string_view::npos; s = NextStart(w.text, syl, s + 1)) {
     if (MatchAt(w.text, syl, s)) {
       if (w.first) m.at_start = s == 0;
       return true;
@@ -101,7 +135,8 @@ bool NameQuery::MatchWord(const Word& w, std::string_view syl, NameMatch& m) con
   size_t pos = 0;
   for (size_t i = 0; i < w.parts.size(); ++i) {
     size_t best_end = 0, best_start = 0;
-    for (size_t s = pos; s < tokens_.size() && (best_end == 0 || s + 1 < best_end); ++s) {
+    for (size_t s = NextStart(w.parts[i], syl, pos); s != std::string_view::npos && (best_end == 0 || s < best_end);
+         s = NextStart(w.parts[i], syl, s + 1)) {
       const size_t end = MatchAt(w.parts[i], syl, s);
       if (end && (best_end == 0 || end < best_end)) {
         best_end = end;
@@ -118,33 +153,9 @@ bool NameQuery::MatchWord(const Word& w, std::string_view syl, NameMatch& m) con
 
 std::optional<NameMatch> NameQuery::Match(std::string_view syl) const {
   if (words_.empty()) return std::nullopt;
-  // Cheap refusals before the name is split: every matched query byte is a
-  // distinct byte of the syllables string, and a word's first character
-  // must appear in it.
+  // Every matched query byte is a distinct byte of the syllables string.
   for (const Word& w : words_) {
-    if (w.text.size() > syl.size()) return std::nullopt;
-    const std::string_view first(w.text.data(), std::min(Utf8Len(static_cast<unsigned char>(w.text[0])), w.text.size()));
-    if (syl.find(first) == std::string_view::npos) return std::nullopt;
-  }
-  tokens_.clear();
-  for (size_t i = 0; i < syl.size();) {
-    if (syl[i] == ' ') {
-      ++i;
-      continue;
-    }
-    size_t end = syl.find(' ', i);
-    if (end == std::string_view::npos) end = syl.size();
-    Token tok{i, 1, end, 0};
-    const auto c = static_cast<unsigned char>(syl[i]);
-    if (c >= 0x80) {
-      tok.text_len = std::min(Utf8Len(c), end - i);
-      tok.syl_pos = i + tok.text_len;
-      tok.syl_len = end - tok.syl_pos;
-    } else {
-      tok.text_len = end - i;  // one ASCII character
-    }
-    tokens_.push_back(tok);
-    i = end;
+    if (w.text.size() > syl.size() || NextStart(w.text, syl, 0) == std::string_view::npos) return std::nullopt;
   }
   NameMatch m;
   for (const Word& w : words_) {

@@ -187,7 +187,7 @@ class Catalog {
     std::string name;       // search_name
     std::string initials;   // pinyin initials
     std::string full;       // full pinyin
-    std::string syllables;  // Pinyin::syllables, for the word matcher
+    size_t syl_pos, syl_len;  // its Pinyin::syllables in syllables_
   };
   // Appends up to `limit` - out.size() products the words of `query` match.
   Status SearchWords(std::string_view query, int limit, std::set<int64_t>& seen, std::vector<ProductHit>& out);
@@ -196,6 +196,9 @@ class Catalog {
 
   Database& db_;
   std::vector<SearchKey> keys_;
+  // Every key's syllables back to back, one block rather than 100,000 small
+  // heap strings: the word matcher reads them all for each query.
+  std::string syllables_;
   std::string keys_version_ = "-";
 };
 

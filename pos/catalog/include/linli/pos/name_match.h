@@ -67,18 +67,21 @@ class NameQuery {
     std::vector<std::string> parts;   // its Hanzi and Latin runs, in order
     bool first = false;               // the query's first word
   };
-  struct Token {                      // one character of the name
+  struct Token {                      // one character of the name, by byte offset in syllables
     size_t text_pos, text_len;        // the character (a Hanzi, or a letter)
     size_t syl_pos, syl_len;          // a Hanzi's syllable; 0 length otherwise
+    size_t next;                      // where the next token starts (or the end)
   };
+  static Token TokenAt(std::string_view syl, size_t i);
+  // The first token at or after byte `from` where `part` may begin, or npos.
+  static size_t NextStart(std::string_view part, std::string_view syl, size_t from);
 
-  // The end (one past the last token) of the shortest match of `part`
-  // starting at token `start`, or 0 when it does not match there.
+  // Where the token after the shortest match of `part` starting at the token
+  // at byte `start` begins, or 0 when it does not match there.
   size_t MatchAt(std::string_view part, std::string_view syl, size_t start) const;
   bool MatchWord(const Word& w, std::string_view syl, NameMatch& m) const;
 
   std::vector<Word> words_;  // longest first, so a name fails fast
-  mutable std::vector<Token> tokens_;
   mutable std::vector<size_t> cur_, next_;
 };
 
