@@ -22,7 +22,8 @@ struct ImportOpts {
   bool skip_bad = false, json = false;
 };
 struct FindOpts {
-  std::string db, query;
+  std::string db;
+  std::vector<std::string> words;  // joined by spaces: `find kkkl 330` is `find "kkkl 330"`
   int limit = 20;
   bool json = false;
 };
@@ -166,12 +167,16 @@ void RegisterCatalogCommands(CLI::App& app) {
   // ---- find
   auto find = std::make_shared<FindOpts>();
   CLI::App* cf = catalog->add_subcommand("find", "Find products by barcode, SKU, PLU, name or pinyin initials");
-  cf->add_option("query", find->query, "e.g. 6901234567892, A001, 00123, 可乐, kkkl")->required();
+  cf->add_option("query", find->words,
+                 "e.g. 6901234567892, A001, 00123, 可乐, kkkl; mixed words too: kk可乐 330, kekou kele")
+      ->required();
   cf->add_option("--limit", find->limit, "At most this many results")->capture_default_str();
   cf->add_flag("--json", find->json, "Print JSON");
   OnStore(cf, &find->db, [find](Database& db) {
     Catalog products(db);
-    auto hits = products.Search(find->query, find->limit);
+    std::string query;
+    for (const std::string& w : find->words) query += (query.empty() ? "" : " ") + w;
+    auto hits = products.Search(query, find->limit);
     if (!hits.ok()) return Fail(hits.status());
     auto info = LoadStoreInfo(db);
     if (!info.ok()) return Fail(info.status());
@@ -197,7 +202,7 @@ void RegisterCatalogCommands(CLI::App& app) {
                                  h.product.unit == "kg" ? "/kg" : "", MatchKindName(h.match),
                                  why->Text(info->timezone));
       }
-      if (hits->empty()) std::cout << "no product matches \"" << find->query << "\"\n";
+      if (hits->empty()) std::cout << "no product matches \"" << query << "\"\n";
     }
     return hits->empty() ? 4 : 0;
   });

@@ -117,6 +117,34 @@ TEST_CASE("cli: catalog find by barcode, pinyin initials and name, export round-
   CHECK(RunLinli("catalog export --db " + Q(db2)).out == exported.out);
 }
 
+// Issue 12: "kk可乐", "kkkl 330" and "kekou kele" found nothing; several
+// words may now be given, quoted or not.
+TEST_CASE("cli: catalog find takes mixed pinyin and Hanzi words, quoted or not") {
+  Store s;
+  for (const std::string q :
+       {Q("kk可乐 330"), std::string("kk可乐 330"), Q("kekou kele 330ml"), std::string("可口kl 330"), std::string("ke可 330")}) {
+    CAPTURE(q);
+    auto r = s.Run("catalog find -- " + q + " --json");
+    REQUIRE(r.exit_code == 0);
+    auto hits = Json(r.out);
+    REQUIRE(hits.size() >= 1);
+    CHECK(hits[0]["sku"] == "YL0001");
+    CHECK(hits[0]["name"] == "可口可乐 330ml");
+    CHECK(hits[0]["match"] == "words");
+  }
+  auto big = Json(s.Run("catalog find -- kk可乐 500 --limit 5 --json").out);
+  REQUIRE(big.size() == 1);
+  CHECK(big[0]["sku"] == "YL0003");
+  CHECK(Json(s.Run("catalog find -- kkx --json").out).empty());
+  CHECK(Json(s.Run("catalog find -- 可乐口 --json").out).empty());
+  auto text = s.Run("catalog find -- kkkl 330");
+  CHECK(text.exit_code == 0);
+  CHECK(text.out.find("YL0001\t可口可乐 330ml\t¥3.50\twords") == 0);
+  auto none = s.Run("catalog find -- kkx");
+  CHECK(none.exit_code == 4);  // nothing found, as for any query
+  CHECK(none.out == "no product matches \"kkx\"\n");
+}
+
 TEST_CASE("cli: barcode classify prints one JSON object per kind") {
   Store s;
   CHECK(Json(RunLinli("barcode classify 6901234567892").out) ==

@@ -847,5 +847,33 @@ TEST_CASE("settings: the hub address of an enrolled till shows; a counter settin
   CHECK(t.model->session().settings().hub_url == "https://other.example.cn");
 }
 
+// Issue 12 (search the way people type): "kk可乐 330" typed at the counter
+// found nothing; mixed pinyin and Hanzi words now find 可口可乐 330ml.
+TEST_CASE("mixed pinyin and Hanzi words typed at the counter find the product and sell it") {
+  Till t;
+  t.SignInAndOpen();
+  t.model->checkout().entry() = "kk可乐 330";
+  t.model->checkout().SubmitEntry();
+  REQUIRE(t.model->screen() == Screen::kSearch);
+  REQUIRE(t.model->search().state().hits.size() == 1);
+  CHECK(t.model->search().state().hits[0].product.sku == "YL0001");
+  CHECK(t.model->search().state().hits[0].match == MatchKind::kWords);
+  for (const char* q : {"kekou kele", "可口kl", "ke可", "nfsq 550"}) {
+    CAPTURE(q);
+    t.model->search().state().query = q;
+    t.model->search().RunSearch();
+    CHECK(t.model->search().state().hits.size() == 1);
+  }
+  t.model->search().state().query = "kx";
+  t.model->search().RunSearch();
+  CHECK(t.model->search().state().hits.empty());
+  t.model->search().state().query = "kk可乐 330";
+  t.model->search().RunSearch();
+  t.model->search().PickSearchHit(0);
+  t.Frame();
+  REQUIRE(t.model->checkout().rows().size() == 1);
+  CHECK(t.model->checkout().rows()[0].name == "可口可乐 330ml");
+}
+
 }  // namespace
 }  // namespace linli::ui

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 #include <thread>
+#include <tuple>
 #include <map>
 #include <set>
 #include <unordered_map>
@@ -10,6 +11,7 @@
 #include "linli/pos/barcode.h"
 #include "linli/pos/csv.h"
 #include "linli/pos/money.h"
+#include "linli/pos/name_match.h"
 #include "linli/pos/store.h"
 #include "linli/pos/text.h"
 #include "linli/pos/price_schedule.h"
@@ -318,15 +320,17 @@ int64_t UpsertProduct(Database& db, const ProductRow& row, const std::string& up
   const Pinyin py = row.pinyin ? *row.pinyin : Indexer().Index(row.name);
   Statement& s = db.Cached(
       "INSERT INTO products (sku, name, category_id, unit, tax_class_id, plu, price_fen, cost_fen, "
-      "pinyin_initials, pinyin_full, search_name, active, updated_at) "
-      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, COALESCE(?7, 0), ?8, ?9, ?10, ?11, ?12, ?13) "
+      "pinyin_initials, pinyin_full, search_name, active, updated_at, pinyin_syllables) "
+      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, COALESCE(?7, 0), ?8, ?9, ?10, ?11, ?12, ?13, ?14) "
       "ON CONFLICT(sku) DO UPDATE SET name = ?2, category_id = ?3, unit = ?4, tax_class_id = ?5, "
       "plu = COALESCE(?6, plu), price_fen = COALESCE(?7, price_fen), cost_fen = COALESCE(?8, cost_fen), "
-      "pinyin_initials = ?9, pinyin_full = ?10, search_name = ?11, active = ?12, updated_at = ?13 "
+      "pinyin_initials = ?9, pinyin_full = ?10, search_name = ?11, active = ?12, updated_at = ?13, "
+      "pinyin_syllables = ?14 "
       "RETURNING id");
   s.Bind(1, row.sku).Bind(2, row.name).Bind(3, row.category_id).Bind(4, row.unit).Bind(5, row.tax_class_id);
   s.Bind(6, row.plu).Bind(7, row.price_fen).Bind(8, row.cost_fen).Bind(9, py.initials).Bind(10, py.full);
   s.Bind(11, NormalizeQuery(row.name)).Bind(12, row.active ? 1 : 0).Bind(13, updated_at);
+  s.Bind(14, py.syllables);
   return IdOf(s);
 }
 
@@ -617,10 +621,19 @@ Status Catalog::RefreshSearchKeys() {
     const std::string version = GetConfig(db_, "catalog_version").value_or("0");
     if (version == keys_version_) return;
     std::vector<SearchKey> keys;
+    std::string all_syllables;
     Statement s = db_.Prepare(
-        "SELECT id, search_name, pinyin_initials, pinyin_full FROM products WHERE active = 1 ORDER BY id");
-    while (s.Step()) keys.push_back({s.Int(0), s.Text(1), s.Text(2), s.Text(3)});
+        "SELECT id, search_name, pinyin_initials, pinyin_full, pinyin_syllables, name FROM products "
+        "WHERE active = 1 ORDER BY id");
+    while (s.Step()) {
+      // NULL: a row written outside UpsertProduct since the store was opened
+      // (OpenStore fills the rest); read here, not stored.
+      const std::string syllables = s.IsNull(4) ? Indexer().Index(s.Text(5)).syllables : s.Text(4);
+      keys.push_back({s.Int(0), s.Text(1), s.Text(2), s.Text(3), all_syllables.size(), syllables.size()});
+      all_syllables += syllables;
+    }
     keys_ = std::move(keys);
+    syllables_ = std::move(all_syllables);
     keys_version_ = version;
   });
 }
@@ -651,6 +664,7 @@ const char* MatchKindName(MatchKind k) {
     case MatchKind::kNameContains: return "name";
     case MatchKind::kInitialsContains: return "pinyin_initials_contains";
     case MatchKind::kPinyinContains: return "pinyin_contains";
+    case MatchKind::kWords: return "words";
   }
   return "name";
 }
@@ -796,7 +810,42 @@ Result<std::vector<ProductHit>> Catalog::Search(std::string_view query, int limi
     if (!p.ok()) return p.status();
     if (*p) out.push_back({std::move(**p), kind, 1000});
   }
+  if (static_cast<int>(out.size()) < limit) LINLI_RETURN_IF_ERROR(SearchWords(query, limit, seen, out));
   return out;
+}
+
+Status Catalog::SearchWords(std::string_view query, int limit, std::set<int64_t>& seen,
+                            std::vector<ProductHit>& out) {
+  const NameQuery words(query);
+  if (words.empty()) return Status::Ok();
+  struct Found {
+    bool skipped;   // needed the skip-ahead allowance
+    bool inside;    // the first word starts after the name's start
+    size_t chars;   // characters in the name
+    const SearchKey* key;
+  };
+  std::vector<Found> found;
+  for (const SearchKey& k : keys_) {
+    const std::optional<NameMatch> m = words.Match(std::string_view(syllables_).substr(k.syl_pos, k.syl_len));
+    if (!m || seen.count(k.id)) continue;
+    const size_t chars = static_cast<size_t>(
+        std::count_if(k.name.begin(), k.name.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
+    found.push_back({!m->adjacent, !m->at_start, chars, &k});
+  }
+  const size_t want = std::min(found.size(), static_cast<size_t>(limit) - out.size());
+  std::partial_sort(found.begin(), found.begin() + static_cast<std::ptrdiff_t>(want), found.end(),
+                    [](const Found& a, const Found& b) {
+                      return std::tie(a.skipped, a.inside, a.chars, a.key->name, a.key->id) <
+                             std::tie(b.skipped, b.inside, b.chars, b.key->name, b.key->id);
+                    });
+  for (size_t i = 0; i < want; ++i) {
+    auto p = FindById(found[i].key->id);
+    if (!p.ok()) return p.status();
+    if (!*p) continue;
+    seen.insert(found[i].key->id);
+    out.push_back({std::move(**p), MatchKind::kWords, 1000});
+  }
+  return Status::Ok();
 }
 
 }  // namespace linli

@@ -13,6 +13,7 @@
 #include <cstdio>
 #include <map>
 #include <utility>
+#include <vector>
 
 #include "linli/pos/clock.h"
 
@@ -124,6 +125,56 @@ std::string NormalizeQuery(std::string_view s) {
   return lead == std::string::npos ? std::string() : out.substr(lead);
 }
 
+namespace {
+
+// The letter groups of ICU's output: "ke kou" → {"ke", "kou"}.
+std::vector<std::string> Syllables(const std::string& latin) {
+  std::vector<std::string> out;
+  std::string cur;
+  for (char ch : latin) {
+    if (ch >= 'a' && ch <= 'z') {
+      cur += ch;
+    } else if (!cur.empty()) {
+      out.push_back(std::move(cur));
+      cur.clear();
+    }
+  }
+  if (!cur.empty()) out.push_back(std::move(cur));
+  return out;
+}
+
+void AppendToken(const std::string& token, std::string& syllables) {
+  if (!syllables.empty()) syllables += ' ';
+  syllables += token;
+}
+
+void AppendSyllables(icu::Transliterator& han_latin, const icu::UnicodeString& han,
+                     const std::vector<std::string>& readings, std::string& syllables) {
+  std::vector<UChar32> chars;
+  for (int32_t k = 0; k < han.length(); k += U16_LENGTH(han.char32At(k))) chars.push_back(han.char32At(k));
+  // The run's readings in context, one per character; when ICU's output does
+  // not line up (a character it has no reading for), each character is read
+  // on its own instead.
+  const bool aligned = readings.size() == chars.size();
+  for (size_t k = 0; k < chars.size(); ++k) {
+    std::string token;
+    icu::UnicodeString(chars[k]).toUTF8String(token);
+    if (aligned) {
+      token += readings[k];
+    } else {
+      icu::UnicodeString one(chars[k]);
+      han_latin.transliterate(one);
+      std::string latin;
+      one.toUTF8String(latin);
+      const std::vector<std::string> own = Syllables(latin);
+      if (own.size() == 1) token += own[0];
+    }
+    AppendToken(token, syllables);
+  }
+}
+
+}  // namespace
+
 struct PinyinIndexer::Impl {
   std::unique_ptr<icu::Transliterator> han_latin;
 };
@@ -158,7 +209,8 @@ Pinyin PinyinIndexer::Index(std::string_view utf8_name) {
       while (j < text.length() && u_hasBinaryProperty(text.char32At(j), UCHAR_IDEOGRAPHIC)) {
         j += U16_LENGTH(text.char32At(j));
       }
-      icu::UnicodeString run(text, i, j - i);
+      const icu::UnicodeString han(text, i, j - i);
+      icu::UnicodeString run(han);
       impl_->han_latin->transliterate(run);
       std::string latin;
       run.toUTF8String(latin);
@@ -172,6 +224,7 @@ Pinyin PinyinIndexer::Index(std::string_view utf8_name) {
           word_start = true;
         }
       }
+      AppendSyllables(*impl_->han_latin, han, Syllables(latin), out.syllables);
       i = j;
       continue;
     }
@@ -180,11 +233,17 @@ Pinyin PinyinIndexer::Index(std::string_view utf8_name) {
       const char ch = static_cast<char>(c >= 'A' && c <= 'Z' ? c + 32 : c);
       out.initials += ch;
       out.full += ch;
+      AppendToken(std::string(1, ch), out.syllables);
+    } else if (c >= 0x80 && u_isalnum(c)) {
+      std::string token;
+      icu::UnicodeString(c).toUTF8String(token);
+      AppendToken(token, out.syllables);
     }
     i += U16_LENGTH(c);
   }
   return out;
 }
+
 
 namespace {
 

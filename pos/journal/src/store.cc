@@ -2,10 +2,13 @@
 #include "linli/pos/undo_log.h"
 
 #include <filesystem>
+#include <utility>
+#include <vector>
 
 #include "linli/pos/crypto.h"
 #include "linli/pos/migrations.h"
 #include "linli/pos/restore_guard.h"
+#include "linli/pos/text.h"
 
 namespace linli {
 namespace {
@@ -16,6 +19,27 @@ bool ValidStoreCode(const std::string& code) {
     if (!(isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_')) return false;
   }
   return true;
+}
+
+// Builds products.pinyin_syllables where migration 0009 left it NULL (SQL
+// cannot transliterate). A thousand rows per write transaction, each indexed
+// before the lock is taken, so a till sharing the file waits milliseconds.
+Status FillMissingSyllables(Database& db) {
+  return Guard([&] {
+    PinyinIndexer indexer;
+    for (;;) {
+      std::vector<std::pair<int64_t, std::string>> rows;
+      Statement s = db.Prepare("SELECT id, name FROM products WHERE pinyin_syllables IS NULL ORDER BY id LIMIT 1000");
+      while (s.Step()) rows.emplace_back(s.Int(0), indexer.Index(s.Text(1)).syllables);
+      s.Reset();
+      if (rows.empty()) return;
+      Transaction tx(db);
+      for (const auto& [id, syllables] : rows) {
+        db.Cached("UPDATE products SET pinyin_syllables = ? WHERE id = ?").Bind(1, syllables).Bind(2, id).Run();
+      }
+      tx.Commit();
+    }
+  });
 }
 
 }  // namespace
@@ -100,6 +124,7 @@ Result<std::unique_ptr<Database>> OpenStore(const std::string& path, OpenOptions
     // An operation a killed process left half-done (a chunked catalogue
     // import) is rolled back before anyone reads the catalogue (undo_log.h).
     LINLI_RETURN_IF_ERROR(RecoverUndoOps(**db));
+    LINLI_RETURN_IF_ERROR(FillMissingSyllables(**db));
   }
   return std::move(db).value();
 }

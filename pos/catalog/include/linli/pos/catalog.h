@@ -13,6 +13,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -143,8 +144,10 @@ struct ProductRow {
 // it inside the caller's transaction; throws DbError.
 int64_t UpsertProduct(Database& db, const ProductRow& row, const std::string& updated_at);
 
-// Why a search result matched, best first.
-enum class MatchKind { kBarcode, kSku, kPlu, kInitialsPrefix, kNamePrefix, kPinyinPrefix, kNameContains, kInitialsContains, kPinyinContains };
+// Why a search result matched, best first. kWords: every word of the query
+// matched the name character by character, mixing Hanzi, initials and full
+// pinyin (name_match.h); "kk可乐", "kekou kele", "kkkl 330".
+enum class MatchKind { kBarcode, kSku, kPlu, kInitialsPrefix, kNamePrefix, kPinyinPrefix, kNameContains, kInitialsContains, kPinyinContains, kWords };
 const char* MatchKindName(MatchKind k);
 
 struct ProductHit {
@@ -165,7 +168,11 @@ class Catalog {
   Result<std::optional<Product>> FindByPlu(std::string_view plu);  // "123" or "00123"
 
   // Barcode, SKU, PLU, pinyin initials (kkkl → 可口可乐), full pinyin, and name
-  // substring, best matches first, at most `limit`.
+  // substring, best matches first, at most `limit`. Then, while fewer than
+  // `limit` were found, names that every word of the query matches
+  // (MatchKind::kWords, name_match.h), ranked: words on adjacent characters
+  // before skip-ahead ones, names the first word starts before others, then
+  // shorter names, then by name and id.
   Result<std::vector<ProductHit>> Search(std::string_view query, int limit = 20);
 
   // Fills barcodes for a product found by Search.
@@ -177,15 +184,21 @@ class Catalog {
   // all three. It is reloaded when the catalog version in store_config moves.
   struct SearchKey {
     int64_t id;
-    std::string name;      // search_name
-    std::string initials;  // pinyin initials
-    std::string full;      // full pinyin
+    std::string name;       // search_name
+    std::string initials;   // pinyin initials
+    std::string full;       // full pinyin
+    size_t syl_pos, syl_len;  // its Pinyin::syllables in syllables_
   };
+  // Appends up to `limit` - out.size() products the words of `query` match.
+  Status SearchWords(std::string_view query, int limit, std::set<int64_t>& seen, std::vector<ProductHit>& out);
   Status RefreshSearchKeys();
   Result<std::optional<Product>> FindById(int64_t id);
 
   Database& db_;
   std::vector<SearchKey> keys_;
+  // Every key's syllables back to back, one block rather than 100,000 small
+  // heap strings: the word matcher reads them all for each query.
+  std::string syllables_;
   std::string keys_version_ = "-";
 };
 

@@ -53,6 +53,14 @@ std::string NormalizeQuery(std::string_view s);
 struct Pinyin {
   std::string initials;  // 可口可乐 → "kkkl"; Latin letters and digits kept: "kkkl330ml"
   std::string full;      // 可口可乐 → "kekoukele"
+  // The name character by character, for matching mixed queries (name_match.h):
+  // "可口可乐 330ml" → "可ke 口kou 可ke 乐le 3 3 0 m l". One token per
+  // character, separated by one space: a Han character followed by its one
+  // reading (the one ICU picks in context; no reading when ICU has none), an
+  // ASCII letter or digit (full-width folded, lower case) as itself, another
+  // letter or digit as it is. Spaces, punctuation, symbols and emoji are left
+  // out, so words of the name run together.
+  std::string syllables;
 };
 
 // Builds pinyin keys with ICU's Han-Latin transliterator: tone marks
