@@ -52,21 +52,6 @@ std::string OverrideReasonsProblem(std::string_view value) {
 
 const char* const kDefaultOverrideReasons = R"(["损坏","临期","顾客投诉","价格错误","其他"])";
 
-size_t EditDistance(std::string_view a, std::string_view b) {
-  std::vector<size_t> row(b.size() + 1);
-  for (size_t j = 0; j <= b.size(); ++j) row[j] = j;
-  for (size_t i = 1; i <= a.size(); ++i) {
-    size_t diag = row[0];
-    row[0] = i;
-    for (size_t j = 1; j <= b.size(); ++j) {
-      const size_t up = row[j];
-      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diag + (a[i - 1] == b[j - 1] ? 0 : 1)});
-      diag = up;
-    }
-  }
-  return row[b.size()];
-}
-
 const ConfigKeyInfo* FindKey(std::string_view key) {
   for (const ConfigKeyInfo& k : KnownConfigKeys()) {
     if (key == k.key) return &k;

@@ -50,6 +50,10 @@ std::string ShowControlChars(std::string_view utf8);
 // spaces at both ends.
 std::string NormalizeQuery(std::string_view s);
 
+// Levenshtein distance between two byte strings (insert, delete, replace
+// one byte each cost 1): how command lines find the name closest to a typo.
+size_t EditDistance(std::string_view a, std::string_view b);
+
 struct Pinyin {
   std::string initials;  // 可口可乐 → "kkkl"; Latin letters and digits kept: "kkkl330ml"
   std::string full;      // 可口可乐 → "kekoukele"
