@@ -65,6 +65,24 @@ std::vector<ForkRecord> LoadForks(Database& db, const std::string& device_id) {
   return forks;
 }
 
+// The columns an ingested event is stored with, in `events` and (with
+// fork_id) `fork_events`, and their parameters ?1..?17 as BindEvent binds them.
+constexpr const char kEventColumns[] =
+    "device_id, epoch, seq, store_id, event_id, type, type_version, occurred_at, payload, prev_hash, hash, "
+    "signature, received_at, ingest_order, applied, apply_note, clock_skew_ms";
+constexpr const char kEventValues[] = "?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17";
+Statement& BindEvent(Statement& ins, const Device& device, const JournalEntry& e, const StoredEventInfo& info) {
+  ins.Bind(1, device.device_id).Bind(2, e.epoch).Bind(3, e.seq).Bind(4, device.store_id);
+  ins.Bind(5, e.event_id).Bind(6, e.type).Bind(7, e.type_version).Bind(8, e.occurred_at);
+  ins.BindBlob(9, e.payload.data(), e.payload.size());
+  ins.BindBlob(10, e.prev_hash.data(), e.prev_hash.size());
+  ins.BindBlob(11, e.hash.data(), e.hash.size());
+  ins.BindBlob(12, e.signature.data(), e.signature.size());
+  ins.Bind(13, info.received_at).Bind(14, info.ingest_order).Bind(15, info.applied ? 1 : 0);
+  ins.Bind(16, info.note).Bind(17, info.clock_skew_ms);
+  return ins;
+}
+
 // The ingest core's storage primitives (ingest.h) in SQLite's SQL. Each
 // throws DbError; the caller holds the connection's lock and transaction.
 // Hot paths (one call per event) use cached statements.
@@ -104,19 +122,9 @@ class SqliteIngestStorage final : public IngestStorage {
   }
 
   void InsertEvent(const Device& device, const JournalEntry& e, const StoredEventInfo& info) override {
-    Statement& ins = db_.Cached(
-        "INSERT INTO events (device_id, epoch, seq, store_id, event_id, type, type_version, occurred_at, "
-        "payload, prev_hash, hash, signature, received_at, ingest_order, applied, apply_note, clock_skew_ms) "
-        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)");
-    ins.Bind(1, device.device_id).Bind(2, e.epoch).Bind(3, e.seq).Bind(4, device.store_id);
-    ins.Bind(5, e.event_id).Bind(6, e.type).Bind(7, e.type_version).Bind(8, e.occurred_at);
-    ins.BindBlob(9, e.payload.data(), e.payload.size());
-    ins.BindBlob(10, e.prev_hash.data(), e.prev_hash.size());
-    ins.BindBlob(11, e.hash.data(), e.hash.size());
-    ins.BindBlob(12, e.signature.data(), e.signature.size());
-    ins.Bind(13, info.received_at).Bind(14, info.ingest_order).Bind(15, info.applied ? 1 : 0);
-    ins.Bind(16, info.note).Bind(17, info.clock_skew_ms);
-    ins.Run();
+    static const std::string sql =
+        std::string("INSERT INTO events (") + kEventColumns + ") VALUES (" + kEventValues + ")";
+    BindEvent(db_.Cached(sql), device, e, info).Run();
   }
 
   std::vector<ForkRecord> LoadForks(const std::string& device_id) override {
@@ -142,19 +150,9 @@ class SqliteIngestStorage final : public IngestStorage {
 
   void InsertForkEvent(int64_t fork_id, const Device& device, const JournalEntry& e,
                        const StoredEventInfo& info) override {
-    Statement& ins = db_.Cached(
-        "INSERT INTO fork_events (fork_id, seq, device_id, epoch, store_id, event_id, type, type_version, "
-        "occurred_at, payload, prev_hash, hash, signature, received_at, ingest_order, applied, apply_note, "
-        "clock_skew_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)");
-    ins.Bind(1, fork_id).Bind(2, e.seq).Bind(3, device.device_id).Bind(4, e.epoch).Bind(5, device.store_id);
-    ins.Bind(6, e.event_id).Bind(7, e.type).Bind(8, e.type_version).Bind(9, e.occurred_at);
-    ins.BindBlob(10, e.payload.data(), e.payload.size());
-    ins.BindBlob(11, e.prev_hash.data(), e.prev_hash.size());
-    ins.BindBlob(12, e.hash.data(), e.hash.size());
-    ins.BindBlob(13, e.signature.data(), e.signature.size());
-    ins.Bind(14, info.received_at).Bind(15, info.ingest_order).Bind(16, info.applied ? 1 : 0);
-    ins.Bind(17, info.note).Bind(18, info.clock_skew_ms);
-    ins.Run();
+    static const std::string sql =
+        std::string("INSERT INTO fork_events (") + kEventColumns + ", fork_id) VALUES (" + kEventValues + ", ?18)";
+    BindEvent(db_.Cached(sql), device, e, info).Bind(18, fork_id).Run();
   }
 
   void SaveForkHead(int64_t fork_id, int64_t head_seq, const std::string& head_hash) override {
