@@ -88,6 +88,7 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", std::string("linli ") + LINLI_VERSION);
   linli::cli::RegisterStoreCommands(app);
   linli::cli::RegisterCatalogCommands(app);
+  linli::cli::RegisterProductCommands(app);
   linli::cli::RegisterCheckoutCommands(app);
   linli::cli::RegisterShiftCommands(app);
   linli::cli::RegisterPrintCommands(app);

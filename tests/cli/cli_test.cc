@@ -618,3 +618,33 @@ TEST_CASE("cli: user disable, enable and set-pin by a manager, audited") {
   }
   CHECK(actions == std::vector<std::string>{"user_set_pin", "user_enable", "user_disable"});
 }
+
+TEST_CASE("cli: product add and edit save a product as the till does, journaled and audited") {
+  Store s;
+  auto added = s.Run("product add -- --barcode 6970000000017 --name 手工馒头 --price 1.50 --user 9001 --pin 9999 --json");
+  REQUIRE_MESSAGE(added.exit_code == 0, added.err);
+  auto j = Json(added.out);
+  CHECK(j["sku"] == "N6970000000017");
+  CHECK(j["added"] == true);
+  CHECK(j["price_fen"] == 150);
+  auto found = s.Run("catalog find -- --json 6970000000017");
+  REQUIRE(found.exit_code == 0);
+  CHECK(found.out.find("手工馒头") != std::string::npos);
+  auto edited = s.Run("product edit -- --sku N6970000000017 --price 1.80 --user 9001 --pin 9999");
+  REQUIRE_MESSAGE(edited.exit_code == 0, edited.err);
+  CHECK(edited.out.find("saved N6970000000017") != std::string::npos);
+  CHECK(edited.out.find("¥1.80") != std::string::npos);
+  // A cashier may not; a bad price names itself; nothing to change is a usage error.
+  auto cashier = s.Run("product edit -- --sku N6970000000017 --price 2 --user 1001 --pin 1234");
+  CHECK(cashier.exit_code == 1);
+  CHECK(cashier.err.find("manager") != std::string::npos);
+  auto bad = s.Run("product edit -- --sku N6970000000017 --price 1.234 --user 9001 --pin 9999");
+  CHECK(bad.exit_code == 1);
+  CHECK(bad.err.find("--price 1.234") != std::string::npos);
+  CHECK(s.Run("product edit -- --sku N6970000000017 --user 9001 --pin 9999").exit_code == 2);
+  auto audit = s.Run("audit list -- --json --action product_edit --manager 9001 --pin 9999");
+  REQUIRE_MESSAGE(audit.exit_code == 0, audit.err);
+  CHECK(Json(audit.out).size() == 1);
+  auto verify = s.Run("journal verify -- --json");
+  CHECK(verify.exit_code == 0);
+}

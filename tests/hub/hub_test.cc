@@ -491,5 +491,46 @@ TEST_CASE("transport: --insecure-http serves on loopback only, cert init never o
   CHECK(InitCertificates(f.dir_.File("certs"), {}).status().code() == Status::Code::kAlreadyExists);
 }
 
+TEST_CASE("push: a product added at the till is kept per store, its sales project, and a rebuild agrees") {
+  HubFixture f;
+  const std::string alice = f.Login("LL", "alice", "alice-pass");
+  TestDevice dev;
+  REQUIRE(f.Enroll(dev, f.token_a_) == 200);
+  const json product = {{"action", "add"},   {"sku", "N6970000000017"}, {"name", "手工馒头"},
+                        {"unit", "pcs"},     {"price_fen", 150},        {"barcode", "6970000000017"},
+                        {"user", "2001"},    {"occurred_at", "2026-11-21T07:00:00.000Z"}};
+  // Before the product event, a sale of the SKU is flagged (unknown SKU) ...
+  auto res = f.Push(dev, {dev.Next("sale", Sale("N6970000000017", 1000, 150))});
+  REQUIRE(res->status == 200);
+  CHECK(json::parse(res->body)["flagged"] == 1);
+  // ... after it, the store's sales of its own product project.
+  res = f.Push(dev, {dev.Next("product_edit", product), dev.Next("sale", Sale("N6970000000017", 2000, 300))});
+  REQUIRE(res->status == 200);
+  CHECK(json::parse(res->body)["accepted"] == 2);
+  CHECK(json::parse(f.HqGet(alice, "/v1/hq/stock?sku=N6970000000017&store=S001")->body)["total_milli"] == -2000);
+  json edit = product;
+  edit["action"] = "edit";
+  edit["price_fen"] = 180;
+  edit["before_name"] = "手工馒头";
+  edit["before_price_fen"] = 150;
+  edit.erase("barcode");
+  REQUIRE(f.Push(dev, {dev.Next("product_edit", edit)})->status == 200);
+  auto listed = json::parse(f.HqGet(alice, "/v1/hq/store_products?store=S001")->body)["products"];
+  REQUIRE(listed.size() == 1);
+  CHECK(listed[0]["store"] == "S001");
+  CHECK(listed[0]["price_fen"] == 180);
+  CHECK(listed[0]["barcode"] == "6970000000017");  // kept from the add
+  CHECK(listed[0]["edits"] == 2);
+  CHECK(listed[0]["in_org_catalog"] == false);
+  // Another store has none; another org cannot see this one.
+  CHECK(json::parse(f.HqGet(alice, "/v1/hq/store_products?store=S002")->body)["products"].empty());
+  const std::string bob = f.Login("XX", "bob", "bob-pass-1");
+  CHECK(f.HqGet(bob, "/v1/hq/store_products?store=S001")->status == 404);
+  // A rebuild replays in ingest order: the first sale stays unknown, the second projects.
+  REQUIRE(f.store_->Rebuild().ok());
+  CHECK(json::parse(f.HqGet(alice, "/v1/hq/stock?sku=N6970000000017&store=S001")->body)["total_milli"] == -2000);
+  CHECK(json::parse(f.HqGet(alice, "/v1/hq/store_products")->body)["products"][0]["edits"] == 2);
+}
+
 }  // namespace
 }  // namespace linli::hub::testing

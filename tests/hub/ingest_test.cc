@@ -118,7 +118,7 @@ class MemIngestStorage final : public IngestStorage {
   void RecordClockSkew(const std::string& device_id, int64_t skew_ms, const std::string&) override {
     clock_skew[device_id] = skew_ms;
   }
-  bool KnownProduct(int64_t org_id, const std::string& sku) override { return products.count({org_id, sku}) > 0; }
+  bool KnownProduct(int64_t org_id, int64_t, const std::string& sku) override { return products.count({org_id, sku}) > 0; }
   void AddToProjections(int64_t store_id, const EventEffects& fx) override {
     for (const auto& d : fx.stock) proj.stock[{store_id, d.sku}] += d.qty_milli;
     for (const auto& d : fx.sales) {

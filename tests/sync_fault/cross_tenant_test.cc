@@ -41,6 +41,13 @@ struct Tenants {
       REQUIRE(r);
       REQUIRE(r->status == 200);
     }
+    // A product store S001 made at its till (product_edit@1).
+    const json till_product = {{"action", "add"}, {"sku", "NLL-TILL-ONLY"}, {"name", "LL-TILL-PRODUCT"},
+                               {"unit", "pcs"},   {"price_fen", 100},       {"user", "2001"},
+                               {"occurred_at", "2026-11-21T07:00:00.000Z"}};
+    auto r = f.Push(s, {s.Next("product_edit", till_product)});
+    REQUIRE(r);
+    REQUIRE(r->status == 200);
   }
   void Post(const std::string& token, const char* path, const json& body) {
     auto r = f.HqPost(token, path, body);
@@ -199,6 +206,20 @@ std::map<std::string, Case> Cases() {
     r = x.f.HqGet(x.alice, std::string(sync::kPathHqStock) + "?sku=X001&store=Y001");
     REQUIRE(r);
     CHECK(r->status == 404);
+  };
+  c["GET /v1/hq/store_products"] = [](Tenants& x) {
+    auto r = x.f.HqGet(x.bob, std::string(sync::kPathHqStoreProducts) + "?store=S001");
+    REQUIRE(r);
+    CHECK(r->status == 404);
+    r = x.f.HqGet(x.bob, sync::kPathHqStoreProducts);
+    REQUIRE(r);
+    REQUIRE(r->status == 200);
+    CHECK(json::parse(r->body)["products"].empty());
+    CHECK_FALSE(Tenants::Has(r->body, "LL-TILL-PRODUCT"));
+    // Alice, of LL, does see it: the case can fail.
+    r = x.f.HqGet(x.alice, sync::kPathHqStoreProducts);
+    REQUIRE(r);
+    CHECK(Tenants::Has(r->body, "LL-TILL-PRODUCT"));
   };
   c["GET /v1/hq/sales"] = [](Tenants& x) {
     for (const char* group : {"store", "sku", "day", "category"}) {

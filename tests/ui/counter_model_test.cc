@@ -145,10 +145,11 @@ TEST_CASE("scans land in the cart: a product, a count, a weighed label, the last
   CHECK(t.model->checkout().last_row()->total_fen == 1536);
   CHECK(t.model->checkout().last_row()->from_label);
   CHECK(t.model->checkout().priced().total_fen == 350 + 200 + 1536);
-  // Typed at the field with a count.
+  // Typed at the field with a count: added to the item's line (a rescan merges).
   t.model->checkout().entry() = "3*6920202888883";
   t.model->checkout().SubmitEntry();
-  CHECK(t.model->checkout().rows().back().qty_milli == 3000);
+  REQUIRE(t.model->checkout().rows().size() == 3);
+  CHECK(t.model->checkout().rows()[1].qty_milli == 4000);
   CHECK(t.model->checkout().entry().empty());
 }
 
@@ -162,7 +163,7 @@ TEST_CASE("a scan lands in the cart wherever the cashier was (search, help), not
   CHECK(t.model->checkout().rows().size() == 1);
   t.model->OnKey(Key::kF1);
   CHECK(t.model->screen() == Screen::kHelp);
-  t.model->OnScan("6901234567892");
+  t.model->OnScan("6920202888883");
   CHECK(t.model->screen() == Screen::kCheckout);
   CHECK(t.model->checkout().rows().size() == 2);
 }
@@ -291,6 +292,7 @@ TEST_CASE("keys: quantity (F2), void (F7), price override needs a manager, disco
   t.model->OnKey(Key::kF6);
   REQUIRE(t.model->prompt().kind == PromptKind::kPriceOverride);
   t.model->prompt().input = "3.00";
+  t.model->prompt().choice = 0;  // 损坏
   t.model->SubmitPrompt();
   REQUIRE(t.model->prompt().kind == PromptKind::kManagerPin);
   t.model->OnKey(Key::kEscape);  // the manager is not here
@@ -298,6 +300,7 @@ TEST_CASE("keys: quantity (F2), void (F7), price override needs a manager, disco
   CHECK(t.model->checkout().rows()[0].unit_price_fen == 350);
   t.model->OnKey(Key::kF6);
   t.model->prompt().input = "3.00";
+  t.model->prompt().choice = 0;
   t.model->SubmitPrompt();
   t.model->prompt().input = "9999";
   t.model->SubmitPrompt();
@@ -552,6 +555,7 @@ TEST_CASE("a Status with a message key reaches the cashier in Chinese") {
   t.model->OnScan("6901234567892");
   t.model->checkout().AskPriceOverride();
   t.model->prompt().input = "1.00";
+  t.model->prompt().choice = 0;
   t.model->SubmitPrompt();
   REQUIRE(t.model->prompt().kind == PromptKind::kManagerPin);
   CHECK(t.model->prompt().hint.find("改价需要店长输入密码") != std::string::npos);
@@ -873,6 +877,190 @@ TEST_CASE("mixed pinyin and Hanzi words typed at the counter find the product an
   t.Frame();
   REQUIRE(t.model->checkout().rows().size() == 1);
   CHECK(t.model->checkout().rows()[0].name == "可口可乐 330ml");
+}
+
+TEST_CASE("new product at the counter: saved with its unit, journaled as product_edit, found by the next scan") {
+  Till t;
+  t.SignInAndOpen();
+  t.model->OnScan("6900000000007");
+  t.model->checkout().AskAddProduct("6900000000007");
+  Prompt& p = t.model->prompt();
+  REQUIRE(p.kind == PromptKind::kAddProduct);
+  REQUIRE(p.choice_values.size() == 2);
+  CHECK(p.chosen() == "pcs");
+  p.input = "散装花生";
+  p.input2 = "16.00";
+  p.choice = 1;  // 千克
+  t.model->SubmitPrompt();
+  REQUIRE(t.model->prompt().kind == PromptKind::kManagerPin);
+  t.model->prompt().input = "9999";
+  t.model->SubmitPrompt();
+  CHECK(t.Count("SELECT count(*) FROM products WHERE sku = 'N6900000000007' AND unit = 'kg'") == 1);
+  CHECK(t.Count("SELECT count(*) FROM journal WHERE type = 'product_edit'") == 1);
+  REQUIRE(t.model->checkout().rows().size() == 1);
+  CHECK(t.model->checkout().rows()[0].unit == SaleUnit::kKg);
+  CHECK(t.model->checkout().rows()[0].name == "散装花生");
+}
+
+TEST_CASE("edit product at the counter: the selected line's product gets a new price for the next scan") {
+  Till t;
+  t.SignIn("9001", "9999");
+  t.model->shift().state().float_entry = "200";
+  t.model->shift().OpenShiftWithFloat();
+  REQUIRE(t.model->screen() == Screen::kCheckout);
+  t.model->OnScan("6920202888883");
+  t.model->checkout().AskEditProduct();
+  Prompt& p = t.model->prompt();
+  REQUIRE(p.kind == PromptKind::kEditProduct);
+  CHECK(p.input == "农夫山泉 550ml");
+  CHECK(p.input2 == "2.00");
+  p.input2 = "2.50";
+  t.model->SubmitPrompt();
+  CHECK(t.model->prompt().kind == PromptKind::kNone);  // a manager needs no PIN
+  CHECK(t.Count("SELECT price_fen FROM products WHERE sku = 'YL0002'") == 250);
+  CHECK(t.Count("SELECT count(*) FROM audit_log WHERE action = 'product_edit' AND user_id = '9001'") == 1);
+  t.model->OnScan("6920202888883");
+  CHECK(t.model->checkout().rows().back().unit_price_fen == 250);
+}
+
+TEST_CASE("a price override at the counter asks for one of the store's reasons and records it") {
+  Till t;
+  t.SignInAndOpen();
+  t.model->OnScan("6901234567892");
+  t.model->OnKey(Key::kF6);
+  Prompt& p = t.model->prompt();
+  REQUIRE(p.kind == PromptKind::kPriceOverride);
+  REQUIRE_FALSE(p.choice_values.empty());
+  CHECK(p.choice_values[0] == "损坏");
+  p.input = "3.00";
+  t.model->SubmitPrompt();
+  // No reason picked: asked again, nothing changed.
+  REQUIRE(t.model->prompt().kind == PromptKind::kPriceOverride);
+  CHECK_FALSE(t.model->prompt().error.empty());
+  t.model->prompt().choice = 1;  // 临期
+  t.model->SubmitPrompt();
+  REQUIRE(t.model->prompt().kind == PromptKind::kManagerPin);
+  t.model->prompt().input = "9999";
+  t.model->SubmitPrompt();
+  CHECK(t.model->checkout().rows()[0].unit_price_fen == 300);
+  t.model->OnKey(Key::kF4);
+  t.model->payment().PayCashEntry();
+  t.Frame();
+  CHECK(t.Count("SELECT count(*) FROM audit_log WHERE action = 'price_override' AND reason = '临期' "
+                "AND approved_by = '9001'") == 1);
+}
+
+TEST_CASE("members panel: look up by phone, add a member at the counter, see points and visits, attach to the sale") {
+  Till t;
+  t.SignInAndOpen();
+  t.model->OnScan("6901234567892");
+  CHECK(t.model->OnKey(Key::kF10));
+  REQUIRE(t.model->screen() == Screen::kMembers);
+  MembersModel& m = t.model->members();
+  m.state().phone = "1380013";
+  m.Lookup();
+  CHECK(t.LastError().find("1380013") != std::string::npos);
+  m.state().phone = "13800138000";
+  m.Lookup();
+  CHECK(m.state().not_found);
+  m.AskAdd();
+  REQUIRE(t.model->prompt().kind == PromptKind::kMemberAdd);
+  t.model->prompt().input = "张阿姨";
+  t.model->SubmitPrompt();
+  REQUIRE(m.state().found.has_value());
+  CHECK(m.state().found->member.name == "张阿姨");
+  CHECK(m.state().found->visits == 0);
+  m.Attach();
+  CHECK(t.model->screen() == Screen::kCheckout);
+  CHECK(t.model->checkout().member_phone() == "13800138000");
+  t.model->OnKey(Key::kF4);
+  t.model->payment().PayCashEntry();
+  t.Frame();
+  // Back on the panel: the visit and its points, the time in the store's zone.
+  t.model->Show(Screen::kCheckout);
+  t.model->OnKey(Key::kF10);
+  m.state().phone = "13800138000";
+  m.Lookup();
+  REQUIRE(m.state().found.has_value());
+  CHECK(m.state().found->visits == 1);
+  CHECK(m.state().found->member.points == 3);
+  REQUIRE(m.state().visit_lines.size() == 1);
+  CHECK(m.state().visit_lines[0].find("2026-11-21 15:30") != std::string::npos);
+}
+
+TEST_CASE("quick keys: tiles by category add the count typed, a weighed tile asks the scale, a missing SKU is refused") {
+  Till t;
+  REQUIRE(Guard([&] {
+            Transaction tx(*t.db);
+            SetConfig(*t.db, "quick_keys",
+                      R"([{"category":"饮料","sku":"YL0001","label":"可乐"},{"category":"饮料","sku":"NOPE"},)"
+                      R"({"category":"水果","sku":"SG0001"}])");
+            tx.Commit();
+          }).ok());
+  REQUIRE(t.model->Start().ok());
+  t.SignInAndOpen();
+  t.model->Show(Screen::kQuickKeys);
+  REQUIRE(t.model->screen() == Screen::kQuickKeys);
+  QuickKeysModel& q = t.model->quickkeys();
+  REQUIRE(q.categories() == std::vector<std::string>{"饮料", "水果"});
+  REQUIRE(q.tiles().size() == 2);
+  CHECK(q.tiles()[0].label == "可乐");
+  CHECK(q.tiles()[1].missing);
+  q.count() = "3";
+  q.Press(0);
+  CHECK(t.model->screen() == Screen::kCheckout);
+  REQUIRE(t.model->checkout().rows().size() == 1);
+  CHECK(t.model->checkout().rows()[0].qty_milli == 3000);
+  t.model->Show(Screen::kQuickKeys);
+  q.Press(1);
+  CHECK(t.model->checkout().rows().size() == 1);
+  CHECK(t.LastError().find("NOPE") != std::string::npos);
+  q.SelectCategory(1);
+  REQUIRE(q.tiles().size() == 1);
+  CHECK(q.tiles()[0].by_weight);
+  ScaleReading r;
+  r.grams = 750;
+  r.stable = true;
+  t.scale.Push(r);
+  q.Press(0);
+  t.Frame();
+  REQUIRE(t.model->checkout().rows().size() == 2);
+  CHECK(t.model->checkout().rows()[1].qty_milli == 750);
+}
+
+TEST_CASE("rescanning an item adds to its line at the counter, and one of two cans can still be refunded") {
+  Till t;
+  t.SignInAndOpen();
+  t.model->OnScan("6901234567892");
+  t.model->OnScan("6901234567892");
+  REQUIRE(t.model->checkout().rows().size() == 1);
+  CHECK(t.model->checkout().rows()[0].qty_milli == 2000);
+  t.model->OnKey(Key::kF4);
+  t.model->payment().PayCashEntry();
+  t.Frame();
+  const std::string receipt = t.model->session().last_receipt_no();
+  REQUIRE_FALSE(receipt.empty());
+  t.model->OnKey(Key::kF11);
+  REQUIRE(t.model->screen() == Screen::kRefund);
+  t.model->refund().state().entry = receipt;
+  t.model->refund().LookupRefund();
+  REQUIRE(t.model->refund().state().sale.has_value());
+  t.model->refund().AskRefundQty(1);
+  REQUIRE(t.model->prompt().kind == PromptKind::kRefundQty);
+  CHECK(t.model->prompt().input == "2");
+  t.model->prompt().input = "3";
+  t.model->SubmitPrompt();
+  CHECK(t.model->prompt().kind == PromptKind::kRefundQty);  // more than was sold
+  t.model->prompt().input = "1";
+  t.model->SubmitPrompt();
+  CHECK(t.model->refund().state().picked.at(1) == 1000);
+  t.model->refund().SubmitRefund();
+  REQUIRE(t.model->prompt().kind == PromptKind::kManagerPin);
+  t.model->prompt().input = "9999";
+  t.model->SubmitPrompt();
+  REQUIRE(t.model->refund().state().done.has_value());
+  CHECK(t.model->refund().state().done->priced.total_fen == 350);
+  CHECK(t.Count("SELECT qty_milli FROM sale_lines l JOIN sales s ON s.id = l.sale_id WHERE s.kind = 'refund'") == 1000);
 }
 
 }  // namespace

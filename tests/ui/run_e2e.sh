@@ -94,6 +94,10 @@ case $SCENARIO in
     check_shots
     [[ $(q "select count(*) from sales where kind='sale'") -eq 3 ]] || fail "expected 3 sales: $(q 'select kind, receipt_no from sales')"
     [[ $(q "select count(*) from sales where kind='refund'") -eq 1 ]] || fail "expected 1 refund"
+    [[ $(q "select l.qty_milli from sale_lines l join sales s on s.id = l.sale_id where s.receipt_no like '%-0001'") -eq 2000 ]] ||
+      fail "the rescanned cola should be one line of 2"
+    [[ $(q "select l.qty_milli from sale_lines l join sales s on s.id = l.sale_id where s.kind = 'refund'") -eq 1000 ]] ||
+      fail "one cola of the two should have been refunded"
     [[ $(q "select count(*) from sale_tenders where method='payment_code'") -ge 1 ]] || fail "no payment-code tender"
     [[ $(q "select count(*) from shifts where closed_at is not null") -eq 1 ]] || fail "shift not closed"
     [[ $(q "select float_fen from shifts") -eq 30000 ]] || fail "float should be 300.00"

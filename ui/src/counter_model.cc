@@ -18,6 +18,8 @@ CounterModel::CounterModel(CounterServices services) : session_(services) {
   session_.Attach(Screen::kReceipt, &receipt_);
   session_.Attach(Screen::kSuspended, &suspended_);
   session_.Attach(Screen::kSettings, &settings_);
+  session_.Attach(Screen::kMembers, &members_);
+  session_.Attach(Screen::kQuickKeys, &quickkeys_);
 }
 
 CounterModel::~CounterModel() = default;
@@ -69,6 +71,8 @@ void CounterModel::OnScan(const std::string& raw) {
     case Screen::kSearch:
     case Screen::kPayment:
     case Screen::kSuspended:
+    case Screen::kMembers:
+    case Screen::kQuickKeys:
     case Screen::kHelp:
       break;
   }
@@ -132,14 +136,16 @@ void CounterModel::SubmitPrompt() {
     case PromptKind::kPayIn:
     case PromptKind::kPayOut: return shift_.SubmitPrompt(p);
     case PromptKind::kCardReference: return payment_.SubmitPrompt(p);
+    case PromptKind::kMemberAdd: return members_.SubmitPrompt(p);
+    case PromptKind::kRefundQty: return refund_.SubmitPrompt(p);
     case PromptKind::kQuantity:
     case PromptKind::kWeight:
     case PromptKind::kLineDiscount:
     case PromptKind::kOrderDiscount:
     case PromptKind::kPriceOverride:
-    case PromptKind::kMember:
     case PromptKind::kSuspendLabel:
-    case PromptKind::kAddProduct: return checkout_.SubmitPrompt(p);
+    case PromptKind::kAddProduct:
+    case PromptKind::kEditProduct: return checkout_.SubmitPrompt(p);
   }
 }
 

@@ -7,6 +7,7 @@
 
 #include "linli/pos/receipt.h"
 #include "linli/pos/store.h"
+#include "linli/pos/store_config.h"
 #include "linli/ui/format.h"
 #include "model_helpers.h"
 
@@ -37,6 +38,8 @@ const char* ScreenName(Screen s) {
     case Screen::kReceipt: return "receipt";
     case Screen::kSuspended: return "suspended";
     case Screen::kSettings: return "settings";
+    case Screen::kMembers: return "members";
+    case Screen::kQuickKeys: return "quickkeys";
     case Screen::kHelp: return "help";
   }
   return "?";
@@ -96,6 +99,12 @@ Status CounterSession::Start() {
   settings_.confirm_cash_over_fen = bound("counter.confirm_cash_over_fen", settings_.confirm_cash_over_fen);
   settings_.confirm_qty_over = bound("counter.confirm_qty_over", settings_.confirm_qty_over);
   settings_.confirm_weight_over_g = bound("counter.confirm_weight_over_g", settings_.confirm_weight_over_g);
+  settings_.merge_rescan = Config(db, "counter.merge_rescan", "1") != "0";
+  if (auto keys = ParseQuickKeys(Config(db, kQuickKeysKey, "")); keys.ok()) {
+    settings_.quick_keys = *keys;
+  } else {
+    Notify(Notice::Level::kError, TrF("notice.quick_keys_bad", keys.status().message()));
+  }
   if (auto lang = ParseLanguage(settings_.language); lang.ok()) Lang().SetLanguage(*lang);
 
   // A crash may have left a payment-code attempt unknown: settle it first.
@@ -159,6 +168,7 @@ void CounterSession::SignIn(const User& u) {
   checkout_ = std::make_unique<Checkout>(*s_.db, *s_.clock, *user_, payments_.get());
   Status st = checkout_->Init();
   if (!st.ok()) ReportError(st);
+  checkout_->SetMergeRescans(settings_.merge_rescan);
   cart_.rows.clear();
   cart_.priced = PricedCart{};
   cart_.remaining_fen = 0;
@@ -393,6 +403,7 @@ void CounterSession::WithApproval(Privileged action, std::function<void()> done)
   if (st.code() != Status::Code::kPermissionDenied) return ReportError(st);
   OpenPrompt(PromptKind::kManagerPin, "prompt.manager.title", "prompt.manager.hint");
   prompt_.hint = TrF("prompt.manager.why", TrStatus(st));
+
   approval_action_ = std::move(action);
   approval_done_ = std::move(done);
 }
@@ -401,7 +412,7 @@ void CounterSession::SubmitApproval(const Prompt& p) {
   if (!approval_action_) return;
   Approval a;
   a.pin = Trim(p.input);
-  a.reason = "counter";
+  a.reason = "counter";  // an action with a reason of its own sets it (price override)
   Status st = approval_action_(a);
   if (st.code() == Status::Code::kPermissionDenied) {
     prompt_ = p;

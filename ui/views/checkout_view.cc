@@ -19,7 +19,8 @@ class CheckoutView final : public View {
     const ImVec2 avail = ImGui::GetContentRegionAvail();
     const float right_w = avail.x * 0.38f;
     const float left_w = avail.x - right_w - ImGui::GetStyle().ItemSpacing.x;
-    const float keys_h = widgets::TouchHeight() * 2 + ImGui::GetStyle().ItemSpacing.y * 3;
+    const int key_rows = (KeyCount() + kKeysPerRow - 1) / kKeysPerRow;
+    const float keys_h = widgets::TouchHeight() * key_rows + ImGui::GetStyle().ItemSpacing.y * (key_rows + 1);
 
     ImGui::BeginChild("cart_side", ImVec2(left_w, avail.y - keys_h), false);
     // The field keeps focus unless the cashier is in another widget.
@@ -113,15 +114,21 @@ class CheckoutView final : public View {
     ImGui::Text("%s  %s", Tr("checkout.subtotal"), Yuan(p.subtotal_fen).c_str());
     if (p.discount_fen) ImGui::Text("%s  -%s", Tr("checkout.discount"), Yuan(p.discount_fen).c_str());
     if (p.rounding_fen) ImGui::Text("%s  -%s", Tr("checkout.rounding"), Yuan(p.rounding_fen).c_str());
-    if (!checkout.member_phone().empty()) ImGui::Text("%s  %s", Tr("checkout.member"), checkout.member_phone().c_str());
+    if (!checkout.member_phone().empty()) ImGui::Text("%s  %s", Tr("checkout.member"), MaskPhone(checkout.member_phone()).c_str());
     ImGui::Spacing();
     ImGui::TextUnformatted(Tr("checkout.total"));
     widgets::Text("checkout.total", ctx.huge, Yuan(p.total_fen), kColorAccent);
   }
 
   // The key buttons: every command of the table (commands.h) that has one.
+  static constexpr int kKeysPerRow = 8;
+  static int KeyCount() {
+    int n = 0;
+    for (const Command& c : Commands()) n += c.button_id && c.run ? 1 : 0;
+    return n;
+  }
   void DrawKeys(CounterModel& model, float width) {
-    const int per_row = 8;
+    const int per_row = kKeysPerRow;
     const float bw = (width - ImGui::GetStyle().ItemSpacing.x * (per_row - 1)) / per_row;
     int i = 0;
     for (const Command& c : Commands()) {

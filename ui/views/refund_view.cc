@@ -62,7 +62,7 @@ class RefundView final : public View {
     if (ImGui::BeginTable("refund_lines", 4, flags, ImVec2(0, table_h))) {
       ImGui::TableSetupColumn(Tr("refund.pick"), ImGuiTableColumnFlags_WidthFixed, 80 * ctx.scale);
       ImGui::TableSetupColumn(Tr("cart.name"), ImGuiTableColumnFlags_WidthStretch);
-      ImGui::TableSetupColumn(Tr("cart.qty"), ImGuiTableColumnFlags_WidthFixed, 120 * ctx.scale);
+      ImGui::TableSetupColumn(Tr("cart.qty"), ImGuiTableColumnFlags_WidthFixed, 170 * ctx.scale);
       ImGui::TableSetupColumn(Tr("cart.total"), ImGuiTableColumnFlags_WidthFixed, 130 * ctx.scale);
       ImGui::TableHeadersRow();
       for (const PricedLine& l : sale.priced.lines) {
@@ -80,7 +80,18 @@ class RefundView final : public View {
         ImGui::TableSetColumnIndex(1);
         ImGui::TextUnformatted(l.name.c_str());
         ImGui::TableSetColumnIndex(2);
-        ImGui::TextUnformatted(FormatMilli(l.qty_milli).c_str());
+        // A picked line's quantity is a button: refund part of it (one of two cans).
+        if (auto it = r.picked.find(l.line_no); it != r.picked.end()) {
+          const std::string qty = it->second == l.qty_milli
+                                      ? QtyText(l.qty_milli, l.unit)
+                                      : QtyText(it->second, l.unit) + " / " + QtyText(l.qty_milli, l.unit);
+          if (widgets::Button(fmt::format("refund.qty.{}", l.line_no).c_str(), qty.c_str(),
+                              ImVec2(-1, widgets::TouchHeight() * 0.75f))) {
+            refund.AskRefundQty(l.line_no);
+          }
+        } else {
+          ImGui::TextUnformatted(QtyText(l.qty_milli, l.unit).c_str());
+        }
         ImGui::TableSetColumnIndex(3);
         ImGui::TextUnformatted(YuanPlain(l.total_fen).c_str());
         ImGui::PopID();

@@ -1,4 +1,6 @@
 // The one list of screens, and the parts around them.
+#include <algorithm>
+
 #include <fmt/format.h>
 
 #include "view.h"
@@ -21,6 +23,8 @@ std::vector<std::unique_ptr<View>> MakeViews() {
   views.push_back(MakeReceiptView());
   views.push_back(MakeSuspendedView());
   views.push_back(MakeSettingsView());
+  views.push_back(MakeMembersView());
+  views.push_back(MakeQuickKeysView());
   views.push_back(MakeHelpView());
   return views;
 }
@@ -69,7 +73,7 @@ void DrawStatusBar(CounterModel& model, const ViewContext& ctx) {
                                  : std::string(Tr("status.signed_out"));
   widgets::Text("status.cashier", nullptr, who, kColorMuted);
   ImGui::SameLine(0, 30 * ctx.scale);
-  widgets::Text("status.time", nullptr, FormatLocal(SystemClock().NowMs(), "Asia/Shanghai", "HH:mm"), kColorMuted);
+  widgets::Text("status.time", nullptr, FormatLocal(SystemClock().NowMs(), model.session().time_zone(), "HH:mm"), kColorMuted);
   if (model.session().busy()) {
     ImGui::SameLine(0, 30 * ctx.scale);
     widgets::Text("status.busy", nullptr, Tr("status.busy"), kColorWarn);
@@ -126,7 +130,8 @@ void DrawPrompt(CounterModel& model, const ViewContext& ctx) {
   ImGui::PopFont();
   ImGui::TextWrapped("%s", p.hint.c_str());
   const float w = ImGui::GetContentRegionAvail().x;
-  const bool two = p.kind == PromptKind::kAddProduct || p.kind == PromptKind::kPayIn || p.kind == PromptKind::kPayOut;
+  const bool product = p.kind == PromptKind::kAddProduct || p.kind == PromptKind::kEditProduct;
+  const bool two = product || p.kind == PromptKind::kPayIn || p.kind == PromptKind::kPayOut;
   // Widget state: focus the field once per prompt, and again when the prompt
   // comes back with an error or a question (Enter let go of the field), so
   // that the cashier can type the answer or press Enter to confirm.
@@ -137,14 +142,36 @@ void DrawPrompt(CounterModel& model, const ViewContext& ctx) {
   error_for = p.error;
   ImGui::PushFont(ctx.big);
   bool enter = widgets::InputText("prompt.input", &p.input, w, p.secret ? ImGuiInputTextFlags_Password : 0, focus,
-                                  p.kind == PromptKind::kAddProduct ? Tr("prompt.add_product.name") : nullptr,
+                                  product ? Tr("prompt.add_product.name") : nullptr,
                                   /*select=*/true);
   if (two) {
     enter |= widgets::InputText("prompt.input2", &p.input2, w, 0, false,
-                                p.kind == PromptKind::kAddProduct ? Tr("prompt.add_product.price")
-                                                                  : Tr("prompt.reason"));
+                                product ? Tr("prompt.add_product.price") : Tr("prompt.reason"));
   }
   ImGui::PopFont();
+  if (!p.choice_labels.empty()) {
+    // The choice (reason code, unit): one touch button each, the picked one lit.
+    ImGui::TextUnformatted(p.choice_title.c_str());
+    float x = 0;
+    for (size_t i = 0; i < p.choice_labels.size(); ++i) {
+      const std::string& label = p.choice_labels[i];
+      const float bw_i = std::max(110 * ctx.scale, ImGui::CalcTextSize(label.c_str()).x + 32 * ctx.scale);
+      if (i > 0) {
+        if (x + bw_i <= w) {
+          ImGui::SameLine();
+        } else {
+          x = 0;  // on to the next row
+        }
+      }
+      x += bw_i + ImGui::GetStyle().ItemSpacing.x;
+      const bool picked = static_cast<int>(i) == p.choice;
+      if (picked) ImGui::PushStyleColor(ImGuiCol_Button, ImGui::ColorConvertU32ToFloat4(kColorOk));
+      if (widgets::Button(fmt::format("prompt.choice.{}", i).c_str(), label.c_str(), ImVec2(bw_i, 0))) {
+        p.choice = static_cast<int>(i);
+      }
+      if (picked) ImGui::PopStyleColor();
+    }
+  }
   if (!p.error.empty()) widgets::Text("prompt.error", nullptr, p.error, kColorError);
   if (p.kind == PromptKind::kWeight && model.session().status().weight_g.has_value() == false) {
     // nothing: the scale reading arrives by itself

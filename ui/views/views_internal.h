@@ -16,6 +16,8 @@ std::unique_ptr<View> MakeShiftView();
 std::unique_ptr<View> MakeReceiptView();
 std::unique_ptr<View> MakeSuspendedView();
 std::unique_ptr<View> MakeSettingsView();
+std::unique_ptr<View> MakeMembersView();
+std::unique_ptr<View> MakeQuickKeysView();
 std::unique_ptr<View> MakeHelpView();
 
 }  // namespace linli::ui

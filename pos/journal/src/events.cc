@@ -448,6 +448,45 @@ Result<ShiftCloseEvent> ShiftCloseEvent::FromPayload(std::string_view payload) {
   });
 }
 
+// ---- product_edit@1 ------------------------------------------------------------
+
+json ProductEditEvent::ToJson() const {
+  json p = {{"action", action}, {"sku", sku},   {"name", name},          {"unit", unit},
+            {"price_fen", price_fen}, {"user", user}, {"occurred_at", occurred_at}};
+  PutOpt(p, "barcode", barcode);
+  PutOpt(p, "approved_by", approved_by);
+  PutOpt(p, "before_name", before_name);
+  PutOpt(p, "before_price_fen", before_price_fen);
+  return p;
+}
+Result<std::string> ProductEditEvent::ToPayload() const { return Canonical(ToJson()); }
+EventEffects ProductEditEvent::Effects() const {
+  EventEffects fx;
+  fx.products.push_back({sku, name, unit, price_fen, barcode});
+  return fx;
+}
+Result<ProductEditEvent> ProductEditEvent::FromPayload(std::string_view payload) {
+  return DecodeWith<ProductEditEvent>(kType, kVersion, payload, [](Fields& f) {
+    ProductEditEvent e;
+    e.action = f.Str("action");
+    if (e.action != "add" && e.action != "edit") Fields::Fail("$.action must be \"add\" or \"edit\"");
+    e.sku = f.Str("sku");
+    if (e.sku.empty()) Fields::Fail("$.sku must not be empty");
+    e.name = f.Str("name");
+    e.unit = f.Str("unit");
+    if (e.unit != "pcs" && e.unit != "kg") Fields::Fail("$.unit must be \"pcs\" or \"kg\"");
+    e.price_fen = f.Int("price_fen");
+    if (e.price_fen < 0) Fields::Fail("$.price_fen must not be negative");
+    e.barcode = f.OptStr("barcode");
+    e.user = f.Str("user");
+    e.approved_by = f.OptStr("approved_by");
+    e.before_name = f.OptStr("before_name");
+    e.before_price_fen = f.OptInt("before_price_fen");
+    e.occurred_at = f.Str("occurred_at");
+    return e;
+  });
+}
+
 // ---- any type ------------------------------------------------------------------
 
 bool IsKnownType(std::string_view type, int version) {
@@ -475,6 +514,7 @@ Result<AnyEvent> Decode(std::string_view type, int version, std::string_view pay
     if (type == ShiftOpenEvent::kType) return As<ShiftOpenEvent>(payload);
     if (type == ShiftCloseEvent::kType) return As<ShiftCloseEvent>(payload);
     if (type == CashMovementEvent::kType) return As<CashMovementEvent>(payload);
+    if (type == ProductEditEvent::kType) return As<ProductEditEvent>(payload);
   }
   return Status::InvalidArgument("unknown event type " + std::string(type) + "@" + std::to_string(version));
 }

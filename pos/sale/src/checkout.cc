@@ -235,6 +235,16 @@ Result<int> Checkout::AddProduct(const Product& p, int64_t qty_milli, std::optio
     return Status::FailedPrecondition("payment has started; finish or cancel it before adding items").WithKey("pos.payment_started_add");
   }
   if (qty_milli <= 0) return Status::InvalidArgument("quantity must be more than zero").WithKey("pos.qty_positive");
+  if (merge_rescans_ && !label_amount && ParseSaleUnit(p.unit) == SaleUnit::kPiece) {
+    for (CartLine& open : MutableCart().lines) {
+      if (open.voided || open.product_id != p.id || open.unit != SaleUnit::kPiece || open.label_amount_fen ||
+          open.override_price_fen || open.line_discount || open.unit_price_fen != p.price_fen) {
+        continue;
+      }
+      open.qty_milli += qty_milli;
+      return open.line_no;
+    }
+  }
   CartLine l;
   l.line_no = next_line_++;
   l.product_id = p.id;
@@ -838,9 +848,13 @@ Result<std::vector<SuspendedCart>> ListSuspended(Database& db) {
 
 Status AddMember(Database& db, const std::string& phone, const std::string& name, const Clock& clock) {
   if (phone.size() != 11 || phone[0] != '1' || phone.find_first_not_of("0123456789") != std::string::npos) {
-    return Status::InvalidArgument("phone \"" + phone + "\" is not an 11-digit mobile number");
+    return Status::InvalidArgument("phone \"" + phone + "\" is not an 11-digit mobile number")
+        .WithKey("pos.member.bad_phone", {{"phone", phone}});
   }
-  if (name.empty()) return Status::InvalidArgument("member name is empty");
+  if (name.empty()) return Status::InvalidArgument("member name is empty").WithKey("pos.member.no_name");
+  if (std::string why = NameProblem(name); !why.empty()) {
+    return Status::InvalidArgument("member name " + why).WithKey("pos.member.no_name");
+  }
   return Guard([&] {
     Transaction tx(db);
     db.Prepare("INSERT INTO members (phone, name, points, created_at) VALUES (?, ?, 0, ?) "
@@ -859,6 +873,35 @@ Result<std::optional<Member>> FindMember(Database& db, std::string_view phone) {
     Statement s = db.Prepare("SELECT id, phone, name, points FROM members WHERE phone = ?");
     s.Bind(1, phone);
     if (s.Step()) out = Member{s.Int(0), s.Text(1), s.Text(2), s.Int(3)};
+  });
+  if (!st.ok()) return st;
+  return out;
+}
+
+Result<std::optional<MemberHistory>> LoadMemberHistory(Database& db, std::string_view phone, int recent) {
+  std::optional<MemberHistory> out;
+  Status st = Guard([&] {
+    Statement m = db.Prepare("SELECT id, phone, name, points, created_at FROM members WHERE phone = ?");
+    m.Bind(1, phone);
+    if (!m.Step()) return;
+    MemberHistory h;
+    h.member = Member{m.Int(0), m.Text(1), m.Text(2), m.Int(3)};
+    h.created_at = m.Text(4);
+    Statement sum = db.Prepare(
+        "SELECT COALESCE(SUM(kind = 'sale'), 0), "
+        "COALESCE(SUM(CASE kind WHEN 'sale' THEN total_fen ELSE -total_fen END), 0) "
+        "FROM sales WHERE member_id = ?");
+    sum.Bind(1, h.member.id);
+    if (sum.Step()) {
+      h.visits = sum.Int(0);
+      h.spent_fen = sum.Int(1);
+    }
+    Statement last = db.Prepare(
+        "SELECT receipt_no, kind, occurred_at, total_fen, points_earned FROM sales WHERE member_id = ? "
+        "ORDER BY occurred_at DESC, id DESC LIMIT ?");
+    last.Bind(1, h.member.id).Bind(2, static_cast<int64_t>(recent));
+    while (last.Step()) h.recent.push_back({last.Text(0), last.Text(1), last.Text(2), last.Int(3), last.Int(4)});
+    out = std::move(h);
   });
   if (!st.ok()) return st;
   return out;

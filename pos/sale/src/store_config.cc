@@ -105,6 +105,8 @@ const std::vector<ConfigKeyInfo>& KnownConfigKeys() {
       {"counter.confirm_weight_over_g", "30000", "重量超过此数（克）需确认 / confirm weights over this (g)", false},
       {"printer.profiles", "", "本店打印机型号（JSON，见 README） / the store's own printer profiles (JSON; README)",
        false},
+      {"counter.merge_rescan", "1", "再次扫码加到同一行（1 是，0 否） / a rescan adds to the item's line: 1|0", false},
+      {kQuickKeysKey, "", "快捷键（JSON，见 README） / quick keys for goods without a barcode (JSON; README)", false},
   };
   return keys;
 }
@@ -200,6 +202,42 @@ Status CheckOverrideReason(Database& db, std::string_view reason) {
              "\" is not one of: " + allowed);
 }
 
+Result<std::vector<QuickKey>> ParseQuickKeys(std::string_view text) {
+  std::vector<QuickKey> out;
+  if (text.empty()) return out;
+  const nlohmann::json j = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
+  const std::string example = R"(, e.g. [{"category":"面包","sku":"B001","label":"吐司"}])";
+  if (!j.is_array()) return Status::InvalidArgument("must be a JSON array of quick keys" + example);
+  if (j.size() > kMaxQuickKeys) {
+    return Status::InvalidArgument("has " + std::to_string(j.size()) + " quick keys; at most " +
+                                   std::to_string(kMaxQuickKeys) + " fit the counter");
+  }
+  for (size_t i = 0; i < j.size(); ++i) {
+    const nlohmann::json& e = j[i];
+    const std::string at = "quick key " + std::to_string(i + 1);
+    if (!e.is_object()) return Status::InvalidArgument(at + " is not an object" + example);
+    for (auto it = e.begin(); it != e.end(); ++it) {
+      if (it.key() != "category" && it.key() != "sku" && it.key() != "label") {
+        return Status::InvalidArgument(at + ": \"" + it.key() + "\" is not a field; use category, sku and label");
+      }
+      if (!it->is_string()) return Status::InvalidArgument(at + ": " + it.key() + " must be a string");
+    }
+    QuickKey k;
+    k.sku = e.value("sku", "");
+    k.category = e.value("category", "");
+    k.label = e.value("label", "");
+    if (std::string why = SkuProblem(k.sku); !why.empty()) return Status::InvalidArgument(at + ": sku " + why);
+    if (k.category.empty() || DisplayWidth(k.category) > 16 || !ControlCharProblem(k.category).empty()) {
+      return Status::InvalidArgument(at + ": category must be 1-16 columns of text (e.g. 面包)");
+    }
+    if (DisplayWidth(k.label) > 16 || !ControlCharProblem(k.label).empty()) {
+      return Status::InvalidArgument(at + ": label must be at most 16 columns of text (empty: the product's name)");
+    }
+    out.push_back(std::move(k));
+  }
+  return out;
+}
+
 bool IsLocalConfigKey(std::string_view key) {
   return key == "store_code" || key == "catalog_version" || StartsWith(key, "sync") ||
          StartsWith(key, "device") || StartsWith(key, "schema");
@@ -244,6 +282,11 @@ std::string StoreConfigProblem(std::string_view key, std::string_view value) {
     }
     return "";
   }
+  if (key == kQuickKeysKey) {
+    auto keys = ParseQuickKeys(value);
+    return keys.ok() ? "" : keys.status().message();
+  }
+  if (key == "counter.merge_rescan") return value == "0" || value == "1" ? "" : "must be 1 (add to the line) or 0 (a new line)";
   if (key == "counter.idle_lock_s" || StartsWith(key, "counter.confirm_")) {
     return AllDigits(value) && value.find_first_not_of('0') != std::string_view::npos
                ? ""

@@ -129,6 +129,11 @@ int RunHubCli(int argc, char** argv, std::ostream& out, std::ostream& err, std::
   stores->add_option("--db", db, "hub database file")->required();
   stores->add_option("--org", org, "organisation code")->required();
 
+  auto* store_products = app.add_subcommand("store-products", "products the stores added or changed at their tills (JSON)");
+  store_products->add_option("--db", db, "hub database file")->required();
+  store_products->add_option("--org", org, "organisation code")->required();
+  store_products->add_option("--store", store, "one store code (default: every store)");
+
   auto* rebuild = app.add_subcommand("rebuild", "recompute projections from the ingested events");
   rebuild->add_option("--db", db, "hub database file")->required();
 
@@ -238,12 +243,13 @@ int RunHubCli(int argc, char** argv, std::ostream& out, std::ostream& err, std::
     out << "projections rebuilt from the ingested events\n";
     return 0;
   }
-  if (stock->parsed() || sales->parsed() || stores->parsed()) {
+  if (stock->parsed() || sales->parsed() || stores->parsed() || store_products->parsed()) {
     auto org_id = hub.OrgId(org);
     if (!org_id.ok()) return Report(err, org_id.status());
-    Result<nlohmann::json> j = stock->parsed()   ? hub.Stock(*org_id, sku, store)
-                               : sales->parsed() ? hub.Sales(*org_id, from, to, group)
-                                                 : hub.Stores(*org_id, now);
+    Result<nlohmann::json> j = stock->parsed()            ? hub.Stock(*org_id, sku, store)
+                               : sales->parsed()          ? hub.Sales(*org_id, from, to, group)
+                               : store_products->parsed() ? hub.StoreProducts(*org_id, store)
+                                                          : hub.Stores(*org_id, now);
     if (!j.ok()) return Report(err, j.status());
     out << j->dump(2) << "\n";
     return 0;

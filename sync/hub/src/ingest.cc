@@ -64,7 +64,7 @@ bool ApplyEffects(IngestStorage& storage, int64_t org_id, int64_t store_id,
   }
   std::set<std::string> unknown;
   for (const std::string& sku : fx->skus) {
-    if (!storage.KnownProduct(org_id, sku)) unknown.insert(sku);
+    if (!storage.KnownProduct(org_id, store_id, sku)) unknown.insert(sku);
   }
   if (!unknown.empty()) {
     *note = "unknown SKU";

@@ -76,6 +76,7 @@ const std::vector<Route>& RouteTable() {
       {"GET", sync::kPathHqStores, "hq"},
       {"GET", sync::kPathHqStock, "hq"},
       {"GET", sync::kPathHqSales, "hq"},
+      {"GET", sync::kPathHqStoreProducts, "hq"},
       {"POST", sync::kPathHqProducts, "hq"},
       {"POST", sync::kPathHqCategories, "hq"},
       {"POST", sync::kPathHqPrices, "hq"},
@@ -110,6 +111,7 @@ class HubServer::Impl {
         {"GET " + std::string(sync::kPathHqStores), [this](const httplib::Request& q, httplib::Response& r) { HqStores(q, r); }},
         {"GET " + std::string(sync::kPathHqStock), [this](const httplib::Request& q, httplib::Response& r) { HqStock(q, r); }},
         {"GET " + std::string(sync::kPathHqSales), [this](const httplib::Request& q, httplib::Response& r) { HqSales(q, r); }},
+        {"GET " + std::string(sync::kPathHqStoreProducts), [this](const httplib::Request& q, httplib::Response& r) { HqStoreProducts(q, r); }},
         {"GET " + std::string(sync::kPathVerify), [this](const httplib::Request& q, httplib::Response& r) { Verify(q, r); }},
     };
     for (const char* p : {sync::kPathHqProducts, sync::kPathHqCategories, sync::kPathHqPrices,
@@ -488,6 +490,14 @@ class HubServer::Impl {
     const std::string sku = req.get_param_value("sku");
     if (sku.empty()) return Fail(res, 400, sync::kErrBadRequest, "stock needs ?sku=");
     auto out = store_.Stock(user->org_id, sku, req.get_param_value("store"));
+    if (!out.ok()) return FailStatus(res, out.status());
+    Reply(res, 200, *out);
+  }
+
+  void HqStoreProducts(const httplib::Request& req, httplib::Response& res) {
+    auto user = AuthHq(req, res);
+    if (!user) return;
+    auto out = store_.StoreProducts(user->org_id, req.get_param_value("store"));
     if (!out.ok()) return FailStatus(res, out.status());
     Reply(res, 200, *out);
   }

@@ -186,11 +186,15 @@ class SqliteIngestStorage final : public IngestStorage {
         .Bind(1, skew_ms).Bind(2, now).Bind(3, device_id).Run();
   }
 
-  bool KnownProduct(int64_t org_id, const std::string& sku) override {
+  bool KnownProduct(int64_t org_id, int64_t store_id, const std::string& sku) override {
     Statement& q = db_.Cached(
         "SELECT 1 FROM catalog WHERE org_id = ? AND kind = 'product' AND key = ? AND store_id = 0 AND deleted = 0");
-    const bool known = q.Bind(1, org_id).Bind(2, sku).Step();
+    bool known = q.Bind(1, org_id).Bind(2, sku).Step();
     q.Reset();
+    if (known) return true;
+    Statement& own = db_.Cached("SELECT 1 FROM proj_store_products WHERE store_id = ? AND sku = ?");
+    known = own.Bind(1, store_id).Bind(2, sku).Step();
+    own.Reset();
     return known;
   }
 
@@ -215,6 +219,14 @@ class SqliteIngestStorage final : public IngestStorage {
              "ON CONFLICT(store_id, business_date, method) DO UPDATE SET amount_fen = amount_fen + ?4")
           .Bind(1, store_id).Bind(2, d.business_date).Bind(3, d.method).Bind(4, d.amount_fen).Run();
     }
+    for (const events::ProductDelta& d : fx.products) {
+      db_.Cached(
+             "INSERT INTO proj_store_products (store_id, sku, name, unit, price_fen, barcode) "
+             "VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT(store_id, sku) DO UPDATE SET name = ?3, unit = ?4, "
+             "price_fen = ?5, barcode = coalesce(?6, barcode), edits = edits + 1")
+          .Bind(1, store_id).Bind(2, d.sku).Bind(3, d.name).Bind(4, d.unit).Bind(5, d.price_fen)
+          .Bind(6, d.barcode).Run();
+    }
     if (!fx.receipt_date.empty()) {
       db_.Cached(
              "INSERT INTO proj_receipts_daily (store_id, business_date, sales_count, refunds_count) "
@@ -225,7 +237,8 @@ class SqliteIngestStorage final : public IngestStorage {
   }
 
   void ClearProjections() override {
-    for (const char* t : {"proj_stock", "proj_sales_daily", "proj_receipts_daily", "proj_tenders_daily"}) {
+    for (const char* t : {"proj_stock", "proj_sales_daily", "proj_receipts_daily", "proj_tenders_daily",
+                          "proj_store_products"}) {
       db_.Exec(std::string("DELETE FROM ") + t);
     }
   }
@@ -662,6 +675,36 @@ class SqliteHubStore final : public HubStore {
                                  {"last_sync", s.IsNull(2) ? json(nullptr) : json(s.Text(2))}});
       }
       out["total_milli"] = total;
+      return Status::Ok();
+    });
+    if (!st.ok()) return st;
+    return out;
+  }
+
+  Result<json> StoreProducts(int64_t org_id, const std::string& store_code) override {
+    std::lock_guard lock(mu_);
+    json out = {{"products", json::array()}};
+    Status st = Guard([&]() -> Status {
+      if (!store_code.empty() && !FindStoreId(org_id, store_code)) {
+        return Status::NotFound("no store " + store_code + " in this organisation");
+      }
+      Statement s = db_->Prepare(
+          "SELECT s.code, p.sku, p.name, p.unit, p.price_fen, p.barcode, p.edits, "
+          "EXISTS (SELECT 1 FROM catalog c WHERE c.org_id = s.org_id AND c.kind = 'product' AND c.key = p.sku "
+          "AND c.store_id = 0 AND c.deleted = 0) "
+          "FROM proj_store_products p JOIN stores s ON s.id = p.store_id "
+          "WHERE s.org_id = ?1 AND (?2 = '' OR s.code = ?2) ORDER BY s.code, p.sku");
+      s.Bind(1, org_id).Bind(2, store_code);
+      while (s.Step()) {
+        out["products"].push_back({{"store", s.Text(0)},
+                                   {"sku", s.Text(1)},
+                                   {"name", s.Text(2)},
+                                   {"unit", s.Text(3)},
+                                   {"price_fen", s.Int(4)},
+                                   {"barcode", s.IsNull(5) ? json(nullptr) : json(s.Text(5))},
+                                   {"edits", s.Int(6)},
+                                   {"in_org_catalog", s.Int(7) != 0}});
+      }
       return Status::Ok();
     });
     if (!st.ok()) return st;

@@ -2,28 +2,19 @@
 #include "linli/ui/screens/checkout_model.h"
 
 #include <algorithm>
+#include <memory>
 
 #include <fmt/format.h>
 
 #include "linli/pos/money.h"
 #include "linli/pos/receipt.h"
+#include "linli/pos/store_config.h"
+#include "linli/pos/till_products.h"
 #include "linli/ui/format.h"
 #include "linli/ui/screens/payment_model.h"
 #include "model_helpers.h"
 
 namespace linli::ui {
-namespace {
-
-std::string CsvField(const std::string& s) {
-  std::string out = "\"";
-  for (char c : s) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  return out + "\"";
-}
-
-}  // namespace
 
 void CheckoutModel::SubmitEntry() {
   session_.Touch();
@@ -121,10 +112,15 @@ void CheckoutModel::AskOrderDiscount() {
 void CheckoutModel::AskPriceOverride() {
   if (selected_line() == 0) return session_.Notify(Notice::Level::kInfo, Tr("notice.select_line"));
   session_.OpenPrompt(PromptKind::kPriceOverride, "prompt.price.title", "prompt.price.hint");
-}
-
-void CheckoutModel::AskMember() {
-  session_.OpenPrompt(PromptKind::kMember, "prompt.member.title", "prompt.member.hint");
+  // An override names its reason, from the store's list (override_reasons).
+  std::vector<std::string> reasons;
+  if (Guard([&] { reasons = LoadOverrideReasons(session_.db()); }).ok() && !reasons.empty()) {
+    Prompt& p = session_.prompt();
+    p.choice_title = Tr("prompt.price.reason");
+    p.choice_labels = reasons;
+    p.choice_values = reasons;
+    p.choice = -1;  // picked by the cashier; none is assumed
+  }
 }
 
 void CheckoutModel::AskSuspend() {
@@ -146,7 +142,62 @@ void CheckoutModel::ApplyCashRounding() {
 
 void CheckoutModel::AskAddProduct(const std::string& code) {
   session_.OpenPrompt(PromptKind::kAddProduct, "prompt.add_product.title", "prompt.add_product.hint");
-  session_.prompt().sku = code;
+  Prompt& p = session_.prompt();
+  p.sku = code;
+  p.choice_title = Tr("prompt.add_product.unit");
+  p.choice_labels = {Tr("unit.pcs"), Tr("unit.kg")};
+  p.choice_values = {"pcs", "kg"};
+  p.choice = 0;
+}
+
+void CheckoutModel::AskEditProduct() {
+  const CartRow* row = session_.selected_row();
+  if (!row) return session_.Notify(Notice::Level::kInfo, Tr("notice.select_line"));
+  auto product = session_.catalog()->FindBySku(row->sku);
+  if (!product.ok() || !*product) return session_.Notify(Notice::Level::kError, TrF("err.unknown_sku", row->sku));
+  session_.OpenPrompt(PromptKind::kEditProduct, "prompt.edit_product.title", "prompt.edit_product.hint",
+                      (*product)->name);
+  Prompt& p = session_.prompt();
+  p.title = TrF("prompt.edit_product.title_sku", row->sku);
+  p.input2 = YuanPlain((*product)->price_fen);
+  p.sku = row->sku;
+}
+
+void CheckoutModel::SaveProduct(const Prompt& p) {
+  const bool add = p.kind == PromptKind::kAddProduct;
+  const std::string name = Trim(p.input);
+  const int64_t price = KeypadToFen(Trim(p.input2));
+  if (name.empty()) return session_.RetryPrompt(p, "prompt.err.name");
+  if (price <= 0) return session_.RetryPrompt(p, "prompt.err.amount");
+  TillProductEdit edit;
+  if (add) {
+    edit.barcode = p.sku;
+    edit.unit = p.chosen().empty() ? "pcs" : p.chosen();
+  } else {
+    edit.sku = p.sku;
+  }
+  edit.name = name;
+  edit.price_fen = price;
+  CounterSession& s = session_;
+  auto result = std::make_shared<TillProductResult>();
+  auto save = [&s, edit, result](const std::optional<Approval>& a) -> Status {
+    if (!s.user()) return Status::FailedPrecondition("not signed in");
+    auto r = SaveTillProduct(s.db(), edit, *s.user(), a, s.clock());
+    if (!r.ok()) return r.status();
+    *result = *r;
+    return Status::Ok();
+  };
+  const std::string code = p.sku;
+  session_.WithApproval(save, [this, add, code, result] {
+    if (!result->price_applies) {
+      session_.Notify(Notice::Level::kInfo, TrF("notice.product_saved_hq_price", Yuan(result->price_fen)));
+    } else {
+      session_.Notify(Notice::Level::kSuccess, Tr(add ? "notice.product_added" : "notice.product_saved"));
+    }
+    if (!add) return session_.AfterCartChange(0);
+    session_.ForgetUnknownCode(code);
+    ScanIntoCart(ClassifyBarcode(code, session_.layouts()), 1);
+  });
 }
 
 void CheckoutModel::AskWeight(const std::string& sku, const std::string& name) {
@@ -244,20 +295,19 @@ void CheckoutModel::SubmitPrompt(const Prompt& p) {
     case PromptKind::kPriceOverride: {
       const int64_t fen = KeypadToFen(in);
       if (fen < 0) return session_.RetryPrompt(p, "prompt.err.amount");
+      if (!p.choice_values.empty() && p.chosen().empty()) return session_.RetryPrompt(p, "prompt.price.pick_reason");
       const int line = selected_line();
+      const std::string reason = p.chosen();
+      // The reason travels with the approval, or alone for a manager.
+      const bool manager = session_.user() && session_.user()->role >= Role::kManager;
       return session_.WithApproval(
-          [co, line, fen](const std::optional<Approval>& a) { return co->OverridePrice(line, fen, a); }, then_refresh);
-    }
-    case PromptKind::kMember: {
-      Status st = co->AttachMember(in);
-      if (!st.ok()) {
-        session_.prompt() = p;
-        session_.prompt().error = TrStatus(st);
-        return;
-      }
-      session_.cart().member_phone = in;
-      session_.Notify(Notice::Level::kSuccess, TrF("notice.member_attached", MaskPhone(in)));
-      return then_refresh();
+          [co, line, fen, reason, manager](const std::optional<Approval>& a) {
+            if (!a && !manager) return co->OverridePrice(line, fen, std::nullopt);  // asks the PIN
+            Approval with_reason = a.value_or(Approval{});
+            if (!reason.empty()) with_reason.reason = reason;
+            return co->OverridePrice(line, fen, with_reason);
+          },
+          then_refresh);
     }
     case PromptKind::kSuspendLabel: {
       auto id = co->Suspend(in.empty() ? std::string(Tr("prompt.suspend.default")) : in);
@@ -266,39 +316,15 @@ void CheckoutModel::SubmitPrompt(const Prompt& p) {
       session_.ForgetSaleDetails();
       return then_refresh();
     }
-    case PromptKind::kAddProduct: {
-      const std::string name = in;
-      const int64_t price = KeypadToFen(Trim(p.input2));
-      if (name.empty()) return session_.RetryPrompt(p, "prompt.err.name");
-      if (price <= 0) return session_.RetryPrompt(p, "prompt.err.amount");
-      const std::string code = p.sku;
-      CounterSession& s = session_;
-      auto add = [&s, code, name, price](const std::optional<Approval>& a) -> Status {
-        if (s.NeedsManager()) {
-          if (!a) return Status::PermissionDenied(Tr("prompt.add_product.needs_manager"));
-          auto m = CheckApproval(s.db(), *a);
-          if (!m.ok()) return m.status();
-        }
-        std::string csv = "sku,barcode,name,price\n" + CsvField("N" + code) + "," + CsvField(code) + "," +
-                          CsvField(name) + "," + YuanPlain(price) + "\n";
-        auto rep = ImportCatalogCsv(s.db(), csv, {}, s.clock());
-        if (!rep.ok()) return rep.status();
-        if (!rep->written) {
-          return Status::InvalidArgument(rep->problems.empty() ? "not saved" : rep->problems[0].ToString());
-        }
-        return Status::Ok();
-      };
-      return session_.WithApproval(add, [this, code] {
-        session_.Notify(Notice::Level::kSuccess, Tr("notice.product_added"));
-        session_.ForgetUnknownCode(code);
-        ScanIntoCart(ClassifyBarcode(code, session_.layouts()), 1);
-      });
-    }
+    case PromptKind::kAddProduct:
+    case PromptKind::kEditProduct: return SaveProduct(p);
     case PromptKind::kNone:
     case PromptKind::kManagerPin:
     case PromptKind::kPayIn:
     case PromptKind::kPayOut:
-    case PromptKind::kCardReference: return;  // not the checkout's
+    case PromptKind::kCardReference:
+    case PromptKind::kMemberAdd:
+    case PromptKind::kRefundQty: return;  // not the checkout's
   }
 }
 

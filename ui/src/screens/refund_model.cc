@@ -1,6 +1,7 @@
 // The refund screen's model (screens/refund_model.h).
 #include "linli/ui/screens/refund_model.h"
 
+#include "linli/pos/money.h"
 #include "linli/pos/receipt.h"
 #include "linli/pos/sales.h"
 #include "linli/ui/format.h"
@@ -116,6 +117,43 @@ void RefundModel::ToggleRefundLine(int line_no) {
   }
   for (const PricedLine& l : state_.sale->priced.lines) {
     if (l.line_no == line_no) state_.picked[line_no] = l.qty_milli;
+  }
+}
+
+void RefundModel::AskRefundQty(int line_no) {
+  if (!state_.sale) return;
+  for (const PricedLine& l : state_.sale->priced.lines) {
+    if (l.line_no != line_no) continue;
+    auto it = state_.picked.find(line_no);
+    const int64_t now = it == state_.picked.end() ? l.qty_milli : it->second;
+    const bool kg = l.unit == SaleUnit::kKg;
+    session_.OpenPrompt(PromptKind::kRefundQty, "refund.qty.title", kg ? "prompt.weight.hint" : "prompt.qty.hint",
+                        kg ? std::to_string(now) : FormatMilli(now));
+    session_.prompt().title = TrF("refund.qty.title_line", line_no, l.name, QtyText(l.qty_milli, l.unit));
+    session_.prompt().sku = std::to_string(line_no);
+    return;
+  }
+}
+
+void RefundModel::SubmitPrompt(const Prompt& p) {
+  if (p.kind != PromptKind::kRefundQty || !state_.sale) return;
+  const int line_no = std::atoi(p.sku.c_str());
+  for (const PricedLine& l : state_.sale->priced.lines) {
+    if (l.line_no != line_no) continue;
+    const std::string in = Trim(p.input);
+    int64_t milli = -1;
+    if (l.unit == SaleUnit::kKg) {
+      milli = ParseGrams(in);
+    } else if (auto m = ParseMilli(in); m.ok()) {
+      milli = *m;
+    }
+    if (milli <= 0 || milli > l.qty_milli) {
+      session_.RetryPrompt(p, "refund.qty.bad");
+      session_.prompt().error = TrF("refund.qty.bad", QtyText(l.qty_milli, l.unit));
+      return;
+    }
+    state_.picked[line_no] = milli;
+    return;
   }
 }
 

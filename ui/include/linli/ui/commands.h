@@ -17,7 +17,8 @@ namespace linli::ui {
 
 enum class Action {
   kHelp, kQuantity, kSearch, kPay, kLineDiscount, kPriceOverride, kVoidLine, kSuspend, kResume,
-  kMember, kRefund, kShift, kOrderDiscount, kRounding, kReceipt, kClearCart, kBack, kEnter, kArrows,
+  kMember, kRefund, kShift, kOrderDiscount, kRounding, kReceipt, kClearCart, kQuickKeys, kEditProduct, kBack,
+  kEnter, kArrows,
 };
 
 struct Command {

@@ -23,7 +23,9 @@
 #include <vector>
 
 #include "linli/ui/screens/checkout_model.h"
+#include "linli/ui/screens/members_model.h"
 #include "linli/ui/screens/payment_model.h"
+#include "linli/ui/screens/quickkeys_model.h"
 #include "linli/ui/screens/receipt_model.h"
 #include "linli/ui/screens/refund_model.h"
 #include "linli/ui/screens/search_model.h"
@@ -70,6 +72,8 @@ class CounterModel {
   ReceiptModel& receipt() { return receipt_; }
   SuspendedModel& suspended() { return suspended_; }
   SettingsModel& settings() { return settings_; }
+  MembersModel& members() { return members_; }
+  QuickKeysModel& quickkeys() { return quickkeys_; }
 
   // ---- What every screen asks, from the session.
   Screen screen() const { return session_.screen(); }
@@ -89,6 +93,8 @@ class CounterModel {
   ReceiptModel receipt_{session_};
   SuspendedModel suspended_{session_};
   SettingsModel settings_{session_};
+  MembersModel members_{session_};
+  QuickKeysModel quickkeys_{session_, checkout_};
 };
 
 }  // namespace linli::ui

@@ -28,6 +28,7 @@
 #include "linli/pos/barcode.h"
 #include "linli/pos/catalog.h"
 #include "linli/pos/checkout.h"
+#include "linli/pos/store_config.h"
 #include "linli/pos/clock.h"
 #include "linli/pos/db.h"
 #include "linli/pos/payments.h"
@@ -39,7 +40,8 @@
 namespace linli::ui {
 
 enum class Screen {
-  kSignIn, kCheckout, kSearch, kPayment, kRefund, kShift, kReceipt, kSuspended, kSettings, kHelp,
+  kSignIn, kCheckout, kSearch, kPayment, kRefund, kShift, kReceipt, kSuspended, kSettings, kMembers,
+  kQuickKeys, kHelp,
 };
 inline constexpr int kScreenCount = static_cast<int>(Screen::kHelp) + 1;
 const char* ScreenName(Screen s);  // "signin", "checkout", … (replay scripts use these)
@@ -66,8 +68,9 @@ struct Notice {
 // Each kind belongs to one screen's model, which answers it (SubmitPrompt);
 // kManagerPin belongs to the session's approval flow.
 enum class PromptKind {
-  kNone, kQuantity, kWeight, kLineDiscount, kOrderDiscount, kPriceOverride, kMember,
-  kManagerPin, kSuspendLabel, kAddProduct, kPayIn, kPayOut, kCardReference,
+  kNone, kQuantity, kWeight, kLineDiscount, kOrderDiscount, kPriceOverride,
+  kManagerPin, kSuspendLabel, kAddProduct, kEditProduct, kPayIn, kPayOut, kCardReference, kMemberAdd,
+  kRefundQty,
 };
 struct Prompt {
   PromptKind kind = PromptKind::kNone;
@@ -77,7 +80,17 @@ struct Prompt {
   std::string input2;  // second field (add product: price; pay-in/out: reason)
   std::string error;   // what was wrong with the last try
   bool secret = false;
-  std::string sku;     // kWeight: the product being weighed
+  std::string sku;     // kWeight: the product being weighed; add/edit product: its code
+  // A choice below the fields (price override: the reason code; add
+  // product: the unit): labels shown, values submitted, `choice` picked.
+  std::string choice_title;  // localised; empty: no choice
+  std::vector<std::string> choice_labels;
+  std::vector<std::string> choice_values;
+  int choice = 0;
+  const std::string& chosen() const {
+    static const std::string kNone;
+    return choice >= 0 && choice < static_cast<int>(choice_values.size()) ? choice_values[choice] : kNone;
+  }
   // An answer beyond the sane bound (a float over ¥5,000, 150 pieces…) is
   // asked again: the value the cashier confirmed by submitting it twice.
   std::string confirmed;
@@ -130,6 +143,8 @@ struct SettingsState {
   int64_t confirm_cash_over_fen = 500000;
   int64_t confirm_qty_over = 99;
   int64_t confirm_weight_over_g = 30000;
+  bool merge_rescan = true;          // counter.merge_rescan: a rescan adds to its line
+  std::vector<QuickKey> quick_keys;  // quick_keys: tiles for goods without a barcode
 };
 
 struct StatusBarState {

@@ -90,6 +90,15 @@ struct CashDelta {
   int64_t shift_id = 0;
   int64_t amount_fen = 0;
 };
+// A product as the store defined it at the till (product_edit@1): the hub
+// keeps it per store, so the store's later sales of that SKU project.
+struct ProductDelta {
+  std::string sku;
+  std::string name;
+  std::string unit;  // "pcs" | "kg"
+  int64_t price_fen = 0;
+  std::optional<std::string> barcode;
+};
 struct EventEffects {
   std::vector<StockDelta> stock;
   std::vector<SalesDelta> sales;
@@ -97,7 +106,8 @@ struct EventEffects {
   std::vector<CashDelta> cash;
   std::string receipt_date;       // non-empty: one receipt on that business date
   bool refund = false;            // that receipt is a refund or void
-  std::vector<std::string> skus;  // every SKU the event names
+  std::vector<std::string> skus;  // every SKU the event names (that must already exist)
+  std::vector<ProductDelta> products;  // products the event defines
 };
 
 // ---------------------------------------------------------------------------
@@ -266,6 +276,30 @@ struct ShiftCloseEvent {
 };
 
 // ---------------------------------------------------------------------------
+// product_edit@1: a manager added or changed a product at the till
+// ---------------------------------------------------------------------------
+struct ProductEditEvent {
+  static constexpr const char* kType = "product_edit";
+  static constexpr int kVersion = 1;
+  std::string action;  // "add" | "edit"
+  std::string sku;
+  std::string name;
+  std::string unit;    // "pcs" | "kg"
+  int64_t price_fen = 0;                   // the store's own price it set
+  std::optional<std::string> barcode;      // a code added with it
+  std::string user;                        // who made the edit
+  std::optional<std::string> approved_by;  // the manager who approved it
+  std::optional<std::string> before_name;  // edit: what it was
+  std::optional<int64_t> before_price_fen;
+  std::string occurred_at;                 // UTC ISO-8601
+
+  nlohmann::json ToJson() const;
+  Result<std::string> ToPayload() const;
+  EventEffects Effects() const;  // products: this one; no stock, no money
+  static Result<ProductEditEvent> FromPayload(std::string_view payload);
+};
+
+// ---------------------------------------------------------------------------
 // Every type, and decoding one whose type is known only at run time
 // ---------------------------------------------------------------------------
 
@@ -283,11 +317,12 @@ inline constexpr TypeVersion kAllTypes[] = {
     {ShiftOpenEvent::kType, ShiftOpenEvent::kVersion},
     {ShiftCloseEvent::kType, ShiftCloseEvent::kVersion},
     {CashMovementEvent::kType, CashMovementEvent::kVersion},
+    {ProductEditEvent::kType, ProductEditEvent::kVersion},
 };
 bool IsKnownType(std::string_view type, int version);
 
 using AnyEvent = std::variant<SaleEvent, RefundEvent, VoidEvent, StockMovementEvent, ShiftOpenEvent,
-                              ShiftCloseEvent, CashMovementEvent>;
+                              ShiftCloseEvent, CashMovementEvent, ProductEditEvent>;
 
 // Decodes a payload of type@version. InvalidArgument for an unknown
 // type@version ("unknown event type parcel@1") or a payload FromPayload

@@ -118,6 +118,11 @@ class Checkout {
   // classify it again.
   Result<int> Scan(const BarcodeClass& code, int64_t count = 1);
   Result<int> AddSku(std::string_view sku, int64_t qty_milli);
+  // With merging on (store_config counter.merge_rescan, the till's default),
+  // a piece already on an open line (same product and price, no override or
+  // discount of its own, not from a scale label) is added to that line, and
+  // its line number returned. Weighed goods always get a line of their own.
+  void SetMergeRescans(bool on) { merge_rescans_ = on; }
   Result<int> AddPlu(std::string_view plu, int64_t qty_milli);
   Status SetQty(int line_no, int64_t qty_milli);
   Status VoidLine(int line_no);
@@ -191,6 +196,7 @@ class Checkout {
   Catalog catalog_;
   CheckoutSettings settings_;
   std::vector<ScaleLayout> layouts_;
+  bool merge_rescans_ = false;
   std::vector<Promotion> promotions_;
   Cart cart_;  // read freely; changed only through MutableCart()
   // The pricing of cart_ as it stands and the minute it is for (0 unless
@@ -218,6 +224,25 @@ struct Member {
 };
 Status AddMember(Database& db, const std::string& phone, const std::string& name, const Clock& clock);
 Result<std::optional<Member>> FindMember(Database& db, std::string_view phone);
+
+// What the counter's member panel shows: the member, how often they came and
+// what they spent (sales less refunds and voids), and their latest receipts.
+struct MemberVisit {
+  std::string receipt_no;
+  std::string kind;         // "sale" | "refund" | "void"
+  std::string occurred_at;  // UTC, as stored; the caller shows it in the store's zone
+  int64_t total_fen = 0;    // positive; `kind` says the direction
+  int64_t points_earned = 0;
+};
+struct MemberHistory {
+  Member member;
+  std::string created_at;   // UTC
+  int64_t visits = 0;       // sales
+  int64_t spent_fen = 0;    // sales less refunds and voids
+  std::vector<MemberVisit> recent;  // newest first
+};
+// nullopt when no member has that phone.
+Result<std::optional<MemberHistory>> LoadMemberHistory(Database& db, std::string_view phone, int recent = 5);
 
 // ---- Promotions stored in the store database.
 // Upserts every promotion in the JSON (docs/promotions.md); with replace,

@@ -21,6 +21,19 @@ namespace linli {
 // The reason codes a price override may give: a JSON array of strings.
 inline constexpr const char* kOverrideReasonsKey = "override_reasons";
 
+// Quick keys (快捷键) for goods without a barcode, set per store: a JSON array
+// of {"category": "面包", "sku": "B001", "label": "吐司"} (label optional: the
+// product's name), shown as tiles by category on the counter.
+inline constexpr const char* kQuickKeysKey = "quick_keys";
+inline constexpr size_t kMaxQuickKeys = 200;
+struct QuickKey {
+  std::string category;
+  std::string sku;
+  std::string label;  // "" : the product's name
+};
+// "" → no keys. InvalidArgument naming the key's position and field.
+Result<std::vector<QuickKey>> ParseQuickKeys(std::string_view text);
+
 // True for keys that describe this database itself (store_code,
 // catalog_version, device*, schema*, sync*): only the till sets them, never
 // HQ.
@@ -36,6 +49,8 @@ bool IsLocalConfigKey(std::string_view key);
 //                      ({"cashier": 9, "manager": 99})
 //   points_per_yuan    an integer >= 0
 //   override_reasons   a JSON array of 1–30 distinct non-empty strings
+//   quick_keys         ParseQuickKeys below
+//   counter.merge_rescan  1 | 0
 //   counter.idle_lock_s, counter.confirm_*
 //                      a whole number > 0
 //   price_authority    hq | store: whose price applies (price_schedule.h);

@@ -214,6 +214,9 @@ class HubStore {
                                        const std::string& to, const std::string& group) = 0;
   // lag_seconds and similar are measured against now_ms.
   virtual Result<nlohmann::json> Stores(int64_t org_id, int64_t now_ms) = 0;
+  // The products stores defined at their tills (product_edit@1), per store;
+  // store_code empty: every store. NotFound for a store not in the org.
+  virtual Result<nlohmann::json> StoreProducts(int64_t org_id, const std::string& store_code) = 0;
 
   // ---- receipt checks ------------------------------------------------------
   // Every store with this code (any organisation, revoked too) and, in those

@@ -132,10 +132,11 @@ class IngestStorage {
                                const std::string& now) = 0;
 
   // ---- projections ---------------------------------------------------------
-  // Whether sku is a live (not deleted) product of the org's shared catalogue.
-  virtual bool KnownProduct(int64_t org_id, const std::string& sku) = 0;
+  // Whether sku is a live (not deleted) product of the org's shared
+  // catalogue, or one the store defined at its till (product_edit@1).
+  virtual bool KnownProduct(int64_t org_id, int64_t store_id, const std::string& sku) = 0;
   // Adds the effects to the store's projection rows (stock, daily sales,
-  // receipts and tenders), creating rows as needed.
+  // receipts, tenders and the store's own products), creating rows as needed.
   virtual void AddToProjections(int64_t store_id, const EventEffects& fx) = 0;
   // Empties every projection table.
   virtual void ClearProjections() = 0;

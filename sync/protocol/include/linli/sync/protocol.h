@@ -95,6 +95,7 @@ inline constexpr const char* kPathHqLogin = "/v1/hq/login";            // POST
 inline constexpr const char* kPathHqStores = "/v1/hq/stores";          // GET
 inline constexpr const char* kPathHqStock = "/v1/hq/stock";            // GET ?sku=&store=
 inline constexpr const char* kPathHqSales = "/v1/hq/sales";            // GET ?from=&to=&group=
+inline constexpr const char* kPathHqStoreProducts = "/v1/hq/store_products";  // GET [?store=]
 inline constexpr const char* kPathHqProducts = "/v1/hq/products";      // POST
 inline constexpr const char* kPathHqCategories = "/v1/hq/categories";  // POST
 inline constexpr const char* kPathHqPrices = "/v1/hq/prices";          // POST

@@ -1,5 +1,5 @@
 // The checkout screen's model: the scan/search field, the cart's actions
-// (quantity, discounts, price override, member, void, clear, suspend,
+// (quantity, discounts, price override, void, clear, suspend,
 // 抹零, weighing, adding an unknown product) and the prompts they open.
 // The cart itself is the session's (CounterSession::cart()).
 #pragma once
@@ -38,12 +38,12 @@ class CheckoutModel final : public ScreenModel {
   void AskLineDiscount();
   void AskOrderDiscount();
   void AskPriceOverride();
-  void AskMember();
   void VoidSelected();
   void ClearCart();
   void AskSuspend();
   void ApplyCashRounding();                  // the store's 抹零 rule (may ask a manager)
   void AskAddProduct(const std::string& code);  // manager: unknown barcode → new product
+  void AskEditProduct();                        // manager: the selected line's product, name and price
   // A weighed product: asks its weight (read from the scale when there is one).
   void AskWeight(const std::string& sku, const std::string& name);
   void WeighFromScale();                     // kWeight prompt: read the scale
@@ -56,6 +56,7 @@ class CheckoutModel final : public ScreenModel {
 
  private:
   void AddWeighed(const std::string& sku, int64_t grams);
+  void SaveProduct(const Prompt& p);  // add or edit product answered
 
   CounterSession& session_;
   PaymentModel& payment_;

@@ -62,6 +62,10 @@ class RefundModel final : public ScreenModel {
   // the reason and looks nothing up.
   void LookupScanned(const std::string& code);
   void ToggleRefundLine(int line_no);
+  // How much of one line to refund (one of two cans): asks the quantity,
+  // at most what the sale holds; the answer replaces the line's pick.
+  void AskRefundQty(int line_no);
+  void SubmitPrompt(const Prompt& p);  // kRefundQty answered
   void SubmitRefund();                       // asks a manager's PIN when needed
   void VoidLast();                           // post-void the last sale (manager)
 
