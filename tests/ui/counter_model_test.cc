@@ -1063,5 +1063,45 @@ TEST_CASE("rescanning an item adds to its line at the counter, and one of two ca
   CHECK(t.Count("SELECT qty_milli FROM sale_lines l JOIN sales s ON s.id = l.sale_id WHERE s.kind = 'refund'") == 1000);
 }
 
+TEST_CASE("manage screen: a manager changes a store setting by the CLI's rules, and the audit log shows it") {
+  Till t;
+  t.SignInAndOpen();
+  t.model->Show(Screen::kManage);
+  CHECK(t.model->screen() == Screen::kCheckout);  // a cashier may not
+  CHECK(t.LastError().find("manager") != std::string::npos);
+  t.model->session().SignOut();
+  t.SignIn("9001", "9999");
+  t.model->Show(Screen::kManage);
+  REQUIRE(t.model->screen() == Screen::kManage);
+  ManageModel& m = t.model->manage();
+  size_t merge = 0;
+  for (size_t i = 0; i < m.state().settings.size(); ++i) {
+    if (std::string(m.state().settings[i].info->key) == "counter.merge_rescan") merge = i;
+  }
+  REQUIRE(std::string(m.state().settings[merge].info->key) == "counter.merge_rescan");
+  m.AskEdit(merge);
+  REQUIRE(t.model->prompt().kind == PromptKind::kConfigValue);
+  CHECK(t.model->prompt().input == "1");
+  t.model->prompt().input = "maybe";
+  t.model->SubmitPrompt();
+  REQUIRE(t.model->prompt().kind == PromptKind::kConfigValue);  // refused, named
+  CHECK(t.model->prompt().error.find("1 (add to the line) or 0") != std::string::npos);
+  t.model->prompt().input = "0";
+  t.model->SubmitPrompt();
+  CHECK(t.model->prompt().kind == PromptKind::kNone);
+  CHECK_FALSE(t.model->session().settings().merge_rescan);
+  m.ShowTab(ManageState::Tab::kAudit);
+  REQUIRE_FALSE(m.state().audit.empty());
+  CHECK(m.state().audit[0].record.action == "config_set");
+  CHECK(m.state().audit[0].record.user_id == "9001");
+  CHECK(m.state().audit[0].local_time.starts_with("2026-11-21 15:30"));
+  // The setting takes effect at once: two scans, two lines.
+  t.model->Show(Screen::kCheckout);
+  t.model->shift().state().float_entry = "0";
+  t.model->OnScan("6901234567892");
+  t.model->OnScan("6901234567892");
+  CHECK(t.model->checkout().rows().size() == 2);
+}
+
 }  // namespace
 }  // namespace linli::ui

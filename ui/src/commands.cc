@@ -62,6 +62,8 @@ const std::vector<Command>& Commands() {
        [](CounterModel& m) { m.Show(Screen::kQuickKeys); }},
       {Action::kEditProduct, "", {}, {}, Scope::kCheckout, "checkout.edit_product", "key.edit_product", nullptr,
        [](CounterModel& m) { m.checkout().AskEditProduct(); }},
+      {Action::kManage, "", {}, {}, Scope::kCheckout, "checkout.manage", "key.manage", nullptr,
+       [](CounterModel& m) { m.Show(Screen::kManage); }},
       {Action::kBack, "Esc", Key::kEscape, {}, Scope::kEveryScreen, nullptr, nullptr, "help.esc", Back},
       {Action::kEnter, "Enter", {}, {}, Scope::kEveryScreen, nullptr, nullptr, "help.enter", nullptr},
       {Action::kArrows, "Up Down", {}, {}, Scope::kEveryScreen, nullptr, nullptr, "help.arrows", nullptr},

@@ -20,6 +20,7 @@ CounterModel::CounterModel(CounterServices services) : session_(services) {
   session_.Attach(Screen::kSettings, &settings_);
   session_.Attach(Screen::kMembers, &members_);
   session_.Attach(Screen::kQuickKeys, &quickkeys_);
+  session_.Attach(Screen::kManage, &manage_);
 }
 
 CounterModel::~CounterModel() = default;
@@ -64,6 +65,7 @@ void CounterModel::OnScan(const std::string& raw) {
       break;
     case Screen::kShift:
     case Screen::kSettings:
+    case Screen::kManage:
       s.Notify(Notice::Level::kInfo, Tr("notice.scan_ignored"));
       return;
     case Screen::kSignIn:
@@ -138,6 +140,7 @@ void CounterModel::SubmitPrompt() {
     case PromptKind::kCardReference: return payment_.SubmitPrompt(p);
     case PromptKind::kMemberAdd: return members_.SubmitPrompt(p);
     case PromptKind::kRefundQty: return refund_.SubmitPrompt(p);
+    case PromptKind::kConfigValue: return manage_.SubmitPrompt(p);
     case PromptKind::kQuantity:
     case PromptKind::kWeight:
     case PromptKind::kLineDiscount:

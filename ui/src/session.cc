@@ -40,6 +40,7 @@ const char* ScreenName(Screen s) {
     case Screen::kSettings: return "settings";
     case Screen::kMembers: return "members";
     case Screen::kQuickKeys: return "quickkeys";
+    case Screen::kManage: return "manage";
     case Screen::kHelp: return "help";
   }
   return "?";
@@ -65,18 +66,11 @@ std::optional<Key> ParseKey(std::string_view name) {
 CounterSession::CounterSession(CounterServices services) : s_(services) {}
 CounterSession::~CounterSession() = default;
 
-Status CounterSession::Start() {
-  if (!s_.db || !s_.clock || !s_.tasks) return Status::InvalidArgument("counter services missing");
-  auto info = LoadStoreInfo(*s_.db);
-  if (!info.ok()) return info.status();
-  store_name_ = info->name;
-  time_zone_ = info->timezone;
-  auto layouts = LoadScaleLayouts(*s_.db);
-  if (layouts.ok()) layouts_ = *layouts;
-  catalog_ = std::make_unique<Catalog>(*s_.db);
-  if (s_.gateway) payments_ = std::make_unique<PaymentService>(*s_.db, *s_.gateway, *s_.clock);
-
+void CounterSession::LoadSettings() {
   Database& db = *s_.db;
+  if (auto info = LoadStoreInfo(db); info.ok()) time_zone_ = info->timezone;
+  if (auto layouts = LoadScaleLayouts(db); layouts.ok()) layouts_ = *layouts;
+  if (checkout_) checkout_->SetMergeRescans(Config(db, "counter.merge_rescan", "1") != "0");
   settings_.printer_uri = Config(db, "counter.printer_uri", "");
   settings_.printer_profile = Config(db, "counter.printer_profile", "generic58");
   settings_.scale_port = Config(db, "counter.scale_port", "");
@@ -106,6 +100,20 @@ Status CounterSession::Start() {
     Notify(Notice::Level::kError, TrF("notice.quick_keys_bad", keys.status().message()));
   }
   if (auto lang = ParseLanguage(settings_.language); lang.ok()) Lang().SetLanguage(*lang);
+}
+
+Status CounterSession::Start() {
+  if (!s_.db || !s_.clock || !s_.tasks) return Status::InvalidArgument("counter services missing");
+  auto info = LoadStoreInfo(*s_.db);
+  if (!info.ok()) return info.status();
+  store_name_ = info->name;
+  time_zone_ = info->timezone;
+  auto layouts = LoadScaleLayouts(*s_.db);
+  if (layouts.ok()) layouts_ = *layouts;
+  catalog_ = std::make_unique<Catalog>(*s_.db);
+  if (s_.gateway) payments_ = std::make_unique<PaymentService>(*s_.db, *s_.gateway, *s_.clock);
+
+  LoadSettings();
 
   // A crash may have left a payment-code attempt unknown: settle it first.
   if (payments_) {

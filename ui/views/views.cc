@@ -25,6 +25,7 @@ std::vector<std::unique_ptr<View>> MakeViews() {
   views.push_back(MakeSettingsView());
   views.push_back(MakeMembersView());
   views.push_back(MakeQuickKeysView());
+  views.push_back(MakeManageView());
   views.push_back(MakeHelpView());
   return views;
 }

@@ -18,6 +18,7 @@ std::unique_ptr<View> MakeSuspendedView();
 std::unique_ptr<View> MakeSettingsView();
 std::unique_ptr<View> MakeMembersView();
 std::unique_ptr<View> MakeQuickKeysView();
+std::unique_ptr<View> MakeManageView();
 std::unique_ptr<View> MakeHelpView();
 
 }  // namespace linli::ui

@@ -324,7 +324,8 @@ void CheckoutModel::SubmitPrompt(const Prompt& p) {
     case PromptKind::kPayOut:
     case PromptKind::kCardReference:
     case PromptKind::kMemberAdd:
-    case PromptKind::kRefundQty: return;  // not the checkout's
+    case PromptKind::kRefundQty:
+    case PromptKind::kConfigValue: return;  // not the checkout's
   }
 }
 

@@ -17,7 +17,7 @@ namespace linli::ui {
 
 enum class Action {
   kHelp, kQuantity, kSearch, kPay, kLineDiscount, kPriceOverride, kVoidLine, kSuspend, kResume,
-  kMember, kRefund, kShift, kOrderDiscount, kRounding, kReceipt, kClearCart, kQuickKeys, kEditProduct, kBack,
+  kMember, kRefund, kShift, kOrderDiscount, kRounding, kReceipt, kClearCart, kQuickKeys, kEditProduct, kManage, kBack,
   kEnter, kArrows,
 };
 

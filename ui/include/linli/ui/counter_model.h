@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "linli/ui/screens/checkout_model.h"
+#include "linli/ui/screens/manage_model.h"
 #include "linli/ui/screens/members_model.h"
 #include "linli/ui/screens/payment_model.h"
 #include "linli/ui/screens/quickkeys_model.h"
@@ -74,6 +75,7 @@ class CounterModel {
   SettingsModel& settings() { return settings_; }
   MembersModel& members() { return members_; }
   QuickKeysModel& quickkeys() { return quickkeys_; }
+  ManageModel& manage() { return manage_; }
 
   // ---- What every screen asks, from the session.
   Screen screen() const { return session_.screen(); }
@@ -95,6 +97,7 @@ class CounterModel {
   SettingsModel settings_{session_};
   MembersModel members_{session_};
   QuickKeysModel quickkeys_{session_, checkout_};
+  ManageModel manage_{session_};
 };
 
 }  // namespace linli::ui

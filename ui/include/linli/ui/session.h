@@ -41,7 +41,7 @@ namespace linli::ui {
 
 enum class Screen {
   kSignIn, kCheckout, kSearch, kPayment, kRefund, kShift, kReceipt, kSuspended, kSettings, kMembers,
-  kQuickKeys, kHelp,
+  kQuickKeys, kManage, kHelp,
 };
 inline constexpr int kScreenCount = static_cast<int>(Screen::kHelp) + 1;
 const char* ScreenName(Screen s);  // "signin", "checkout", … (replay scripts use these)
@@ -70,7 +70,7 @@ struct Notice {
 enum class PromptKind {
   kNone, kQuantity, kWeight, kLineDiscount, kOrderDiscount, kPriceOverride,
   kManagerPin, kSuspendLabel, kAddProduct, kEditProduct, kPayIn, kPayOut, kCardReference, kMemberAdd,
-  kRefundQty,
+  kRefundQty, kConfigValue,
 };
 struct Prompt {
   PromptKind kind = PromptKind::kNone;
@@ -199,6 +199,9 @@ class CounterSession {
   // Loads the store's name, settings and scale layouts, resolves payment
   // attempts left unknown by a crash, and shows sign-in.
   Status Start();
+  // Reads the store's settings (store_config) again, as after `linli config
+  // set` or the manage screen changed one.
+  void LoadSettings();
   // Every frame: notices fade, the status bar refreshes.
   void Tick();
   // Something the cashier did (resets the idle timer).
