@@ -39,7 +39,7 @@ void OnManager(CLI::App* c, const std::shared_ptr<AdminOpts>& o, std::function<i
     auto user = SignInOrFail(db, o->user, o->pin);
     if (!user) return 1;
     if (user->role < Role::kManager) {
-      return Fail("需要店长或店主 / this needs a manager or owner; user " + user->id + " is a cashier");
+      return Fail(TrF("cli.needs_manager", user->id));
     }
     return run(db, *user);
   });
@@ -50,9 +50,18 @@ nlohmann::json EntryJson(const ConfigEntry& e) {
           {"from_hq", e.info->from_hq}, {"description", e.info->description}};
 }
 
+// The half of a "中文 / English" description in the reader's language (the
+// whole text when it has no " / ").
+std::string DescriptionText(const std::string& description) {
+  const size_t slash = description.find(" / ");
+  if (slash == std::string::npos) return description;
+  return i18n::Lang().language() == i18n::Language::kEn ? description.substr(slash + 3) : description.substr(0, slash);
+}
+
 void PrintEntry(const ConfigEntry& e) {
-  std::cout << e.info->key << " = " << (e.value.empty() ? "(empty)" : e.value) << (e.is_default ? "  (default)" : "")
-            << "\n    " << e.info->description << "\n";
+  std::cout << e.info->key << " = " << (e.value.empty() ? Tr("cli.config.empty") : e.value)
+            << (e.is_default ? std::string("  ") + Tr("cli.config.default") : "") << "\n    "
+            << DescriptionText(e.info->description) << "\n";
 }
 
 std::string Opt(const std::optional<std::string>& s) { return s.value_or(""); }
@@ -106,11 +115,11 @@ void RegisterConfig(CLI::App& app) {
       j["before"] = OptJson(ch->before);
       PrintJson(j);
     } else {
-      std::cout << fmt::format("{}: {} → {}\n", set->key, ch->before.value_or("(default)"), ch->entry.value);
+      std::cout << fmt::format("{}: {} → {}\n", set->key, ch->before.value_or(Tr("cli.config.default")),
+                               ch->entry.value);
     }
     if (from_hq) {
-      std::cerr << "linli: 注意：此设置由总部下发，总部下次同步的值会覆盖本地修改 / note: HQ sends " << set->key
-                << "; its next value from the hub replaces this one\n";
+      std::cerr << "linli: " << TrF("cli.config.from_hq", set->key) << "\n";
     }
     return 0;
   });
@@ -145,15 +154,23 @@ void RegisterAudit(CLI::App& app) {
                        {"after", OptJson(r.after)}});
         continue;
       }
-      std::cout << fmt::format("{}  {}  by {}{}{}\n", e.local_time, r.action, r.user_id.empty() ? "-" : r.user_id,
-                               r.approved_by.empty() ? "" : ", approved by " + r.approved_by,
-                               r.reason ? ", reason " + *r.reason : "");
+      std::cout << TrF("cli.audit.row", e.local_time, r.action, r.user_id.empty() ? "-" : r.user_id)
+                << (r.approved_by.empty() ? "" : TrF("cli.audit.approved_by", r.approved_by))
+                << (r.reason ? TrF("cli.audit.reason", *r.reason) : "") << "\n";
       if (r.before || r.after) std::cout << "    " << Opt(r.before) << " → " << Opt(r.after) << "\n";
     }
     if (o->json) PrintJson(arr);
-    else if (rows->empty()) std::cout << "no audit rows match\n";
+    else if (rows->empty()) std::cout << Tr("cli.audit.none") << "\n";
     return 0;
   }, "--manager");
+}
+
+// A receipt's kind ("sale", "refund", "void") in the reader's language.
+std::string KindText(const std::string& kind) {
+  if (kind == "sale") return Tr("cli.kind.sale");
+  if (kind == "refund") return Tr("cli.kind.refund");
+  if (kind == "void") return Tr("cli.kind.void");
+  return kind;
 }
 
 void RegisterSaleList(CLI::App& app) {
@@ -174,12 +191,12 @@ void RegisterSaleList(CLI::App& app) {
                        {"local_time", s.local_time},   {"cashier", s.cashier_id}, {"cashier_name", s.cashier_name},
                        {"total_fen", s.total_fen}});
       } else {
-        std::cout << fmt::format("{}\t{}\t{}\t{} {}\t{}\n", s.receipt_no, s.kind, s.local_time, s.cashier_id,
+        std::cout << fmt::format("{}\t{}\t{}\t{} {}\t{}\n", s.receipt_no, KindText(s.kind), s.local_time, s.cashier_id,
                                  s.cashier_name, FormatYuan(Money::Fen(s.total_fen), true));
       }
     }
     if (o->json) PrintJson(arr);
-    else if (sales->empty()) std::cout << "no receipts on " << date << "\n";
+    else if (sales->empty()) std::cout << TrF("cli.sale.none_on", date) << "\n";
     return 0;
   });
 }
@@ -195,7 +212,7 @@ void RegisterUserAdmin(CLI::App& app) {
     OnManager(c, o, [o, active](Database& db, const User& by) {
       Status st = SetUserActive(db, by, o->id, active, TheClock());
       if (!st.ok()) return Fail(st);
-      std::cout << "user " << o->id << (active ? " enabled\n" : " disabled\n");
+      std::cout << TrF(active ? "cli.user.enabled" : "cli.user.disabled", o->id) << "\n";
       return 0;
     });
   }
@@ -207,7 +224,7 @@ void RegisterUserAdmin(CLI::App& app) {
     const std::string pin = o->new_pin.empty() ? ReadLineFromStdin() : o->new_pin;
     Status st = SetUserPin(db, by, o->id, pin, TheClock());
     if (!st.ok()) return Fail(st);
-    std::cout << "user " << o->id << ": new PIN saved\n";
+    std::cout << TrF("cli.user.pin_saved", o->id) << "\n";
     return 0;
   });
 }

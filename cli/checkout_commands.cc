@@ -41,7 +41,7 @@ PaymentGateway& Gateway(const std::string& db_path) {
 struct SellOpts {
   std::string db, script;
   nlohmann::json parsed;  // the script file, parsed by the check
-  bool receipt = false;
+  bool receipt = false, json = false;
   int width = 32;
 };
 struct ShowOpts {
@@ -59,6 +59,24 @@ struct DbOpts {
   std::string db;
   bool json = false;
 };
+
+// One line for people about a sale, refund or void the till script
+// completed (its JSON, CommittedSale::ToJson), then its receipt if it has one.
+void PrintCompleted(const nlohmann::json& j) {
+  const std::string kind = j.value("kind", "sale");
+  const std::string no = j.value("receipt_no", "");
+  const std::string total = FormatYuan(Money::Fen(j.value("total_fen", int64_t{0})), true);
+  if (kind == "sale") {
+    std::cout << TrF("cli.sell.sale", no, j.contains("lines") ? j["lines"].size() : 0, total,
+                     FormatYuan(Money::Fen(j.value("change_fen", int64_t{0})), true));
+  } else {
+    std::cout << TrF(kind == "refund" ? "cli.sell.refund" : "cli.sell.void", no, j.value("original_receipt_no", ""),
+                     total);
+  }
+  std::cout << "\n";
+  if (j.contains("receipt") && j["receipt"].is_string()) std::cout << j["receipt"].get<std::string>();
+}
+
 struct MemberOpts {
   std::string db, phone, name;
   bool json = false;
@@ -75,14 +93,15 @@ void RegisterCheckoutCommands(CLI::App& app) {
   auto sell = std::make_shared<SellOpts>();
   CLI::App* s = app.add_subcommand("sell", "Run a scripted till session (JSON) and print the completed sales");
   s->add_option("--script", sell->script, "Script file (JSON); see README")->required();
-  s->add_flag("--receipt", sell->receipt, "Include each receipt's text in the output");
+  s->add_flag("--receipt", sell->receipt, "Print each receipt's text (with --json: as its \"receipt\" field)");
   s->add_option("--width", sell->width, "Receipt columns: 32 (58 mm) or 48 (80 mm)")->capture_default_str();
+  s->add_flag("--json", sell->json, "Print the completed sales as JSON");
   StoreCommand sell_cmd;
   sell_cmd.check = [sell] {
     std::string text;
-    if (!ReadWholeFile(sell->script, text)) return Fail("cannot read " + sell->script + "; check the path");
+    if (!ReadWholeFile(sell->script, text)) return Fail(TrF("cli.cannot_read", sell->script));
     auto script = ParseTillScript(text);
-    if (!script.ok()) return Fail(sell->script + ": " + script.status().message());
+    if (!script.ok()) return Fail(sell->script + ": " + Text(script.status()));
     sell->parsed = std::move(script).value();
     return 0;
   };
@@ -94,14 +113,18 @@ void RegisterCheckoutCommands(CLI::App& app) {
     if (!*shift) {
       const nlohmann::json& who = sell->parsed["cashier"];
       const std::string cashier = who.is_string() ? who.get<std::string>() : "ID";
-      return Fail("还没有开班 / no shift is open, so nothing was sold: open one first with\n  linli shift open --db " +
-                  sell->db + " --user " + cashier + " --pin PIN --float 200");
+      return Fail(TrF("cli.sell.no_shift", "linli shift open --db " + sell->db + " --user " + cashier +
+                                               " --pin PIN --float 200"));
     }
     TillScriptOptions opts;
     opts.receipt_columns = sell->receipt ? sell->width : 0;
     TillScriptResult r = RunTillScript(db, TheClock(), &Gateway(sell->db), sell->parsed, opts);
-    PrintJson(r.completed);
-    if (!r.status.ok()) return Fail(sell->script + ": " + r.status.message());
+    if (sell->json) {
+      PrintJson(r.completed);
+    } else {
+      for (const nlohmann::json& j : r.completed) PrintCompleted(j);
+    }
+    if (!r.status.ok()) return Fail(sell->script + ": " + Text(r.status));
     return 0;
   };
   OnStore(s, &sell->db, std::move(sell_cmd));
@@ -112,24 +135,26 @@ void RegisterCheckoutCommands(CLI::App& app) {
   auto show = std::make_shared<ShowOpts>();
   CLI::App* ss = sale->add_subcommand("show", "Show a sale, refund or void by receipt number");
   ss->add_option("receipt_no", show->receipt_no, "e.g. S001-20261121-0001")->required();
-  ss->add_flag("--receipt", show->receipt, "Print the receipt text");
+  ss->add_flag("--receipt", show->receipt, "Print the receipt text (with --json: as its \"receipt\" field)");
   ss->add_flag("--reprint", show->reprint, "Mark the receipt as a reprint");
   ss->add_option("--width", show->width, "Receipt columns: 32 or 48")->capture_default_str();
   ss->add_flag("--json", show->json, "Print JSON");
   OnStore(ss, &show->db, [show](Database& db) {
     auto sale_rec = LoadSale(db, show->receipt_no);
     if (!sale_rec.ok()) return Fail(sale_rec.status());
+    nlohmann::json j = show->json ? sale_rec->ToJson() : nlohmann::json();
+    bool disagrees = false;
     if (show->receipt || !show->json) {
       auto model = BuildReceipt(db, show->receipt_no, show->reprint);
       if (!model.ok()) return Fail(model.status());
-      std::cout << RenderReceiptText(*model, show->width);
-      if (!model->disagreements.empty()) {
-        // Printed with its warning, and told apart by the exit code too.
-        return Fail("receipt " + show->receipt_no + " was read from table rows that disagree with its journal "
-                    "event; run `linli journal verify --db FILE` to see them");
-      }
+      const std::string text = RenderReceiptText(*model, show->width);
+      if (show->json) j["receipt"] = text;
+      else std::cout << text;
+      disagrees = !model->disagreements.empty();
     }
-    if (show->json) PrintJson(sale_rec->ToJson());
+    if (show->json) PrintJson(j);
+    // Printed with its warning, and told apart by the exit code too.
+    if (disagrees) return Fail(TrF("cli.receipt.disagrees", show->receipt_no));
     return 0;
   });
 
@@ -143,7 +168,7 @@ void RegisterCheckoutCommands(CLI::App& app) {
   rf->add_option("--manager-pin", ref->manager_pin, "Manager PIN (needed by cashiers and for --to-cash)");
   rf->add_flag("--to-cash", ref->to_cash, "Pay back in cash instead of the original tender");
   rf->add_option("--reason", ref->reason, "Reason code, e.g. damaged");
-  rf->add_flag("--receipt", ref->receipt, "Print the refund receipt");
+  rf->add_flag("--receipt", ref->receipt, "Print the refund receipt (with --json: as its \"receipt\" field)");
   rf->add_flag("--json", ref->json, "Print JSON");
   OnStore(rf, &ref->db, [ref](Database& db) {
     auto user = SignInOrFail(db, ref->cashier, ref->pin);
@@ -163,17 +188,25 @@ void RegisterCheckoutCommands(CLI::App& app) {
         line = 0;
       }
       if (colon == std::string::npos || line <= 0 || !qty.ok()) {
-        return Fail("--line \"" + spec + "\" should be LINE:QTY, e.g. 1:2");
+        return Fail(TrF("cli.refund.bad_line", spec));
       }
       req.lines.push_back({line, *qty});
     }
     auto done = RefundSale(db, TheClock(), *user, req, &Gateway(ref->db));
     if (!done.ok()) return Fail(done.status());
-    if (ref->json) PrintJson(done->ToJson());
-    else std::cout << "refund " << done->receipt_no << ": " << FormatYuan(Money::Fen(done->priced.total_fen), true) << "\n";
+    std::string receipt;
     if (ref->receipt) {
       auto model = BuildReceipt(db, *done);
-      if (model.ok()) std::cout << RenderReceiptText(*model, ref->width);
+      if (model.ok()) receipt = RenderReceiptText(*model, ref->width);
+    }
+    if (ref->json) {
+      nlohmann::json j = done->ToJson();
+      if (ref->receipt) j["receipt"] = receipt;
+      PrintJson(j);
+    } else {
+      std::cout << TrF("cli.refund.done", done->receipt_no, FormatYuan(Money::Fen(done->priced.total_fen), true))
+                << "\n"
+                << receipt;
     }
     return 0;
   });
@@ -194,7 +227,7 @@ void RegisterCheckoutCommands(CLI::App& app) {
                              vd->to_cash);
     if (!done.ok()) return Fail(done.status());
     if (vd->json) PrintJson(done->ToJson());
-    else std::cout << "voided " << done->original_receipt_no << " as " << done->receipt_no << "\n";
+    else std::cout << TrF("cli.void.done", done->original_receipt_no, done->receipt_no) << "\n";
     return 0;
   });
 
@@ -254,16 +287,23 @@ void RegisterCheckoutCommands(CLI::App& app) {
   OnStore(ma, &madd->db, [madd](Database& db) {
     Status st = AddMember(db, madd->phone, madd->name, TheClock());
     if (!st.ok()) return Fail(st);
-    std::cout << "member " << madd->phone << " " << madd->name << " saved\n";
+    std::cout << TrF("cli.member.saved", madd->phone, madd->name) << "\n";
     return 0;
   });
   auto mshow = std::make_shared<MemberOpts>();
   CLI::App* ms = member->add_subcommand("show", "Show a member by phone");
   ms->add_option("--phone", mshow->phone, "Mobile number")->required();
+  ms->add_flag("--json", mshow->json, "Print JSON");
   OnStore(ms, &mshow->db, [mshow](Database& db) {
     auto m = FindMember(db, mshow->phone);
-    if (!m.ok() || !*m) return Fail(m.ok() ? "no member with phone " + mshow->phone : m.status().message());
-    PrintJson({{"phone", (*m)->phone}, {"name", (*m)->name}, {"points", (*m)->points}});
+    if (!m.ok()) return Fail(m.status());
+    if (!*m) {
+      // The counter's words for the same miss (pos.member_not_found).
+      return Fail(Status::NotFound("no member with phone " + mshow->phone + "; add them with `linli member add`")
+                      .WithKey("pos.member_not_found", {{"phone", mshow->phone}}));
+    }
+    if (mshow->json) PrintJson({{"phone", (*m)->phone}, {"name", (*m)->name}, {"points", (*m)->points}});
+    else std::cout << TrF("cli.member.shown", (*m)->phone, (*m)->name, (*m)->points) << "\n";
     return 0;
   });
 

@@ -5,6 +5,15 @@
 // OnRun and OnStore install it, and main exits with it. Messages for people
 // go to stderr as "linli: …" (Fail prints them and gives the code); machine
 // output (JSON) goes to stdout.
+//
+// Language: what people read (the lines a shop command prints, its errors)
+// is in the language the locale asks for — zh_CN when LC_ALL, LC_MESSAGES or
+// LANG says zh, English otherwise — or the one --lang names. Those words are
+// keys in the shop's string tables (linli/i18n/i18n.h, "cli.*" beside the
+// counter's keys): print them with Tr/TrF, and a Status with Text. JSON keys
+// and values stay English and the same in every language; so do log lines
+// (diagnostics of the sync daemon, devices), usage errors and --help, which
+// read the same in linli and linli-hub.
 #pragma once
 
 #include <CLI/CLI.hpp>
@@ -13,6 +22,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "linli/i18n/i18n.h"
 #include "linli/pos/clock.h"
 #include "linli/pos/db.h"
 #include "linli/pos/reports.h"
@@ -21,9 +31,23 @@
 
 namespace linli::cli {
 
+using i18n::Tr;
+using i18n::TrF;
+
 const Clock& TheClock();
 
-// Prints "linli: <message>" to stderr and returns the exit code for it.
+// Adds `--lang en|zh_CN` to app and to every command below it (so it may
+// come anywhere on the command line); it overrides the locale. Call after
+// every command is registered.
+void AddLanguageOption(CLI::App& app);
+
+// What the reader sees for st: in zh_CN the text of its message key (the
+// counter's words) when it has one, else its message; in English its
+// message, which is written for the command line and names the command to
+// run where there is one.
+std::string Text(const Status& st);
+
+// Prints "linli: <Text(st) or message>" to stderr and returns the exit code.
 int Fail(const Status& st);
 int Fail(const std::string& message, int code = 1);
 

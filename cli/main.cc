@@ -13,8 +13,25 @@ const Clock& TheClock() {
   return clock;
 }
 
+void AddLanguageOption(CLI::App& app) {
+  app.add_option_function<std::string>(
+         "--lang",
+         [](const std::string& code) {
+           auto lang = i18n::ParseLanguage(code);
+           if (!lang.ok()) throw CLI::ValidationError("--lang", lang.status().message());
+           i18n::Lang().SetLanguage(*lang);
+         },
+         "Language of messages: zh_CN or en (default: from LC_ALL, LC_MESSAGES or LANG)")
+      ->type_name("LANG");
+  for (CLI::App* sub : app.get_subcommands([](CLI::App*) { return true; })) AddLanguageOption(*sub);
+}
+
+std::string Text(const Status& st) {
+  return i18n::Lang().language() == i18n::Language::kEn ? st.message() : i18n::Lang().Message(st);
+}
+
 int Fail(const Status& st) {
-  std::cerr << "linli: " << st.message() << "\n";
+  std::cerr << "linli: " << Text(st) << "\n";
   return 1;
 }
 
@@ -40,7 +57,7 @@ void OnStore(CLI::App* c, std::string* path, StoreCommand cmd) {
   if (cmd.required) db->required();
   OnRun(c, [path, cmd = std::move(cmd)]() -> int {
     if (!cmd.required && path->empty()) {
-      return cmd.without_store ? cmd.without_store() : Fail("--db is required");
+      return cmd.without_store ? cmd.without_store() : Fail(Tr("cli.db_required"));
     }
     if (cmd.check) {
       if (const int code = cmd.check(); code != 0) return code;
@@ -83,6 +100,7 @@ std::optional<User> SignInOrFail(Database& db, const std::string& id, std::strin
 }  // namespace linli::cli
 
 int main(int argc, char** argv) {
+  linli::i18n::Lang().SetLanguage(linli::i18n::LanguageFromEnvironment());  // --lang may override it
   CLI::App app{"linli — 邻里 point of sale: store database, catalog, stock, barcodes"};
   app.require_subcommand(1);
   app.set_version_flag("--version", std::string("linli ") + LINLI_VERSION);
@@ -97,6 +115,7 @@ int main(int argc, char** argv) {
   linli::cli::RegisterSyncCommands(app);
   linli::cli::RegisterBackupCommands(app);
   linli::cli::RegisterAdminCommands(app);
+  linli::cli::AddLanguageOption(app);
   const int code = linli::cli::ParseOrExplain(app, argc, argv, "linli", std::cout, std::cerr);
   return code < 0 ? 0 : code;
 }

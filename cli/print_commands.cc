@@ -1,12 +1,12 @@
 // linli print (receipts, X/Z reports, the print queue, retry) · linli drawer open
 #include <iostream>
 
-#include <fmt/format.h>
-
 #include "cli.h"
 #include "linli/drivers/image.h"
 #include "linli/drivers/printer.h"
+#include "linli/pos/clock.h"
 #include "linli/pos/reports.h"
+#include "linli/pos/store.h"
 #include "linli/pos/users.h"
 
 namespace linli::cli {
@@ -19,7 +19,7 @@ struct PrinterOpts {
 
 struct PrintOpts : PrinterOpts {
   std::string receipt_no, report, date;
-  bool reprint = false, drawer = false;
+  bool reprint = false, drawer = false, json = false;
 };
 
 struct QueueOpts {
@@ -29,6 +29,7 @@ struct QueueOpts {
 
 struct RetryOpts : PrinterOpts {
   int64_t job = 0;
+  bool json = false;
 };
 
 struct DrawerOpts : PrinterOpts {
@@ -52,7 +53,8 @@ struct Setup {
 };
 Result<Setup> MakeSetup(Database& db, const PrinterOpts& o) {
   if (o.printer.empty()) {
-    return Status::InvalidArgument("--printer is required (e.g. tcp://192.168.1.50:9100 or file:/dev/usb/lp0)");
+    return Status::InvalidArgument("--printer is required (e.g. tcp://192.168.1.50:9100 or file:/dev/usb/lp0)")
+        .WithKey("cli.print.printer_required");
   }
   auto profile = FindProfile(db, o.profile);
   if (!profile.ok()) return profile.status();
@@ -70,24 +72,44 @@ Result<Setup> MakeSetup(Database& db, const PrinterOpts& o) {
   return s;
 }
 
-// Reports one job's outcome: JSON on stdout; on failure the error and how
-// to try again on stderr. Returns the exit code.
-int ShowOutcome(const char* what, const PrintOutcome& out, nlohmann::json extra = nlohmann::json::object()) {
-  extra["what"] = what;
-  extra["job_id"] = out.job_id;
-  extra["state"] = out.status.ok() ? "printed" : "failed";
-  if (!out.status.ok()) extra["error"] = out.status.message();
-  if (!out.note.empty()) {
-    extra["note"] = out.note;
-    std::cerr << "linli: " << out.note << "\n";
+// Reports one job's outcome on stdout: with --json its JSON (`what`, the
+// job, its state, the error and `extra`), else `printed` — a line for
+// people — when it printed. On failure the error and how to try again go to
+// stderr. Returns the exit code.
+int ShowOutcome(bool json, const char* what, const PrintOutcome& out, const std::string& printed,
+                nlohmann::json extra = nlohmann::json::object()) {
+  if (!out.note.empty()) std::cerr << "linli: " << out.note << "\n";
+  if (json) {
+    extra["what"] = what;
+    extra["job_id"] = out.job_id;
+    extra["state"] = out.status.ok() ? "printed" : "failed";
+    if (!out.status.ok()) extra["error"] = out.status.message();
+    if (!out.note.empty()) extra["note"] = out.note;
+    PrintJson(extra, true);
+  } else if (out.status.ok()) {
+    std::cout << printed << "\n";
   }
-  PrintJson(extra, true);
   if (out.status.ok()) return 0;
-  std::string msg = out.status.message();
-  if (out.job_id != 0) {
-    msg += fmt::format(" (print job {} is kept in the queue: linli print retry --job {})", out.job_id, out.job_id);
+  if (out.job_id == 0) return Fail(out.status);
+  return Fail(TrF("cli.print.kept", Text(out.status), out.job_id));
+}
+
+const char* KindText(PrintJobKind k) {
+  switch (k) {
+    case PrintJobKind::kReceipt: return Tr("cli.print.kind_receipt");
+    case PrintJobKind::kReport: return Tr("cli.print.kind_report");
+    case PrintJobKind::kDrawer: return Tr("cli.print.kind_drawer");
   }
-  return Fail(msg);
+  return PrintJobKindName(k);
+}
+
+const char* StateText(PrintJobState s) {
+  switch (s) {
+    case PrintJobState::kPending: return Tr("cli.print.state_pending");
+    case PrintJobState::kPrinted: return Tr("cli.print.state_printed");
+    case PrintJobState::kFailed: return Tr("cli.print.state_failed");
+  }
+  return PrintJobStateName(s);
 }
 
 nlohmann::json JobJson(const PrintJob& j) {
@@ -116,11 +138,12 @@ void RegisterPrintCommands(CLI::App& app) {
   print->add_flag("--reprint", po->reprint, "Mark the receipt as a reprint");
   print->add_flag("--drawer", po->drawer,
                   "Also open the cash drawer if the sale took cash and its drawer has not opened yet");
+  print->add_flag("--json", po->json, "Print the job's outcome as JSON");
   // --db is not required of `print queue` and `print retry`, which take their own.
   StoreCommand print_cmd;
   print_cmd.required = false;
   print_cmd.check = [po] {
-    return po->receipt_no.empty() == po->report.empty() ? Fail("give one of --receipt NO or --report x|z") : 0;
+    return po->receipt_no.empty() == po->report.empty() ? Fail(Tr("cli.print.give_one")) : 0;
   };
   print_cmd.run = [po](Database& db) {
     auto setup = MakeSetup(db, *po);
@@ -131,20 +154,25 @@ void RegisterPrintCommands(CLI::App& app) {
         SalePrintOutcome out = printer.PrintSale(po->receipt_no);
         int drawer_code = 0;
         if (out.drawer.job_id != 0 && !out.drawer.status.ok()) {
-          std::cerr << "linli: the cash drawer did not open: " << out.drawer.status.message() << "\n";
+          std::cerr << "linli: " << TrF("cli.print.drawer_failed", Text(out.drawer.status)) << "\n";
           drawer_code = 1;
         }
-        const int code = ShowOutcome("receipt", out.receipt,
+        std::string printed = TrF("cli.print.receipt_printed", po->receipt_no, out.receipt.job_id);
+        if (out.drawer_kicked) printed += "\n" + std::string(Tr("cli.print.drawer_opened"));
+        const int code = ShowOutcome(po->json, "receipt", out.receipt, printed,
                                      {{"receipt_no", po->receipt_no}, {"drawer_kicked", out.drawer_kicked}});
         return code != 0 ? code : drawer_code;
       }
-      return ShowOutcome("receipt", printer.PrintReceipt(po->receipt_no, po->reprint),
+      const PrintOutcome out = printer.PrintReceipt(po->receipt_no, po->reprint);
+      return ShowOutcome(po->json, "receipt", out, TrF("cli.print.receipt_printed", po->receipt_no, out.job_id),
                          {{"receipt_no", po->receipt_no}});
     }
     Result<linli::Report> r = BuildReport(db, po->report == "z", po->date);
     if (!r.ok()) return Fail(r.status());
-    return ShowOutcome("report", printer.PrintReport(r->RenderText(setup->config.profile.columns)),
-                       {{"report", po->report}, {"business_date", r->business_date}});
+    const PrintOutcome out = printer.PrintReport(r->RenderText(setup->config.profile.columns));
+    const std::string printed =
+        TrF(po->report == "z" ? "cli.print.z_printed" : "cli.print.x_printed", r->business_date, out.job_id);
+    return ShowOutcome(po->json, "report", out, printed, {{"report", po->report}, {"business_date", r->business_date}});
   };
   OnStore(print, &po->db, std::move(print_cmd));
 
@@ -163,13 +191,17 @@ void RegisterPrintCommands(CLI::App& app) {
       return 0;
     }
     if (jobs->empty()) {
-      std::cout << (qo->all ? "no print jobs\n" : "nothing waiting to print\n");
+      std::cout << Tr(qo->all ? "cli.print.no_jobs" : "cli.print.none_waiting") << "\n";
       return 0;
     }
+    // People read the store's clock; JSON keeps the UTC instant.
+    const std::string tz = GetConfig(db, "timezone").value_or("Asia/Shanghai");
     for (const PrintJob& j : *jobs) {
-      std::cout << fmt::format("{:>5}  {:<7}  {:<7}  {:<20}  tries {}  {}  {}\n", j.id, PrintJobKindName(j.kind),
-                               PrintJobStateName(j.state), j.receipt_no.empty() ? "-" : j.receipt_no, j.attempts,
-                               j.created_at, j.last_error);
+      const int64_t created_ms = ParseUtc(j.created_at);
+      std::cout << TrF("cli.print.queue_row", j.id, KindText(j.kind), StateText(j.state),
+                       j.receipt_no.empty() ? "-" : j.receipt_no, j.attempts,
+                       created_ms >= 0 ? FormatLocal(created_ms, tz) : j.created_at, j.last_error)
+                << "\n";
     }
     return 0;
   });
@@ -179,11 +211,13 @@ void RegisterPrintCommands(CLI::App& app) {
   CLI::App* retry = print->add_subcommand("retry", "Print a failed receipt or report job again");
   AddPrinterOptions(retry, *ro);
   retry->add_option("--job", ro->job, "Print job id (see linli print queue)")->required();
+  retry->add_flag("--json", ro->json, "Print the job's outcome as JSON");
   OnStore(retry, &ro->db, [ro](Database& db) {
     auto setup = MakeSetup(db, *ro);
     if (!setup.ok()) return Fail(setup.status());
     Printer printer(db, *setup->transport, TheClock(), setup->config);
-    return ShowOutcome("retry", printer.Retry(ro->job));
+    const PrintOutcome out = printer.Retry(ro->job);
+    return ShowOutcome(ro->json, "retry", out, TrF("cli.print.job_printed", out.job_id));
   });
 
   // ---- printer profiles
@@ -215,11 +249,13 @@ void RegisterPrintCommands(CLI::App& app) {
       return 0;
     }
     for (const nlohmann::json& r : rows) {
-      std::cout << fmt::format("{:<16} {:<7} {:>2} 列 {:>4} 点 {:<7} 二维码:{} 切刀:{} 状态查询:{}  {}\n",
-                               r["name"].get<std::string>(), r["source"].get<std::string>(),
-                               r["columns"].get<int>(), r["dots"].get<int>(), r["encoding"].get<std::string>(),
-                               r["supports_qr"].get<bool>() ? "有" : "无", r["supports_cut"].get<bool>() ? "有" : "无",
-                               r["status_query"].get<std::string>(), r["description"].get<std::string>());
+      std::cout << TrF("cli.printer.profile_row", r["name"].get<std::string>(),
+                       Tr(r["source"] == "shipped" ? "cli.printer.shipped" : "cli.printer.store"),
+                       r["columns"].get<int>(), r["dots"].get<int>(), r["encoding"].get<std::string>(),
+                       Tr(r["supports_qr"].get<bool>() ? "cli.yes" : "cli.no"),
+                       Tr(r["supports_cut"].get<bool>() ? "cli.yes" : "cli.no"), r["status_query"].get<std::string>(),
+                       r["description"].get<std::string>())
+                << "\n";
     }
     return 0;
   });
@@ -242,7 +278,7 @@ void RegisterPrintCommands(CLI::App& app) {
     Printer printer(db, *setup->transport, TheClock(), setup->config);
     Status st = OpenDrawerNoSale(db, printer, *user, d->reason);
     if (!st.ok()) return Fail(st);
-    std::cout << "drawer opened; no-sale recorded\n";
+    std::cout << Tr("cli.drawer.opened") << "\n";
     return 0;
   });
 }

@@ -1,8 +1,6 @@
 // linli shift open|close|pay-in|pay-out|no-sale|status · linli report x|z
 #include <iostream>
 
-#include <fmt/format.h>
-
 #include "cli.h"
 #include "linli/pos/clock.h"
 #include "linli/pos/money.h"
@@ -74,8 +72,7 @@ void RegisterShiftCommands(CLI::App& app) {
     if (open->json) {
       PrintJson({{"shift", s->id}, {"user", s->user_id}, {"float_fen", s->float_fen}, {"opened_at", s->opened_at}});
     } else {
-      std::cout << fmt::format("shift {} opened by {} with float {}\n", s->id, user.name,
-                               FormatYuan(Money::Fen(s->float_fen), true));
+      std::cout << TrF("cli.shift.opened", s->id, user.name, FormatYuan(Money::Fen(s->float_fen), true)) << "\n";
     }
     return 0;
   });
@@ -96,8 +93,9 @@ void RegisterShiftCommands(CLI::App& app) {
       if (o->json) {
         PrintJson({{"shift", m->shift_id}, {"kind", m->kind}, {"amount_fen", m->amount_fen}, {"reason", m->reason}});
       } else {
-        std::cout << fmt::format("{} {} ({})\n", in ? "paid in" : "paid out",
-                                 FormatYuan(Money::Fen(m->amount_fen), true), m->reason);
+        std::cout << TrF(in ? "cli.shift.paid_in" : "cli.shift.paid_out", FormatYuan(Money::Fen(m->amount_fen), true),
+                         m->reason)
+                  << "\n";
       }
       return 0;
     });
@@ -109,7 +107,7 @@ void RegisterShiftCommands(CLI::App& app) {
   OnSignedIn(nsc, ns, [ns](Database& db, const User& user) {
     Status st = RecordNoSale(db, user.id, ns->reason, TheClock());
     if (!st.ok()) return Fail(st);
-    std::cout << "no-sale recorded\n";
+    std::cout << Tr("cli.shift.no_sale_recorded") << "\n";
     return 0;
   });
 
@@ -132,7 +130,7 @@ void RegisterShiftCommands(CLI::App& app) {
         count = -1;
       }
       if (!value.ok() || value->fen() <= 0 || count < 0) {
-        return Fail("--denomination \"" + d + "\" should be VALUE:COUNT, e.g. 100:3");
+        return Fail(TrF("cli.shift.bad_denomination", d));
       }
       if (!denoms) denoms.emplace();
       denoms->push_back({value->fen(), count});
@@ -144,7 +142,7 @@ void RegisterShiftCommands(CLI::App& app) {
       if (!fen.ok()) return Fail(fen.status());
       counted = *fen;
     } else if (!denoms) {
-      return Fail("give the counted cash with --counted or --denomination", 2);
+      return Fail(Tr("cli.shift.counted_needed"), 2);
     }
     auto r = CloseShift(db, user.id, counted, denoms, TheClock());
     if (!r.ok()) return Fail(r.status());
@@ -162,7 +160,7 @@ void RegisterShiftCommands(CLI::App& app) {
     if (!s.ok()) return Fail(s.status());
     if (!*s) {
       if (status->json) PrintJson(nlohmann::json{{"open", false}});
-      else std::cout << "no shift is open\n";
+      else std::cout << Tr("cli.shift.none_open") << "\n";
       return 0;
     }
     auto drawer = SummarizeDrawer(db, (*s)->id);
@@ -176,8 +174,9 @@ void RegisterShiftCommands(CLI::App& app) {
     const std::string opened = opened_ms >= 0 ? FormatLocal(opened_ms, tz) : (*s)->opened_at;
     const std::string who = (*s)->user_name.empty() ? (*s)->user_id : (*s)->user_name + " (" + (*s)->user_id + ")";
     if (!status->json) {
-      std::cout << fmt::format("shift {} open since {} by {}; expected cash {}\n", (*s)->id, opened, who,
-                               drawer.ok() ? FormatYuan(Money::Fen(drawer->expected_cash_fen), true) : "?");
+      std::cout << TrF("cli.shift.status", (*s)->id, opened, who,
+                       drawer.ok() ? FormatYuan(Money::Fen(drawer->expected_cash_fen), true) : "?")
+                << "\n";
     }
     return 0;
   });

@@ -34,6 +34,16 @@ nlohmann::json LevelJson(const StockLevel& l) {
   return {{"sku", l.sku}, {"name", l.name}, {"unit", l.unit}, {"on_hand_milli", l.on_hand_milli}};
 }
 
+// A role in the reader's language (RoleName is the code JSON keeps).
+const char* RoleText(Role role) {
+  switch (role) {
+    case Role::kCashier: return Tr("cli.role.cashier");
+    case Role::kManager: return Tr("cli.role.manager");
+    case Role::kOwner: return Tr("cli.role.owner");
+  }
+  return RoleName(role);
+}
+
 std::string QtyText(int64_t milli, const std::string& unit) {
   return FormatMilli(milli) + (unit == "kg" ? " kg" : "");
 }
@@ -81,7 +91,7 @@ void RegisterStoreCommands(CLI::App& app) {
   add_cmd.run = [uadd](Database& db) {
     Status st = AddUser(db, {uadd->id, uadd->name, uadd->parsed_role}, uadd->pin, TheClock());
     if (!st.ok()) return Fail(st);
-    std::cout << "user " << uadd->id << " " << uadd->name << " (" << RoleName(uadd->parsed_role) << ") saved\n";
+    std::cout << TrF("cli.user.saved", uadd->id, uadd->name, RoleText(uadd->parsed_role)) << "\n";
     return 0;
   };
   OnStore(ua, &uadd->db, std::move(add_cmd));
@@ -94,7 +104,7 @@ void RegisterStoreCommands(CLI::App& app) {
     nlohmann::json arr = nlohmann::json::array();
     for (const User& u : *users) {
       arr.push_back({{"id", u.id}, {"name", u.name}, {"role", RoleName(u.role)}});
-      if (!ulist->json) std::cout << u.id << "\t" << u.name << "\t" << RoleName(u.role) << "\n";
+      if (!ulist->json) std::cout << u.id << "\t" << u.name << "\t" << RoleText(u.role) << "\n";
     }
     if (ulist->json) PrintJson(arr);
     return 0;

@@ -43,7 +43,7 @@ struct Store {
     (void)Run("shift open -- --user 1001 --pin 1234 --float 0");  // refused when one is open
     const std::string path = dir.File("script.json");
     WriteFile(path, script);
-    return Run("sell -- --script " + Q(path));
+    return Run("sell -- --json --script " + Q(path));
   }
 };
 

@@ -65,7 +65,7 @@ struct Store {
     const std::string path = dir.File("script.json");
     WriteFile(path, R"({"cashier":"1001","pin":"1234","sales":[
       {"actions":[{"scan":"6901234567892","qty":2},{"pay":{"method":"cash","amount_fen":1000}}]}]})");
-    auto r = Run("sell -- --script " + Q(path));
+    auto r = Run("sell -- --json --script " + Q(path));
     INFO(r.err);
     REQUIRE(r.exit_code == 0);
     return Json(r.out)[0];
@@ -284,7 +284,7 @@ TEST_CASE("cli drivers: print a receipt to a spool dir, the virtual printer show
   const nlohmann::json sale = s.SellCola();
   const std::string no = sale["receipt_no"];
   const std::string spool = s.dir.File("spool");
-  auto r = s.Run("print -- --receipt " + no + " --printer spool:" + Q(spool));
+  auto r = s.Run("print -- --json --receipt " + no + " --printer spool:" + Q(spool));
   INFO(r.err);
   REQUIRE(r.exit_code == 0);
   auto out = Json(r.out);
@@ -362,7 +362,7 @@ TEST_CASE("cli drivers: print to a network printer that answers status requests"
   std::string bytes;
   {
     NetPrinter printer;
-    auto r = s.Run("print -- --receipt " + no + " --printer " + printer.uri() + " --timeout-ms 3000");
+    auto r = s.Run("print -- --json --receipt " + no + " --printer " + printer.uri() + " --timeout-ms 3000");
     INFO(r.err);
     REQUIRE(r.exit_code == 0);
     CHECK(Json(r.out)["state"] == "printed");
@@ -392,7 +392,7 @@ TEST_CASE("cli drivers: a printer out of paper fails the job with what to do, an
   int64_t job_id = 0;
   {
     NetPrinter empty(0x72);  // DLE EOT 4: paper end
-    auto r = s.Run("print -- --receipt " + no + " --printer " + empty.uri() + " --timeout-ms 3000");
+    auto r = s.Run("print -- --json --receipt " + no + " --printer " + empty.uri() + " --timeout-ms 3000");
     CHECK(r.exit_code != 0);
     CHECK(Has(r.err, "out of paper"));
     CHECK(Has(r.err, "linli print retry --job"));
@@ -408,7 +408,7 @@ TEST_CASE("cli drivers: a printer out of paper fails the job with what to do, an
   CHECK(Has(queue[0]["last_error"].get<std::string>(), "out of paper"));
 
   NetPrinter fixed;
-  auto retry = s.Run("print retry -- --job " + std::to_string(job_id) + " --printer " + fixed.uri() +
+  auto retry = s.Run("print retry -- --json --job " + std::to_string(job_id) + " --printer " + fixed.uri() +
                      " --timeout-ms 3000");
   INFO(retry.err);
   REQUIRE(retry.exit_code == 0);
@@ -427,7 +427,7 @@ TEST_CASE("cli drivers: no printer at the address: a clear error, the job queued
   const std::string no = s.SellCola()["receipt_no"];
   const std::string uri = "tcp://127.0.0.1:" + std::to_string(ClosedPort());
   const auto t0 = SteadyClock::now();
-  auto r = s.Run("print -- --receipt " + no + " --printer " + uri + " --timeout-ms 2000");
+  auto r = s.Run("print -- --json --receipt " + no + " --printer " + uri + " --timeout-ms 2000");
   CHECK(SteadyClock::now() - t0 < std::chrono::seconds(10));
   CHECK(r.exit_code != 0);
   CHECK(Has(r.err, "no printer at " + uri));
@@ -793,7 +793,10 @@ TEST_CASE("cli drivers: printer profiles lists the shipped ones and the store's 
   CHECK(rows[4]["columns"] == 48);
   auto text = s.Run("printer profiles");
   CHECK(text.out.find("shop80") != std::string::npos);
-  CHECK(text.out.find("状态查询:off") != std::string::npos);
+  CHECK(text.out.find("status query:off") != std::string::npos);
+  auto zh = s.Run("printer profiles -- --lang zh_CN");
+  CHECK(zh.out.find("本店") != std::string::npos);
+  CHECK(zh.out.find("状态查询:off") != std::string::npos);
 
   const std::string no = s.SellCola()["receipt_no"];
   const std::string spool = s.dir.File("spool");

@@ -264,7 +264,7 @@ struct Till {
     const std::string path = dir.File("script.json");
     WriteFile(path, R"({"cashier":"1001","pin":"1234","sales":[{"actions":[{"scan":"6901234567892","qty":)" +
                         std::to_string(qty) + R"(},{"pay":{"method":"cash","amount_fen":10000}}]}]})");
-    auto r = Run("sell", "--script " + Q(path));
+    auto r = Run("sell", "--json --script " + Q(path));
     INFO(r.err);
     REQUIRE(r.exit_code == 0);
     return Json(r.out)[0];

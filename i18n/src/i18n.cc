@@ -1,4 +1,5 @@
-#include "linli/ui/i18n.h"
+// The shop's string tables (i18n.h).
+#include "linli/i18n/i18n.h"
 
 #include <cstdio>
 #include <cstdlib>
@@ -7,7 +8,7 @@
 
 #include <nlohmann/json.hpp>
 
-namespace linli::ui {
+namespace linli::i18n {
 namespace internal {
 extern const unsigned char kI18n_zh_CN[];
 extern const size_t kI18n_zh_CN_size;
@@ -27,6 +28,18 @@ Result<Language> ParseLanguage(std::string_view code) {
   if (code == "zh_CN" || code == "zh" || code == "zh-CN" || code == "中文") return Language::kZhCn;
   if (code == "en" || code == "en_US" || code == "English") return Language::kEn;
   return Status::InvalidArgument("unknown language \"" + std::string(code) + "\": use zh_CN or en");
+}
+
+Language LanguageOfLocale(std::string_view locale) {
+  return locale.starts_with("zh") ? Language::kZhCn : Language::kEn;
+}
+
+Language LanguageFromEnvironment() {
+  for (const char* name : {"LC_ALL", "LC_MESSAGES", "LANG"}) {
+    const char* value = std::getenv(name);
+    if (value != nullptr && *value != '\0') return LanguageOfLocale(value);
+  }
+  return Language::kEn;
 }
 
 std::string_view EmbeddedTable(Language lang) {
@@ -65,7 +78,7 @@ Localizer::Localizer() {
   for (Language lang : kAllLanguages) {
     auto t = StringTable::Parse(EmbeddedTable(lang));
     if (!t.ok()) {
-      std::fprintf(stderr, "linli-counter: embedded %s table: %s\n", LanguageCode(lang),
+      std::fprintf(stderr, "linli: the embedded %s string table: %s\n", LanguageCode(lang),
                    t.status().message().c_str());
       std::abort();
     }
@@ -104,4 +117,4 @@ Localizer& Lang() {
   return localizer;
 }
 
-}  // namespace linli::ui
+}  // namespace linli::i18n
