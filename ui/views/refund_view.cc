@@ -87,11 +87,10 @@ class RefundView final : public View {
       }
       ImGui::EndTable();
     }
-    ImGui::Checkbox(Tr("refund.to_cash"), &r.to_cash);
+    widgets::Checkbox("refund.to_cash", Tr("refund.to_cash"), &r.to_cash);
     ImGui::SameLine();
-    ImGui::SetNextItemWidth(300 * ctx.scale);
-    ImGui::InputTextWithHint("##reason", Tr("prompt.reason"), reason_buf_, sizeof(reason_buf_));
-    r.reason = reason_buf_[0] ? reason_buf_ : "customer";
+    widgets::InputText("refund.reason", &reason_, 300 * ctx.scale, 0, false, Tr("prompt.reason"));
+    r.reason = reason_.empty() ? "customer" : reason_;
     if (widgets::Button("refund.submit", Tr("refund.submit"), ImVec2(w * 0.4f, 0), !r.picked.empty())) {
       refund.SubmitRefund();
     }
@@ -102,7 +101,7 @@ class RefundView final : public View {
   }
 
  private:
-  char reason_buf_[64] = {};
+  std::string reason_;  // typed; "customer" when left empty
 };
 
 }  // namespace
