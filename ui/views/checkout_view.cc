@@ -128,7 +128,11 @@ class CheckoutView final : public View {
       if (!c.button_id || !c.run) continue;
       if (i % per_row != 0) ImGui::SameLine();
       std::string label = c.key_name[0] ? WithKey(c.label_key, c.key_name) : std::string(Tr(c.label_key));
-      if (widgets::Button(c.button_id, label.c_str(), ImVec2(bw, 0))) c.run(model);
+      // 付款 stands out; what throws the sale away (清空, 删除行) does not.
+      const widgets::Tone tone = c.action == Action::kPay                                          ? widgets::Tone::kPrimary
+                                 : c.action == Action::kClearCart || c.action == Action::kVoidLine ? widgets::Tone::kMuted
+                                                                                                   : widgets::Tone::kNormal;
+      if (widgets::Button(c.button_id, label.c_str(), ImVec2(bw, 0), true, tone)) c.run(model);
       ++i;
     }
   }

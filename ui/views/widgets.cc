@@ -48,9 +48,9 @@ ToneColors ColorsOf(Tone tone) {
     case Tone::kPrimary:  // green, as 付款 on the tills shops know; white text
       return {IM_COL32(30, 140, 70, 255), IM_COL32(40, 160, 85, 255), IM_COL32(20, 110, 55, 255),
               IM_COL32(255, 255, 255, 255)};
-    case Tone::kMuted:  // paler than the others, grey text: not where the hand goes first
-      return {IM_COL32(236, 236, 234, 255), IM_COL32(245, 222, 218, 255), IM_COL32(235, 200, 194, 255),
-              IM_COL32(120, 120, 120, 255)};
+    case Tone::kMuted:  // paler than the others, subdued brick text: not where the hand goes first
+      return {IM_COL32(240, 236, 232, 255), IM_COL32(248, 224, 218, 255), IM_COL32(238, 200, 192, 255),
+              IM_COL32(150, 75, 60, 255)};
     case Tone::kNormal: break;
   }
   const ImGuiStyle& st = ImGui::GetStyle();
@@ -184,8 +184,16 @@ bool InputText(const char* id, std::string* value, float width, int flags, bool 
   if (select) flags |= ImGuiInputTextFlags_AutoSelectAll;
   flags |= ImGuiInputTextFlags_CallbackAlways;
   ImGui::SetNextItemWidth(width);
+  // The field is twice its font high. A hint too wide for the font (the
+  // big scan field at 1024 px) shows in the body font, the field as high.
+  const float height = ImGui::GetFontSize() * 2.0f;
+  const float inner_w = (width > 0 ? width : ImGui::GetContentRegionAvail().x + width) - 2 * ImGui::GetStyle().FramePadding.x;
+  ImFont* body = ImGui::GetIO().FontDefault;
+  const bool small_hint = hint && value->empty() && body && ImGui::GetFont() != body &&
+                          ImGui::CalcTextSize(hint).x > inner_w;
+  if (small_hint) ImGui::PushFont(body);
   ImGui::PushStyleVar(ImGuiStyleVar_FramePadding,
-                      ImVec2(ImGui::GetStyle().FramePadding.x, ImGui::GetFontSize() * 0.5f));
+                      ImVec2(ImGui::GetStyle().FramePadding.x, (height - ImGui::GetFontSize()) * 0.5f));
   bool enter;
   if (hint) {
     enter = ImGui::InputTextWithHint("##field", hint, value, flags | ImGuiInputTextFlags_EnterReturnsTrue,
@@ -199,21 +207,22 @@ bool InputText(const char* id, std::string* value, float width, int flags, bool 
   if (hint && value->empty()) {
     rec.text_cut = ImGui::CalcTextSize(hint).x > rec.max.x - rec.min.x - 2 * ImGui::GetStyle().FramePadding.x;
   }
+  if (small_hint) ImGui::PopFont();
   ImGui::PopID();
   return enter;
 }
 
 void Text(const char* id, ImFont* font, const std::string& text, ImU32 color) {
   if (font) ImGui::PushFont(font);
-  const ImVec2 pos = ImGui::GetCursorScreenPos();
   if (color) ImGui::PushStyleColor(ImGuiCol_Text, color);
   ImGui::TextUnformatted(text.c_str(), text.c_str() + text.size());
   if (color) ImGui::PopStyleColor();
-  Record(id, text, ImGui::GetFont(), pos, false);
+  // The item starts where the text does (after AlignTextToFramePadding too).
+  Record(id, text, ImGui::GetFont(), ImGui::GetItemRectMin(), false);
   if (font) ImGui::PopFont();
 }
 
-void Keypad(const char* id, const std::function<void(char)>& on_key, float key_size, bool with_enter) {
+void Keypad(const char* id, const std::function<void(char)>& on_key, ImVec2 key_size, bool with_enter) {
   // 7 8 9 ⌫ / 4 5 6 C / 1 2 3 . / 0 00 OK
   static const char* const kKeys[4][4] = {
       {"7", "8", "9", "B"}, {"4", "5", "6", "C"}, {"1", "2", "3", "."}, {"0", "00", "E", ""}};
@@ -226,8 +235,8 @@ void Keypad(const char* id, const std::function<void(char)>& on_key, float key_s
       const char* label = k == "B" ? Tr("keypad.back") : k == "E" ? Tr("keypad.ok") : k.c_str();
       const std::string name = k == "." ? "dot" : k == "E" ? "enter" : k == "B" ? "back" : k;
       const std::string kid = std::string(id) + "." + name;
-      const float w = k == "E" ? key_size * 2 + ImGui::GetStyle().ItemSpacing.x : key_size;
-      if (Button(kid.c_str(), label, ImVec2(w, key_size))) {
+      const float w = k == "E" ? key_size.x * 2 + ImGui::GetStyle().ItemSpacing.x : key_size.x;
+      if (Button(kid.c_str(), label, ImVec2(w, key_size.y))) {
         for (char ch : (k == "00" ? std::string("00") : std::string(1, k[0]))) on_key(ch);
       }
     }

@@ -74,8 +74,9 @@ bool InputText(const char* id, std::string* value, float width, int flags = 0, b
 // Text drawn at the cursor in `font` (null: current), recorded as control `id`.
 void Text(const char* id, ImFont* font, const std::string& text, ImU32 color = 0);
 // A 4×4 numeric keypad: digits, '.', 'B' (backspace), 'C' (clear), and
-// an optional Enter ('E'). Calls on_key with the key.
-void Keypad(const char* id, const std::function<void(char)>& on_key, float key_size, bool with_enter);
+// an optional Enter ('E', two keys wide). Calls on_key with the key.
+// `key_size` is one key's; the pad is 4 keys and 3 spacings each way.
+void Keypad(const char* id, const std::function<void(char)>& on_key, ImVec2 key_size, bool with_enter);
 
 // The height of a touch target (about 12 mm at arm's length).
 float TouchHeight();
