@@ -138,6 +138,12 @@ case $SCENARIO in
       [[ $got -eq $want ]] || fail "expected $want passing $check checks at $SIZE, got $got"
     done
     check_text 1
+    # 删除行 and 清空 asked; Esc kept the lines, Enter voided only the last
+    # (Coca-Cola 零度): 5 lines scanned, 4 sold for 24.36.
+    [[ $(q "select count(*) from sale_lines where sale_id = 1") -eq 4 ]] ||
+      fail "the first sale should have 4 lines, has $(q 'select sku from sale_lines where sale_id = 1')"
+    [[ $(q "select count(*) from sale_lines where sale_id = 1 and sku = 'YL0004'") -eq 0 ]] || fail "the voided line was sold"
+    [[ $(q "select total_fen from sales where id = 1") -eq 2436 ]] || fail "the first sale should be 24.36"
     echo "fit at $SIZE: $want tone checks, $(grep -c '"check":"fit"' "$WORK/report.jsonl") screens and prompts fit"
     ;;
   *) fail "unknown scenario" ;;

@@ -139,7 +139,8 @@ void CounterModel::SubmitPrompt() {
     case PromptKind::kPriceOverride:
     case PromptKind::kMember:
     case PromptKind::kSuspendLabel:
-    case PromptKind::kAddProduct: return checkout_.SubmitPrompt(p);
+    case PromptKind::kAddProduct:
+    case PromptKind::kConfirmCart: return checkout_.SubmitPrompt(p);
   }
 }
 

@@ -240,12 +240,12 @@ nlohmann::json Harness::CheckTone(const std::string& arg) {
     j["pass"] = false;
     return j;
   }
-  // The button's colour on screen: the commonest colour inside it (its label
-  // is small beside its face).
+  // The button's colour on screen: the commonest colour of its face (its
+  // label is small beside it).
   ReadPixels();
   std::map<uint32_t, int> counts;
-  for (int y = static_cast<int>(rec->min.y) + 3; y < static_cast<int>(rec->max.y) - 3; ++y) {
-    for (int x = static_cast<int>(rec->min.x) + 3; x < static_cast<int>(rec->max.x) - 3; ++x) {
+  for (int y = static_cast<int>(rec->face_min.y) + 3; y < static_cast<int>(rec->face_max.y) - 3; ++y) {
+    for (int x = static_cast<int>(rec->face_min.x) + 3; x < static_cast<int>(rec->face_max.x) - 3; ++x) {
       if (x < 0 || y < 0 || x >= pix_w_ || y >= pix_h_) continue;
       const unsigned char* px = &pixels_[(static_cast<size_t>(y) * pix_w_ + x) * 4];
       ++counts[(uint32_t{px[0]} << 16) | (uint32_t{px[1]} << 8) | px[2]];
@@ -273,10 +273,23 @@ nlohmann::json Harness::CheckTone(const std::string& arg) {
       }
     }
   }
+  // And ink on it in the tone's label colour: the label, or a check box's
+  // mark (a blank square has none).
+  const ImU32 ink = widgets::ToneTextColor(kTones.at(want));
+  int inked = 0, total = 0;
+  for (const auto& [rgb, n] : counts) {
+    const int dr = static_cast<int>(rgb >> 16) - static_cast<int>(ink & 0xff);
+    const int dg = static_cast<int>((rgb >> 8) & 0xff) - static_cast<int>((ink >> 8) & 0xff);
+    const int dbl = static_cast<int>(rgb & 0xff) - static_cast<int>((ink >> 16) & 0xff);
+    if (dr * dr + dg * dg + dbl * dbl <= 60 * 60) inked += n;
+    total += n;
+  }
+  const double ink_fraction = static_cast<double>(inked) / total;
   j["face"] = fmt::format("#{:02x}{:02x}{:02x}", r, g, b);
   j["seen"] = seen;
-  j["distance"] = std::sqrt(static_cast<double>(best));
-  j["pass"] = seen == want && best <= 30 * 30;
+  j["distance"] = std::round(std::sqrt(static_cast<double>(best)) * 10) / 10;
+  j["ink"] = std::round(ink_fraction * 1000) / 1000;
+  j["pass"] = seen == want && best <= 30 * 30 && ink_fraction >= 0.01;
   return j;
 }
 

@@ -135,10 +135,15 @@ void DrawPrompt(CounterModel& model, const ViewContext& ctx) {
   const bool focus = focused_for != p.kind || error_for != p.error;
   focused_for = p.kind;
   error_for = p.error;
+  // A confirmation has nothing to type: Enter is OK.
+  const bool question = p.kind == PromptKind::kConfirmCart;
+  bool enter = question && ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Enter), false);
   ImGui::PushFont(ctx.big);
-  bool enter = widgets::InputText("prompt.input", &p.input, w, p.secret ? ImGuiInputTextFlags_Password : 0, focus,
-                                  p.kind == PromptKind::kAddProduct ? Tr("prompt.add_product.name") : nullptr,
-                                  /*select=*/true);
+  if (!question) {
+    enter = widgets::InputText("prompt.input", &p.input, w, p.secret ? ImGuiInputTextFlags_Password : 0, focus,
+                               p.kind == PromptKind::kAddProduct ? Tr("prompt.add_product.name") : nullptr,
+                               /*select=*/true);
+  }
   if (two) {
     enter |= widgets::InputText("prompt.input2", &p.input2, w, 0, false,
                                 p.kind == PromptKind::kAddProduct ? Tr("prompt.add_product.price")

@@ -34,6 +34,8 @@ ControlRecord& Record(const char* id, const std::string& text, ImFont* font, ImV
   r.clickable = clickable;
   r.scrolls = S().list_depth > 0;
   r.layer = w->RootWindow ? w->RootWindow->ID : w->ID;
+  r.face_min = r.min;
+  r.face_max = r.max;
   ControlRecord& slot = S().controls[id];
   slot = std::move(r);
   return slot;
@@ -103,6 +105,8 @@ ImU32 ToneColor(Tone tone, bool hovered) {
   return hovered ? c.hovered : c.normal;
 }
 
+ImU32 ToneTextColor(Tone tone) { return ColorsOf(tone).text; }
+
 bool Button(const char* id, const char* label, ImVec2 size, bool enabled, Tone tone) {
   ImGui::PushID(id);
   if (size.y <= 0) size.y = TouchHeight();
@@ -155,7 +159,10 @@ bool Checkbox(const char* id, const char* label, bool* value) {
   }
   const ImVec2 text_pos(pos.x + h + st.ItemInnerSpacing.x, pos.y + (h - label_size.y) * 0.5f);
   dl->AddText(text_pos, ImGui::GetColorU32(ImGuiCol_Text), label);
-  Record(id, label, ImGui::GetFont(), text_pos, true);
+  ControlRecord& rec = Record(id, label, ImGui::GetFont(), text_pos, true);
+  rec.face_min = b0;
+  rec.face_max = b1;
+  rec.tone = *value ? Tone::kPrimary : Tone::kNormal;
   ImGui::PopID();
   if (TakeClick(id)) pressed = true;
   if (pressed) *value = !*value;

@@ -31,6 +31,9 @@ struct ControlRecord {
   bool text_cut = false;   // its label or hint is wider than it
   unsigned layer = 0;
   Tone tone = Tone::kNormal;
+  // For expect-tone: the face that shows the tone (a button's rectangle, a
+  // check box's square).
+  ImVec2 face_min, face_max;
 };
 
 void BeginFrame();
@@ -58,11 +61,12 @@ class ScrollingContent {
 // a width < 0 fills to the right edge, as in ImGui).
 bool Button(const char* id, const char* label, ImVec2 size = ImVec2(0, 0), bool enabled = true,
             Tone tone = Tone::kNormal);
-// The colour of a button of `tone` (normal, hovered).
+// The colour of a button of `tone` (normal, hovered), and of its label.
 ImU32 ToneColor(Tone tone, bool hovered = false);
-// A touch-sized check box: a framed square that shows a drawn check mark
-// (no glyph: the CJK fonts have none) and the label beside it; the box and
-// the label both toggle it. Returns true when it changed.
+ImU32 ToneTextColor(Tone tone);
+// A touch-sized check box: a framed square, filled in the primary tone with
+// a check mark drawn in lines when on (no glyph), and the label beside it;
+// the box and the label both toggle it. Returns true when it changed.
 bool Checkbox(const char* id, const char* label, bool* value);
 // A text field bound to `value`. Returns true when Enter was pressed in it.
 // `focus`: take keyboard focus this frame. The cursor then goes to the end
