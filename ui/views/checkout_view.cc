@@ -58,25 +58,34 @@ class CheckoutView final : public View {
       for (int i = clipper.DisplayStart; i < clipper.DisplayEnd; ++i) {
         const CartRow& r = rows[static_cast<size_t>(i)];
         ImGui::PushID(r.line_no);  // line numbers are stable for the sale
-        ImGui::TableNextRow(ImGuiTableRowFlags_None, widgets::TouchHeight() * 0.8f);
+        // A row is a touch target: 44 px, its text in the middle.
+        const float row_h = widgets::MinTouch();
+        const float text_dy = (row_h - ImGui::GetFontSize()) * 0.5f;
+        ImGui::TableNextRow(ImGuiTableRowFlags_None, row_h);
         ImGui::TableSetColumnIndex(0);
         const bool selected = r.line_no == checkout.selected_line();
+        ImGui::PushStyleVar(ImGuiStyleVar_SelectableTextAlign, ImVec2(0, 0.5f));
         if (ImGui::Selectable(fmt::format("{}", r.line_no).c_str(), selected,
-                              ImGuiSelectableFlags_SpanAllColumns, ImVec2(0, widgets::TouchHeight() * 0.8f))) {
+                              ImGuiSelectableFlags_SpanAllColumns, ImVec2(0, row_h))) {
           checkout.SelectLine(r.line_no);
         }
-        ImGui::TableSetColumnIndex(1);
+        ImGui::PopStyleVar();
+        auto cell = [text_dy](int col) {
+          ImGui::TableSetColumnIndex(col);
+          ImGui::SetCursorPosY(ImGui::GetCursorPosY() + text_dy);
+        };
+        cell(1);
         ImGui::TextUnformatted(r.name.c_str());
         if (r.discount_fen != 0 || r.overridden) {
           ImGui::SameLine();
           ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(kColorAccent), "%s",
                              r.overridden ? Tr("cart.overridden") : TrF("cart.saved", Yuan(r.discount_fen)).c_str());
         }
-        ImGui::TableSetColumnIndex(2);
+        cell(2);
         ImGui::TextUnformatted(QtyText(r.qty_milli, r.unit).c_str());
-        ImGui::TableSetColumnIndex(3);
+        cell(3);
         ImGui::TextUnformatted(YuanPlain(r.unit_price_fen).c_str());
-        ImGui::TableSetColumnIndex(4);
+        cell(4);
         ImGui::TextUnformatted(YuanPlain(r.total_fen).c_str());
         ImGui::PopID();
       }
