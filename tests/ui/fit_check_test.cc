@@ -2,6 +2,7 @@
 #include <doctest/doctest.h>
 
 #include "linli/ui/fit_check.h"
+#include "linli/ui/replay.h"
 
 namespace linli::ui {
 namespace {
@@ -77,6 +78,18 @@ TEST_CASE("fit: a command button not drawn at all is named") {
                                  {"checkout.pay", "checkout.clear"});
   REQUIRE(problems.size() == 1);
   CHECK(Names(problems, "checkout.clear", "not drawn"));
+}
+
+TEST_CASE("fit: replays name the checks expect-fit (no argument) and expect-tone (a control and a tone)") {
+  auto e = ParseReplay("expect-fit\nexpect-tone checkout.pay primary\n");
+  REQUIRE(e.ok());
+  REQUIRE(e->size() == 2);
+  CHECK((*e)[0].kind == ReplayEvent::Kind::kExpectFit);
+  CHECK((*e)[1].kind == ReplayEvent::Kind::kExpectTone);
+  CHECK((*e)[1].arg == "checkout.pay primary");
+  auto bad = ParseReplay("expect-fit\nexpect-tone\n");
+  REQUIRE(!bad.ok());
+  CHECK(bad.status().message().find("line 2") != std::string::npos);
 }
 
 }  // namespace

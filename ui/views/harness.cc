@@ -397,6 +397,13 @@ int Harness::RunReplay() {
         if (!widgets::PendingClick().empty()) {
           widgets::ClearPendingClick();
           Fail(where + "no control \"" + e.arg + "\" on the " + ScreenName(app_.model_->screen()) + " screen");
+        } else if (const widgets::ControlRecord* rec = widgets::FindControl(e.arg); rec && !rec->scrolls) {
+          // A person can only tap what shows.
+          const float tol = 0.5f;
+          if (rec->min.x < rec->clip_min.x - tol || rec->min.y < rec->clip_min.y - tol ||
+              rec->max.x > rec->clip_max.x + tol || rec->max.y > rec->clip_max.y + tol) {
+            Fail(where + "\"" + e.arg + "\" was clicked but is cut off or hidden");
+          }
         }
         settle();
         break;
