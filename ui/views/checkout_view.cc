@@ -118,9 +118,14 @@ class CheckoutView final : public View {
     }
     ImGui::Separator();
     const PricedCart& p = checkout.priced();
+    // Two figures a line, so the total keeps its place on a 768 px screen
+    // with a discount, 抹零 and a member.
+    const float gap = 24 * ctx.scale;
     ImGui::Text("%s  %s", Tr("checkout.items"), fmt::format("{}", checkout.rows().size()).c_str());
+    ImGui::SameLine(0, gap);
     ImGui::Text("%s  %s", Tr("checkout.subtotal"), Yuan(p.subtotal_fen).c_str());
     if (p.discount_fen) ImGui::Text("%s  -%s", Tr("checkout.discount"), Yuan(p.discount_fen).c_str());
+    if (p.discount_fen && p.rounding_fen) ImGui::SameLine(0, gap);
     if (p.rounding_fen) ImGui::Text("%s  -%s", Tr("checkout.rounding"), Yuan(p.rounding_fen).c_str());
     if (!checkout.member_phone().empty()) ImGui::Text("%s  %s", Tr("checkout.member"), checkout.member_phone().c_str());
     ImGui::Spacing();
