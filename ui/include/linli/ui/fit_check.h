@@ -40,7 +40,7 @@ struct FitProblem {
 };
 
 // Checks `controls` against the window `window`:
-//  - each control (but a list row) lies fully inside `window` and inside
+//  - each control (but what scrolls) lies fully inside `window` and inside
 //    its `visible` rectangle: nothing cut off, nothing hidden;
 //  - each clickable control is at least `min_touch_px` high;
 //  - no label or hint is cut off (text_cut);
