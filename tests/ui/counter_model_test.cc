@@ -7,6 +7,7 @@
 #include "linli/pos/sales.h"
 #include "linli/pos/shifts.h"
 #include "linli/pos/store.h"
+#include "linli/ui/commands.h"
 #include "linli/ui/counter_model.h"
 #include "testing.h"
 
@@ -308,7 +309,63 @@ TEST_CASE("keys: quantity (F2), void (F7), price override needs a manager, disco
   CHECK(t.model->checkout().rows()[0].overridden);
   t.model->OnKey(Key::kDown);
   t.model->OnKey(Key::kF7);
+  REQUIRE(t.model->prompt().kind == PromptKind::kConfirmCart);  // two lines: asks first
+  t.model->SubmitPrompt();
   CHECK(t.model->checkout().rows().size() == 1);
+}
+
+// Issue 12: 清空 and 删除行 threw a cart of several lines away at one touch.
+TEST_CASE("clear and void ask to confirm when the cart has more than one line; one line goes at once") {
+  Till t;
+  t.SignInAndOpen();
+  auto run = [&](Action a) { CommandFor(a).run(*t.model); };  // the buttons' path
+  t.model->OnScan("6901234567892");
+  t.model->OnScan("6920202888883");
+  t.model->OnScan("6901234567892");
+  REQUIRE(t.model->checkout().rows().size() == 3);
+  // 清空 asks, names what goes, and Esc keeps the cart.
+  run(Action::kClearCart);
+  REQUIRE(t.model->prompt().kind == PromptKind::kConfirmCart);
+  CHECK(t.model->prompt().title == "Clear this sale?");
+  CHECK(t.model->prompt().hint.find("All 3 lines") != std::string::npos);
+  t.model->OnKey(Key::kEscape);
+  CHECK(t.model->prompt().kind == PromptKind::kNone);
+  CHECK(t.model->checkout().rows().size() == 3);
+  // 删除行 (F7, or Delete from an empty field) asks about the selected line;
+  // OK voids that line even if the selection moved meanwhile.
+  t.model->checkout().SelectLine(2);
+  t.model->OnKey(Key::kDelete);
+  REQUIRE(t.model->prompt().kind == PromptKind::kConfirmCart);
+  CHECK(t.model->prompt().title == "Void line 2?");
+  CHECK(t.model->prompt().hint.find("农夫山泉 550ml") != std::string::npos);
+  CHECK(t.model->checkout().rows().size() == 3);
+  t.model->checkout().SelectLine(1);
+  t.model->SubmitPrompt();
+  CHECK(t.model->prompt().kind == PromptKind::kNone);
+  REQUIRE(t.model->checkout().rows().size() == 2);
+  CHECK(t.model->checkout().rows()[0].name == "可口可乐 330ml");
+  CHECK(t.model->checkout().rows()[1].name == "可口可乐 330ml");
+  // Confirmed, 清空 empties the cart.
+  run(Action::kClearCart);
+  REQUIRE(t.model->prompt().kind == PromptKind::kConfirmCart);
+  t.model->SubmitPrompt();
+  CHECK(t.model->checkout().rows().empty());
+  // One line: nothing much to lose, no question.
+  t.model->OnScan("6920202888883");
+  t.model->OnKey(Key::kF7);
+  CHECK(t.model->prompt().kind == PromptKind::kNone);
+  CHECK(t.model->checkout().rows().empty());
+  t.model->OnScan("6920202888883");
+  run(Action::kClearCart);
+  CHECK(t.model->prompt().kind == PromptKind::kNone);
+  CHECK(t.model->checkout().rows().empty());
+  // In Chinese, as the cashier reads it.
+  Lang().SetLanguage(Language::kZhCn);
+  t.model->OnScan("6901234567892");
+  t.model->OnScan("6920202888883");
+  run(Action::kClearCart);
+  CHECK(t.model->prompt().title == "清空这一单？");
+  Lang().SetLanguage(Language::kEn);
 }
 
 TEST_CASE("suspend (F8) and resume (F9) a sale") {

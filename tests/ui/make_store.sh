@@ -15,3 +15,5 @@ $L catalog import --db "$DB" "$SRC/packaging/demo/catalog.csv" >/dev/null
 grep -v '"window"' "$SRC/packaging/demo/promotions.json" > "$DB.promotions.json"
 $L promo import --db "$DB" "$DB.promotions.json" >/dev/null
 rm -f "$DB.promotions.json"
+# Quick keys (快捷键) for goods without a barcode, as a shop would set them.
+$L config set --db "$DB" quick_keys '[{"category":"面包","sku":"MB0001","label":"天然酵母面包"},{"category":"面包","sku":"MB0002"},{"category":"鸡蛋","sku":"LY0023","label":"鸡蛋 30枚"},{"category":"水果","sku":"SG0001"},{"category":"水果","sku":"SG0002"},{"category":"水果","sku":"SG0003"},{"category":"水果","sku":"SG0004"},{"category":"水果","sku":"SG0005"}]' --user 9001 --pin 9999 >/dev/null

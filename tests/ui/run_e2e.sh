@@ -2,7 +2,10 @@
 # End-to-end tests of linli-counter: the real window, under Xvfb with Mesa's
 # software OpenGL, driven by a replay script (tests/ui/replays/*.replay).
 #
-#   run_e2e.sh SCENARIO COUNTER_BIN LINLI_BIN WORK_DIR
+#   run_e2e.sh SCENARIO COUNTER_BIN LINLI_BIN WORK_DIR [WIDTHxHEIGHT]
+#
+# The window is 1280x800 (the demo's size) unless a size is given; the
+# counter runs at --ui-scale 1 either way.
 #
 # Scenarios:
 #   checkout  sign in, open the shift, three items (one a weighed label), cash;
@@ -14,8 +17,15 @@
 #             bounds ask to confirm (float, quantity, pay-in)
 #   day       a whole day: sell, suspend/resume, payment code, refund with a
 #             manager PIN, pay-in, X report, close with a count, Z report
+#   fit       every screen and prompt fits the window: nothing cut off or
+#             hidden, touch targets 44 px high, 付款 primary and 清空/删除行
+#             muted (expect-fit, expect-tone); run at each size shops have
 set -euo pipefail
-SCENARIO=$1 COUNTER=$2 L=$3 WORK=$4/$1
+SCENARIO=$1 COUNTER=$2 L=$3 SIZE=${5:-1280x800}
+WORK=$4/$1
+[[ $# -ge 5 ]] && WORK=$4/$1-$SIZE
+[[ $SIZE =~ ^([0-9]+)x([0-9]+)$ ]] || { echo "e2e $SCENARIO: size must be WIDTHxHEIGHT, not '$SIZE'" >&2; exit 2; }
+WIDTH=${BASH_REMATCH[1]} HEIGHT=${BASH_REMATCH[2]}
 HERE=$(cd "$(dirname "$0")" && pwd)
 SRC=$(cd "$HERE/../.." && pwd)
 
@@ -33,10 +43,10 @@ sed "s/@DATE@/$TODAY/g" "$HERE/replays/$SCENARIO.replay" > "$WORK/script.replay"
 
 export LIBGL_ALWAYS_SOFTWARE=1
 rc=0
-xvfb-run -a -s "-screen 0 1280x800x24" \
+xvfb-run -a -s "-screen 0 ${WIDTH}x${HEIGHT}x24" \
   "$COUNTER" --db "$DB" --replay "$WORK/script.replay" --screenshots "$WORK/shots" \
   --report "$WORK/report.jsonl" --printer "spool:$WORK/spool" --scale fake --lang zh_CN \
-  --width 1280 --height 800 --ui-scale 1 > "$WORK/counter.log" 2>&1 || rc=$?
+  --width "$WIDTH" --height "$HEIGHT" --ui-scale 1 > "$WORK/counter.log" 2>&1 || rc=$?
 cat "$WORK/counter.log"
 [[ $rc -eq 0 ]] || fail "linli-counter exited $rc (report: $WORK/report.jsonl)"
 grep -q '"check":"failure"' "$WORK/report.jsonl" && fail "replay checks failed"
@@ -122,6 +132,26 @@ case $SCENARIO in
       fail "the confirmed pay-in should be 6000.00, got $(q "select amount_fen from cash_movements")"
     [[ $(q "select count(*) from cash_movements") -eq 1 ]] || fail "one pay-in only"
     echo "prompts: float 200.00, qty 3 and 150 (confirmed), pay-in 6000.00 (confirmed)"
+    ;;
+  fit)
+    check_shots
+    # Every expect-fit and expect-tone of the replay ran and passed.
+    for check in fit tone; do
+      want=$(grep -c "^expect-$check\b" "$HERE/replays/fit.replay")
+      got=$(grep -c "\"check\":\"$check\".*\"pass\":true" "$WORK/report.jsonl" || true)
+      [[ $got -eq $want ]] || fail "expected $want passing $check checks at $SIZE, got $got"
+    done
+    check_text 2
+    # The member typed in Chinese at the counter is saved as typed.
+    [[ $(q "select name from members where phone = '13800138000'") == "张阿姨" ]] ||
+      fail "the member added at the counter should be 张阿姨, got $(q 'select name from members')"
+    # 删除行 and 清空 asked; Esc kept the lines, Enter voided only the last
+    # (Coca-Cola 零度): 5 lines scanned, 4 sold for 24.36.
+    [[ $(q "select count(*) from sale_lines where sale_id = 1") -eq 4 ]] ||
+      fail "the first sale should have 4 lines, has $(q 'select sku from sale_lines where sale_id = 1')"
+    [[ $(q "select count(*) from sale_lines where sale_id = 1 and sku = 'YL0004'") -eq 0 ]] || fail "the voided line was sold"
+    [[ $(q "select total_fen from sales where id = 1") -eq 2436 ]] || fail "the first sale should be 24.36"
+    echo "fit at $SIZE: $want tone checks, $(grep -c '"check":"fit"' "$WORK/report.jsonl") screens and prompts fit"
     ;;
   *) fail "unknown scenario" ;;
 esac

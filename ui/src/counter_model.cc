@@ -149,6 +149,7 @@ void CounterModel::SubmitPrompt() {
     case PromptKind::kSuspendLabel:
     case PromptKind::kAddProduct:
     case PromptKind::kEditProduct: return checkout_.SubmitPrompt(p);
+    case PromptKind::kConfirmCart: return checkout_.SubmitPrompt(p);
   }
 }
 

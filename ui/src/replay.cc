@@ -15,6 +15,8 @@ Result<std::vector<ReplayEvent>> ParseReplay(std::string_view text) {
       {"screenshot", ReplayEvent::Kind::kScreenshot},
       {"expect-screen", ReplayEvent::Kind::kExpectScreen},
       {"expect-text", ReplayEvent::Kind::kExpectText},
+      {"expect-fit", ReplayEvent::Kind::kExpectFit},
+      {"expect-tone", ReplayEvent::Kind::kExpectTone},
       {"quit", ReplayEvent::Kind::kQuit},
   };
   std::vector<ReplayEvent> events;
@@ -42,7 +44,8 @@ Result<std::vector<ReplayEvent>> ParseReplay(std::string_view text) {
                                      std::string(cmd) + "\"");
     }
     ReplayEvent e{it->second, arg, line_no};
-    const bool needs_arg = e.kind != ReplayEvent::Kind::kQuit && e.kind != ReplayEvent::Kind::kWait;
+    const bool needs_arg = e.kind != ReplayEvent::Kind::kQuit && e.kind != ReplayEvent::Kind::kWait &&
+                           e.kind != ReplayEvent::Kind::kExpectFit;
     if (needs_arg && arg.empty()) {
       return Status::InvalidArgument("replay line " + std::to_string(line_no) + ": \"" + std::string(cmd) +
                                      "\" needs an argument");

@@ -107,6 +107,10 @@ class Harness {
   bool Screenshot(const std::string& name);
   bool ReadPixels();
   nlohmann::json CheckText(const std::string& control);
+  // expect-fit: every control of this frame against the window (ui/fit_check.h).
+  nlohmann::json CheckFit();
+  // expect-tone: "ID TONE", the button drawn in the colour of that tone.
+  nlohmann::json CheckTone(const std::string& arg);
   void Fail(const std::string& what);
   void Report(const nlohmann::json& j);
 

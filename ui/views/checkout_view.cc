@@ -59,25 +59,34 @@ class CheckoutView final : public View {
       for (int i = clipper.DisplayStart; i < clipper.DisplayEnd; ++i) {
         const CartRow& r = rows[static_cast<size_t>(i)];
         ImGui::PushID(r.line_no);  // line numbers are stable for the sale
-        ImGui::TableNextRow(ImGuiTableRowFlags_None, widgets::TouchHeight() * 0.8f);
+        // A row is a touch target: 44 px, its text in the middle.
+        const float row_h = widgets::MinTouch();
+        const float text_dy = (row_h - ImGui::GetFontSize()) * 0.5f;
+        ImGui::TableNextRow(ImGuiTableRowFlags_None, row_h);
         ImGui::TableSetColumnIndex(0);
         const bool selected = r.line_no == checkout.selected_line();
+        ImGui::PushStyleVar(ImGuiStyleVar_SelectableTextAlign, ImVec2(0, 0.5f));
         if (ImGui::Selectable(fmt::format("{}", r.line_no).c_str(), selected,
-                              ImGuiSelectableFlags_SpanAllColumns, ImVec2(0, widgets::TouchHeight() * 0.8f))) {
+                              ImGuiSelectableFlags_SpanAllColumns, ImVec2(0, row_h))) {
           checkout.SelectLine(r.line_no);
         }
-        ImGui::TableSetColumnIndex(1);
+        ImGui::PopStyleVar();
+        auto cell = [text_dy](int col) {
+          ImGui::TableSetColumnIndex(col);
+          ImGui::SetCursorPosY(ImGui::GetCursorPosY() + text_dy);
+        };
+        cell(1);
         ImGui::TextUnformatted(r.name.c_str());
         if (r.discount_fen != 0 || r.overridden) {
           ImGui::SameLine();
           ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(kColorAccent), "%s",
                              r.overridden ? Tr("cart.overridden") : TrF("cart.saved", Yuan(r.discount_fen)).c_str());
         }
-        ImGui::TableSetColumnIndex(2);
+        cell(2);
         ImGui::TextUnformatted(QtyText(r.qty_milli, r.unit).c_str());
-        ImGui::TableSetColumnIndex(3);
+        cell(3);
         ImGui::TextUnformatted(YuanPlain(r.unit_price_fen).c_str());
-        ImGui::TableSetColumnIndex(4);
+        cell(4);
         ImGui::TextUnformatted(YuanPlain(r.total_fen).c_str());
         ImGui::PopID();
       }
@@ -110,9 +119,14 @@ class CheckoutView final : public View {
     }
     ImGui::Separator();
     const PricedCart& p = checkout.priced();
+    // Two figures a line, so the total keeps its place on a 768 px screen
+    // with a discount, 抹零 and a member.
+    const float gap = 24 * ctx.scale;
     ImGui::Text("%s  %s", Tr("checkout.items"), fmt::format("{}", checkout.rows().size()).c_str());
+    ImGui::SameLine(0, gap);
     ImGui::Text("%s  %s", Tr("checkout.subtotal"), Yuan(p.subtotal_fen).c_str());
     if (p.discount_fen) ImGui::Text("%s  -%s", Tr("checkout.discount"), Yuan(p.discount_fen).c_str());
+    if (p.discount_fen && p.rounding_fen) ImGui::SameLine(0, gap);
     if (p.rounding_fen) ImGui::Text("%s  -%s", Tr("checkout.rounding"), Yuan(p.rounding_fen).c_str());
     if (!checkout.member_phone().empty()) ImGui::Text("%s  %s", Tr("checkout.member"), MaskPhone(checkout.member_phone()).c_str());
     ImGui::Spacing();
@@ -135,7 +149,11 @@ class CheckoutView final : public View {
       if (!c.button_id || !c.run) continue;
       if (i % per_row != 0) ImGui::SameLine();
       std::string label = c.key_name[0] ? WithKey(c.label_key, c.key_name) : std::string(Tr(c.label_key));
-      if (widgets::Button(c.button_id, label.c_str(), ImVec2(bw, 0))) c.run(model);
+      // 付款 stands out; what throws the sale away (清空, 删除行) does not.
+      const widgets::Tone tone = c.action == Action::kPay                                          ? widgets::Tone::kPrimary
+                                 : c.action == Action::kClearCart || c.action == Action::kVoidLine ? widgets::Tone::kMuted
+                                                                                                   : widgets::Tone::kNormal;
+      if (widgets::Button(c.button_id, label.c_str(), ImVec2(bw, 0), true, tone)) c.run(model);
       ++i;
     }
   }

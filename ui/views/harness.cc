@@ -26,6 +26,8 @@
 #include <nlohmann/json.hpp>
 
 #include "app_internal.h"
+#include "linli/ui/commands.h"
+#include "linli/ui/fit_check.h"
 #include "linli/ui/format.h"
 #include "linli/ui/replay.h"
 #include "widgets.h"
@@ -172,6 +174,125 @@ nlohmann::json Harness::CheckText(const std::string& control) {
   return j;
 }
 
+namespace {
+
+// What must be on the screen showing: the command table's buttons on the
+// checkout, every key's row on help, the navigation once signed in, and a
+// prompt's answers.
+std::vector<std::string> RequiredControls(const CounterModel& model) {
+  std::vector<std::string> ids;
+  for (const Command& c : Commands()) {
+    if (model.screen() == Screen::kCheckout && c.button_id && c.run) ids.emplace_back(c.button_id);
+    if (model.screen() == Screen::kHelp && c.help_key) ids.emplace_back(c.help_key);
+  }
+  if (model.user()) ids.insert(ids.end(), {"nav.lock", "nav.signout", "nav.settings"});
+  if (model.session().prompt().kind != PromptKind::kNone) ids.insert(ids.end(), {"prompt.ok", "prompt.cancel"});
+  return ids;
+}
+
+}  // namespace
+
+nlohmann::json Harness::CheckFit() {
+  std::vector<FitControl> controls;
+  for (const auto& [id, rec] : widgets::Controls()) {
+    FitControl c;
+    c.id = id;
+    c.rect = {rec.min.x, rec.min.y, rec.max.x, rec.max.y};
+    c.visible = {rec.clip_min.x, rec.clip_min.y, rec.clip_max.x, rec.clip_max.y};
+    c.clickable = rec.clickable;
+    c.scrolls = rec.scrolls;
+    c.text_cut = rec.text_cut;
+    c.layer = static_cast<int>(rec.layer);
+    controls.push_back(std::move(c));
+  }
+  int w = 0, h = 0;
+  glfwGetFramebufferSize(app_.window_, &w, &h);
+  const FitRect window{0, 0, static_cast<float>(w), static_cast<float>(h)};
+  const float min_touch = 44.0f * app_.ctx_.scale;
+  const std::vector<FitProblem> problems = linli::ui::CheckFit(controls, window, min_touch, RequiredControls(*app_.model_));
+  nlohmann::json j = {{"check", "fit"},
+                      {"screen", ScreenName(app_.model_->screen())},
+                      {"prompt", app_.model_->prompt().kind != PromptKind::kNone},
+                      {"window", {w, h}},
+                      {"controls", controls.size()},
+                      {"min_touch_px", min_touch}};
+  nlohmann::json list = nlohmann::json::array();
+  for (const FitProblem& p : problems) list.push_back(p.id + ": " + p.what);
+  j["problems"] = list;
+  j["pass"] = problems.empty();
+  return j;
+}
+
+nlohmann::json Harness::CheckTone(const std::string& arg) {
+  const size_t space = arg.find(' ');
+  const std::string id = arg.substr(0, space);
+  const std::string want = space == std::string::npos ? std::string() : arg.substr(space + 1);
+  nlohmann::json j = {{"check", "tone"}, {"control", id}, {"want", want}};
+  static const std::map<std::string, widgets::Tone, std::less<>> kTones = {
+      {"normal", widgets::Tone::kNormal}, {"primary", widgets::Tone::kPrimary}, {"muted", widgets::Tone::kMuted}};
+  const widgets::ControlRecord* rec = widgets::FindControl(id);
+  if (!kTones.count(want)) {
+    j["error"] = "the tone is one of normal, primary, muted";
+  } else if (!rec) {
+    j["error"] = "control not on screen";
+  }
+  if (j.contains("error")) {
+    j["pass"] = false;
+    return j;
+  }
+  // The button's colour on screen: the commonest colour of its face (its
+  // label is small beside it).
+  ReadPixels();
+  std::map<uint32_t, int> counts;
+  for (int y = static_cast<int>(rec->face_min.y) + 3; y < static_cast<int>(rec->face_max.y) - 3; ++y) {
+    for (int x = static_cast<int>(rec->face_min.x) + 3; x < static_cast<int>(rec->face_max.x) - 3; ++x) {
+      if (x < 0 || y < 0 || x >= pix_w_ || y >= pix_h_) continue;
+      const unsigned char* px = &pixels_[(static_cast<size_t>(y) * pix_w_ + x) * 4];
+      ++counts[(uint32_t{px[0]} << 16) | (uint32_t{px[1]} << 8) | px[2]];
+    }
+  }
+  if (counts.empty()) {
+    j["error"] = "the control is not inside the window";
+    j["pass"] = false;
+    return j;
+  }
+  const uint32_t face = std::max_element(counts.begin(), counts.end(), [](auto& a, auto& b) { return a.second < b.second; })->first;
+  const int r = static_cast<int>(face >> 16), g = static_cast<int>((face >> 8) & 0xff), b = static_cast<int>(face & 0xff);
+  // The nearest of the tones' colours (each normal or hovered) names the tone seen.
+  std::string seen;
+  int best = 1 << 30;
+  for (const auto& [name, tone] : kTones) {
+    for (bool hovered : {false, true}) {
+      const ImU32 c = widgets::ToneColor(tone, hovered);
+      const int dr = r - static_cast<int>(c & 0xff), dg = g - static_cast<int>((c >> 8) & 0xff),
+                dbl = b - static_cast<int>((c >> 16) & 0xff);
+      const int d = dr * dr + dg * dg + dbl * dbl;
+      if (d < best) {
+        best = d;
+        seen = name;
+      }
+    }
+  }
+  // And ink on it in the tone's label colour: the label, or a check box's
+  // mark (a blank square has none).
+  const ImU32 ink = widgets::ToneTextColor(kTones.at(want));
+  int inked = 0, total = 0;
+  for (const auto& [rgb, n] : counts) {
+    const int dr = static_cast<int>(rgb >> 16) - static_cast<int>(ink & 0xff);
+    const int dg = static_cast<int>((rgb >> 8) & 0xff) - static_cast<int>((ink >> 8) & 0xff);
+    const int dbl = static_cast<int>(rgb & 0xff) - static_cast<int>((ink >> 16) & 0xff);
+    if (dr * dr + dg * dg + dbl * dbl <= 60 * 60) inked += n;
+    total += n;
+  }
+  const double ink_fraction = static_cast<double>(inked) / total;
+  j["face"] = fmt::format("#{:02x}{:02x}{:02x}", r, g, b);
+  j["seen"] = seen;
+  j["distance"] = std::round(std::sqrt(static_cast<double>(best)) * 10) / 10;
+  j["ink"] = std::round(ink_fraction * 1000) / 1000;
+  j["pass"] = seen == want && best <= 30 * 30 && ink_fraction >= 0.01;
+  return j;
+}
+
 void Harness::Fail(const std::string& what) {
   ++failures_;
   std::fprintf(stderr, "linli-counter: replay: %s\n", what.c_str());
@@ -228,9 +349,15 @@ int Harness::RunReplay() {
   // The characters of `text` into the router, `gap_ms` apart, and the gap
   // once more before what ends them (Enter, or the router's timeout).
   auto send = [&](const std::string& text, int gap_ms) {
-    for (unsigned char c : text) {
+    // One character at a time, as a keyboard (or an IME) sends them: code
+    // points, not the UTF-8 bytes of 张阿姨.
+    const char* p = text.c_str();
+    const char* end = p + text.size();
+    while (p < end) {
+      unsigned int c = 0;
+      p += ImTextCharFromUtf8(&c, p, end);
       app_.virtual_ms_ += gap_ms;
-      app_.router_.OnChar(c, app_.virtual_ms_);
+      app_.router_.OnChar(static_cast<char32_t>(c), app_.virtual_ms_);
     }
     app_.virtual_ms_ += gap_ms;
   };
@@ -276,6 +403,13 @@ int Harness::RunReplay() {
         if (!widgets::PendingClick().empty()) {
           widgets::ClearPendingClick();
           Fail(where + "no control \"" + e.arg + "\" on the " + ScreenName(app_.model_->screen()) + " screen");
+        } else if (const widgets::ControlRecord* rec = widgets::FindControl(e.arg); rec && !rec->scrolls) {
+          // A person can only tap what shows.
+          const float tol = 0.5f;
+          if (rec->min.x < rec->clip_min.x - tol || rec->min.y < rec->clip_min.y - tol ||
+              rec->max.x > rec->clip_max.x + tol || rec->max.y > rec->clip_max.y + tol) {
+            Fail(where + "\"" + e.arg + "\" was clicked but is cut off or hidden");
+          }
         }
         settle();
         break;
@@ -314,6 +448,28 @@ int Harness::RunReplay() {
         Report(j);
         glfwSwapBuffers(app_.window_);
         if (!j.value("pass", false)) Fail(where + "text check failed: " + j.dump());
+        break;
+      }
+      case ReplayEvent::Kind::kExpectFit: {
+        frames(1);
+        app_.Frame();
+        nlohmann::json j = CheckFit();
+        Report(j);
+        glfwSwapBuffers(app_.window_);
+        if (!j.value("pass", false)) {
+          Fail(where + "the " + ScreenName(app_.model_->screen()) + (j.value("prompt", false) ? " screen's prompt" : " screen") +
+               " does not fit:");
+          for (const auto& p : j["problems"]) std::fprintf(stderr, "  %s\n", p.get<std::string>().c_str());
+        }
+        break;
+      }
+      case ReplayEvent::Kind::kExpectTone: {
+        frames(1);
+        app_.Frame();
+        nlohmann::json j = CheckTone(e.arg);
+        Report(j);
+        glfwSwapBuffers(app_.window_);
+        if (!j.value("pass", false)) Fail(where + "tone check failed: " + j.dump());
         break;
       }
       case ReplayEvent::Kind::kQuit:

@@ -22,7 +22,7 @@ class HelpView final : public View {
         // Key names are the keycaps' (F2, Esc); the arrow pair is words.
         ImGui::TextUnformatted(c.action == Action::kArrows ? Tr("key.up_down") : c.key_name);
         ImGui::TableSetColumnIndex(1);
-        ImGui::TextUnformatted(Tr(c.help_key));
+        widgets::Text(c.help_key, nullptr, Tr(c.help_key));
       }
       ImGui::EndTable();
     }

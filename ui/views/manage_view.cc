@@ -2,6 +2,7 @@
 // rules `linli config` uses, and the audit log in the store's zone.
 #include <fmt/format.h>
 
+#include "linli/pos/text.h"
 #include "linli/ui/commands.h"
 #include "views_internal.h"
 #include "widgets.h"
@@ -35,6 +36,7 @@ class ManageView final : public View {
       ImGui::TableSetupColumn(Tr("manage.col.value"), ImGuiTableColumnFlags_WidthFixed, w * 0.32f);
       ImGui::TableSetupColumn("", ImGuiTableColumnFlags_WidthFixed, 140 * ctx.scale);
       ImGui::TableHeadersRow();
+      widgets::ScrollingContent rows;  // the list scrolls; its buttons keep touch size
       for (size_t i = 0; i < st.settings.size(); ++i) {
         const ConfigEntry& e = st.settings[i];
         ImGui::PushID(static_cast<int>(i));
@@ -44,7 +46,7 @@ class ManageView final : public View {
         ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(kColorMuted), "%s", e.info->description);
         ImGui::TableSetColumnIndex(1);
         std::string shown = e.value.empty() ? std::string(Tr("manage.empty")) : e.value;
-        if (shown.size() > 60) shown = shown.substr(0, shown.find_last_of(' ', 57) == std::string::npos ? 57 : 57) + "…";
+        if (DisplayWidth(shown) > 60) shown = TruncateToWidth(shown, 57) + "…";
         ImGui::TextWrapped("%s%s", shown.c_str(), e.is_default ? Tr("manage.default") : "");
         ImGui::TableSetColumnIndex(2);
         if (widgets::Button(fmt::format("manage.edit.{}", e.info->key).c_str(), Tr("manage.edit"), ImVec2(-1, 0))) {
@@ -66,6 +68,7 @@ class ManageView final : public View {
     ImGui::TableSetupColumn(Tr("manage.col.reason"), ImGuiTableColumnFlags_WidthFixed, 120 * ctx.scale);
     ImGui::TableSetupColumn(Tr("manage.col.change"), ImGuiTableColumnFlags_WidthStretch);
     ImGui::TableHeadersRow();
+    widgets::ScrollingContent rows;
     for (const AuditEntry& a : st.audit) {
       ImGui::PushID(static_cast<int>(a.id));
       ImGui::TableNextRow();

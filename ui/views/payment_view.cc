@@ -1,5 +1,7 @@
 // Payment: cash keypad with quick-cash buttons, the payment-code state, split
 // tenders and 抹零; after the commit, the change big.
+#include <algorithm>
+
 #include <fmt/format.h>
 
 #include "linli/ui/commands.h"
@@ -63,18 +65,35 @@ class PaymentView final : public View {
       pay.PayCashEntry();
     }
     ImGui::PopFont();
-    // Quick cash: exact, then the next 10, 50, 100.
+    // Quick cash: exact, then the next 10, 50, 100. All on one row when
+    // their labels fit, else two a row: never one left off.
+    const ImGuiStyle& st = ImGui::GetStyle();
     const auto quick = pay.quick_cash();
-    const float qw = (w - ImGui::GetStyle().ItemSpacing.x * 3) / 4;
-    for (size_t i = 0; i < quick.size() && i < 4; ++i) {
-      if (i > 0) ImGui::SameLine();
+    const size_t n = std::min<size_t>(quick.size(), 4);
+    std::vector<std::string> labels;
+    float widest = 0;
+    for (size_t i = 0; i < n; ++i) {
+      labels.push_back(i == 0 ? TrF("pay.exact", YuanPlain(quick[i])) : Yuan(quick[i]));
+      widest = std::max(widest, ImGui::CalcTextSize(labels.back().c_str()).x + 2 * st.FramePadding.x);
+    }
+    size_t per_row = std::max<size_t>(n, 1);
+    while (per_row > 1 && (w - st.ItemSpacing.x * static_cast<float>(per_row - 1)) / static_cast<float>(per_row) < widest) {
+      per_row = (per_row + 1) / 2;
+    }
+    const float qw = (w - st.ItemSpacing.x * static_cast<float>(per_row - 1)) / static_cast<float>(per_row);
+    for (size_t i = 0; i < n; ++i) {
+      if (i % per_row != 0) ImGui::SameLine();
       const std::string id = fmt::format("pay.quick.{}", i);
-      const std::string label = i == 0 ? TrF("pay.exact", YuanPlain(quick[i])) : Yuan(quick[i]);
-      if (widgets::Button(id.c_str(), label.c_str(), ImVec2(qw, widgets::TouchHeight() * 1.2f))) {
+      if (widgets::Button(id.c_str(), labels[i].c_str(), ImVec2(qw, widgets::TouchHeight() * 1.2f))) {
         pay.PayCashAmount(quick[i]);
       }
     }
-    const float key = (w - 3 * ImGui::GetStyle().ItemSpacing.x) / 4;
+    // The keypad takes the height left above 收现金 F4, its keys as tall as
+    // that allows (never under a touch target, never taller than wide).
+    const float ok_h = widgets::TouchHeight() * 1.2f;
+    const float key_w = (w - 3 * st.ItemSpacing.x) / 4;
+    const float left = ImGui::GetContentRegionAvail().y - ok_h - st.ItemSpacing.y;
+    const float key_h = std::clamp((left - 4 * st.ItemSpacing.y) / 4, widgets::MinTouch(), key_w);
     ImGui::PushFont(ctx.big);
     widgets::Keypad("pay.key", [&](char k) {
       if (k == 'E') {
@@ -82,9 +101,12 @@ class PaymentView final : public View {
       } else {
         pay.KeypadPress(k);
       }
-    }, std::min(key, widgets::TouchHeight() * 1.25f), true);
+    }, ImVec2(key_w, key_h), true);
     ImGui::PopFont();
-    if (widgets::Button("pay.cash_ok", WithKey("pay.take_cash", CommandFor(Action::kPay).key_name).c_str(), ImVec2(w, 0))) pay.PayCashEntry();
+    if (widgets::Button("pay.cash_ok", WithKey("pay.take_cash", CommandFor(Action::kPay).key_name).c_str(),
+                        ImVec2(w, ok_h), true, widgets::Tone::kPrimary)) {
+      pay.PayCashEntry();
+    }
     ImGui::EndChild();
   }
 
@@ -107,7 +129,8 @@ class PaymentView final : public View {
     ImGui::Spacing();
     const bool enter = ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Enter), false) && !ImGui::IsAnyItemActive();
     if (widgets::Button("pay.next", WithKey("pay.next", CommandFor(Action::kEnter).key_name).c_str(),
-                        ImVec2(400 * ctx.scale, widgets::TouchHeight() * 1.3f)) || enter) {
+                        ImVec2(400 * ctx.scale, widgets::TouchHeight() * 1.3f), true, widgets::Tone::kPrimary) ||
+        enter) {
       pay.FinishSale();
     }
     ImGui::SameLine();

@@ -58,8 +58,10 @@ class RefundView final : public View {
     ImGui::Text("%s  %s  %s", sale.receipt_no.c_str(),
                 LocalTime(sale.occurred_at, model.session().time_zone()).c_str(), Yuan(sale.priced.total_fen).c_str());
     const ImGuiTableFlags flags = ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerH | ImGuiTableFlags_ScrollY;
-    const float table_h = ImGui::GetContentRegionAvail().y - widgets::TouchHeight() * 2.5f;
+    // The lines take what the two rows under them leave; many lines scroll.
+    const float table_h = ImGui::GetContentRegionAvail().y - 2 * (widgets::TouchHeight() + ImGui::GetStyle().ItemSpacing.y);
     if (ImGui::BeginTable("refund_lines", 4, flags, ImVec2(0, table_h))) {
+      widgets::ScrollingContent scrolls;
       ImGui::TableSetupColumn(Tr("refund.pick"), ImGuiTableColumnFlags_WidthFixed, 80 * ctx.scale);
       ImGui::TableSetupColumn(Tr("cart.name"), ImGuiTableColumnFlags_WidthStretch);
       ImGui::TableSetupColumn(Tr("cart.qty"), ImGuiTableColumnFlags_WidthFixed, 170 * ctx.scale);
@@ -67,13 +69,13 @@ class RefundView final : public View {
       ImGui::TableHeadersRow();
       for (const PricedLine& l : sale.priced.lines) {
         ImGui::PushID(l.line_no);
-        ImGui::TableNextRow(ImGuiTableRowFlags_None, widgets::TouchHeight() * 0.8f);
+        ImGui::TableNextRow(ImGuiTableRowFlags_None, widgets::MinTouch());
         ImGui::TableSetColumnIndex(0);
         const bool picked = r.picked.count(l.line_no) > 0;
         if (picked) ImGui::PushStyleColor(ImGuiCol_Button, ImGui::ColorConvertU32ToFloat4(kColorOk));
         if (widgets::Button(fmt::format("refund.line.{}", l.line_no).c_str(),
                             picked ? Tr("refund.picked") : Tr("refund.not_picked"),
-                            ImVec2(-1, widgets::TouchHeight() * 0.75f))) {
+                            ImVec2(-1, widgets::MinTouch()))) {
           refund.ToggleRefundLine(l.line_no);
         }
         if (picked) ImGui::PopStyleColor();
@@ -86,7 +88,7 @@ class RefundView final : public View {
                                       ? QtyText(l.qty_milli, l.unit)
                                       : QtyText(it->second, l.unit) + " / " + QtyText(l.qty_milli, l.unit);
           if (widgets::Button(fmt::format("refund.qty.{}", l.line_no).c_str(), qty.c_str(),
-                              ImVec2(-1, widgets::TouchHeight() * 0.75f))) {
+                              ImVec2(-1, widgets::MinTouch()))) {
             refund.AskRefundQty(l.line_no);
           }
         } else {
@@ -98,12 +100,12 @@ class RefundView final : public View {
       }
       ImGui::EndTable();
     }
-    ImGui::Checkbox(Tr("refund.to_cash"), &r.to_cash);
+    widgets::Checkbox("refund.to_cash", Tr("refund.to_cash"), &r.to_cash);
     ImGui::SameLine();
-    ImGui::SetNextItemWidth(300 * ctx.scale);
-    ImGui::InputTextWithHint("##reason", Tr("prompt.reason"), reason_buf_, sizeof(reason_buf_));
-    r.reason = reason_buf_[0] ? reason_buf_ : "customer";
-    if (widgets::Button("refund.submit", Tr("refund.submit"), ImVec2(w * 0.4f, 0), !r.picked.empty())) {
+    widgets::InputText("refund.reason", &reason_, 300 * ctx.scale, 0, false, Tr("prompt.reason"));
+    r.reason = reason_.empty() ? "customer" : reason_;
+    if (widgets::Button("refund.submit", Tr("refund.submit"), ImVec2(w * 0.4f, 0), !r.picked.empty(),
+                        widgets::Tone::kPrimary)) {
       refund.SubmitRefund();
     }
     ImGui::SameLine();
@@ -113,7 +115,7 @@ class RefundView final : public View {
   }
 
  private:
-  char reason_buf_[64] = {};
+  std::string reason_;  // typed; "customer" when left empty
 };
 
 }  // namespace

@@ -29,8 +29,9 @@ class SearchView final : public View {
     ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(kColorMuted), "%s",
                        TrF("search.count", s.hits.size(), s.took_us / 1000.0).c_str());
     const ImGuiTableFlags flags = ImGuiTableFlags_RowBg | ImGuiTableFlags_ScrollY | ImGuiTableFlags_BordersInnerH;
-    if (!ImGui::BeginTable("hits", 5, flags, ImVec2(0, ImGui::GetContentRegionAvail().y - widgets::TouchHeight() - 8)))
-      return;
+    // The list takes what the buttons under it leave.
+    const float buttons_h = widgets::TouchHeight() + ImGui::GetStyle().ItemSpacing.y;
+    if (!ImGui::BeginTable("hits", 5, flags, ImVec2(0, ImGui::GetContentRegionAvail().y - buttons_h))) return;
     ImGui::TableSetupScrollFreeze(0, 1);
     ImGui::TableSetupColumn(Tr("search.sku"), ImGuiTableColumnFlags_WidthFixed, 110 * ctx.scale);
     ImGui::TableSetupColumn(Tr("cart.name"), ImGuiTableColumnFlags_WidthStretch);
@@ -41,11 +42,11 @@ class SearchView final : public View {
     for (int i = 0; i < static_cast<int>(s.hits.size()); ++i) {
       const Product& p = s.hits[static_cast<size_t>(i)].product;
       ImGui::PushID(p.sku.c_str());  // the SKU is the product's stable id
-      ImGui::TableNextRow(ImGuiTableRowFlags_None, widgets::TouchHeight() * 0.8f);
+      ImGui::TableNextRow(ImGuiTableRowFlags_None, widgets::MinTouch());
       ImGui::TableSetColumnIndex(0);
       const bool selected = i == s.selected;
       if (ImGui::Selectable(p.sku.c_str(), selected, ImGuiSelectableFlags_SpanAllColumns,
-                            ImVec2(0, widgets::TouchHeight() * 0.8f))) {
+                            ImVec2(0, widgets::MinTouch()))) {
         search.PickSearchHit(i);
         ImGui::PopID();
         break;
@@ -65,7 +66,8 @@ class SearchView final : public View {
       ImGui::PopID();
     }
     ImGui::EndTable();
-    if (widgets::Button("search.add", Tr("search.add"), ImVec2(300 * ctx.scale, 0), !s.hits.empty())) {
+    if (widgets::Button("search.add", Tr("search.add"), ImVec2(300 * ctx.scale, 0), !s.hits.empty(),
+                        widgets::Tone::kPrimary)) {
       search.PickSearchHit(s.selected);
     }
     ImGui::SameLine();

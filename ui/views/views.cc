@@ -99,10 +99,16 @@ void DrawNotices(CounterModel& model, const ViewContext& ctx) {
   const float buttons_w = n.unknown_code.empty() ? 140 * ctx.scale : 320 * ctx.scale;
   ImGui::BeginChild("##band", ImVec2(ImGui::GetContentRegionAvail().x - buttons_w, widgets::TouchHeight()), false,
                     ImGuiWindowFlags_NoScrollbar);
-  ImGui::SetCursorPosY((widgets::TouchHeight() - ImGui::GetFontSize()) * 0.5f);
   std::string text = n.text;
   if (visible.size() > 1) text = fmt::format("({}) {}", visible.size(), text);
+  // One line in the middle of the band; a longer message wraps to two
+  // (the band is two lines high), never cut off at its edge.
+  const float band_w = ImGui::GetContentRegionAvail().x;
+  const ImVec2 size = ImGui::CalcTextSize(text.c_str(), nullptr, false, band_w);
+  ImGui::SetCursorPosY(std::max(0.0f, (widgets::TouchHeight() - size.y) * 0.5f));
+  ImGui::PushTextWrapPos(band_w);
   widgets::Text("notices.last", nullptr, text, c);
+  ImGui::PopTextWrapPos();
   ImGui::EndChild();
   ImGui::SameLine();
   if (!n.unknown_code.empty()) {
@@ -141,10 +147,15 @@ void DrawPrompt(CounterModel& model, const ViewContext& ctx) {
   const bool focus = focused_for != p.kind || error_for != p.error;
   focused_for = p.kind;
   error_for = p.error;
+  // A confirmation has nothing to type: Enter is OK.
+  const bool question = p.kind == PromptKind::kConfirmCart;
+  bool enter = question && ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Enter), false);
   ImGui::PushFont(ctx.big);
-  bool enter = widgets::InputText("prompt.input", &p.input, w, p.secret ? ImGuiInputTextFlags_Password : 0, focus,
-                                  product ? Tr("prompt.add_product.name") : nullptr,
-                                  /*select=*/true);
+  if (!question) {
+    enter = widgets::InputText("prompt.input", &p.input, w, p.secret ? ImGuiInputTextFlags_Password : 0, focus,
+                               product ? Tr("prompt.add_product.name") : nullptr,
+                               /*select=*/true);
+  }
   if (two) {
     enter |= widgets::InputText("prompt.input2", &p.input2, w, 0, false,
                                 product ? Tr("prompt.add_product.price") : Tr("prompt.reason"));

@@ -91,6 +91,24 @@ void CheckoutModel::ClearCart() {
   session_.AfterCartChange(0);
 }
 
+void CheckoutModel::AskVoidSelected() {
+  const CartRow* row = session_.selected_row();
+  if (!row || rows().size() <= 1) return VoidSelected();
+  session_.OpenPrompt(PromptKind::kConfirmCart, "prompt.confirm_void.title", "prompt.confirm_void.hint");
+  session_.prompt().title = TrF("prompt.confirm_void.title", row->line_no);
+  session_.prompt().hint = TrF("prompt.confirm_void.hint", row->name, QtyText(row->qty_milli, row->unit));
+  confirm_clear_ = false;
+  confirm_line_ = row->line_no;
+}
+
+void CheckoutModel::AskClearCart() {
+  if (rows().size() <= 1) return ClearCart();
+  session_.OpenPrompt(PromptKind::kConfirmCart, "prompt.confirm_clear.title", "prompt.confirm_clear.hint");
+  session_.prompt().hint = TrF("prompt.confirm_clear.hint", rows().size(), Yuan(priced().total_fen));
+  confirm_clear_ = true;
+  confirm_line_ = 0;
+}
+
 void CheckoutModel::AskQuantity() {
   const CartRow* row = session_.selected_row();
   if (!row) return session_.Notify(Notice::Level::kInfo, Tr("notice.select_line"));
@@ -318,6 +336,13 @@ void CheckoutModel::SubmitPrompt(const Prompt& p) {
     }
     case PromptKind::kAddProduct:
     case PromptKind::kEditProduct: return SaveProduct(p);
+    case PromptKind::kConfirmCart: {
+      if (confirm_clear_) return ClearCart();
+      // The line confirmed, even if the selection moved under the prompt.
+      if (confirm_line_ == 0) return;
+      SelectLine(confirm_line_);
+      return VoidSelected();
+    }
     case PromptKind::kNone:
     case PromptKind::kManagerPin:
     case PromptKind::kPayIn:

@@ -13,6 +13,11 @@
 //   expect-screen checkout   fails the run unless that screen is showing
 //   expect-text checkout.last_name  compares the text drawn in that control
 //                      with the font's own rasterisation (see app.h)
+//   expect-fit         every control of the frame fully shows, touch targets
+//                      are 44 px high, the screen's command buttons are all
+//                      drawn (ui/fit_check.h)
+//   expect-tone checkout.pay primary  the button is drawn in that tone's
+//                      colour (primary, muted or normal)
 //   quit
 #pragma once
 
@@ -25,7 +30,10 @@
 namespace linli::ui {
 
 struct ReplayEvent {
-  enum class Kind { kType, kKey, kScan, kClick, kWeight, kWait, kScreenshot, kExpectScreen, kExpectText, kQuit };
+  enum class Kind {
+    kType, kKey, kScan, kClick, kWeight, kWait, kScreenshot, kExpectScreen, kExpectText, kExpectFit, kExpectTone,
+    kQuit,
+  };
   Kind kind = Kind::kWait;
   std::string arg;
   int line = 0;  // in the script, for messages

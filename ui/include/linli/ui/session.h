@@ -66,11 +66,13 @@ struct Notice {
 
 // A small modal question over the current screen (quantity, discount, PIN…).
 // Each kind belongs to one screen's model, which answers it (SubmitPrompt);
-// kManagerPin belongs to the session's approval flow.
+// kManagerPin belongs to the session's approval flow. kConfirmCart asks
+// nothing to type: OK (or Enter) goes ahead with throwing away part of a
+// cart of several lines (清空, 删除行).
 enum class PromptKind {
   kNone, kQuantity, kWeight, kLineDiscount, kOrderDiscount, kPriceOverride,
   kManagerPin, kSuspendLabel, kAddProduct, kEditProduct, kPayIn, kPayOut, kCardReference, kMemberAdd,
-  kRefundQty, kConfigValue,
+  kRefundQty, kConfigValue, kConfirmCart,
 };
 struct Prompt {
   PromptKind kind = PromptKind::kNone;

@@ -40,6 +40,10 @@ class CheckoutModel final : public ScreenModel {
   void AskPriceOverride();
   void VoidSelected();
   void ClearCart();
+  // 删除行 and 清空 as the keys and buttons ask them: with more than one line
+  // in the cart, a kConfirmCart prompt first (one line goes at once).
+  void AskVoidSelected();
+  void AskClearCart();
   void AskSuspend();
   void ApplyCashRounding();                  // the store's 抹零 rule (may ask a manager)
   void AskAddProduct(const std::string& code);  // manager: unknown barcode → new product
@@ -62,6 +66,10 @@ class CheckoutModel final : public ScreenModel {
   PaymentModel& payment_;
   std::function<void(const std::string&)> scan_;
   std::string entry_;
+  // What the open kConfirmCart prompt goes ahead with: clearing the cart, or
+  // voiding this line.
+  bool confirm_clear_ = false;
+  int confirm_line_ = 0;
 };
 
 }  // namespace linli::ui
