@@ -123,7 +123,7 @@ void RegisterCatalogCommands(CLI::App& app) {
   StoreCommand import_cmd;
   import_cmd.check = [imp] {
     std::ifstream f(imp->file, std::ios::binary);
-    if (!f) return Fail("cannot read " + imp->file + "; check the path");
+    if (!f) return Fail(TrF("cli.cannot_read", imp->file));
     std::stringstream ss;
     ss << f.rdbuf();
     imp->text = ss.str();
@@ -154,9 +154,8 @@ void RegisterCatalogCommands(CLI::App& app) {
       return 1;
     }
     if (!imp->json) {
-      std::cout << fmt::format("imported {} row(s): {} new, {} updated", r.inserted + r.updated, r.inserted,
-                               r.updated);
-      if (r.rejected) std::cout << fmt::format(", {} bad row(s) skipped", r.rejected);
+      std::cout << TrF("cli.catalog.imported", r.inserted + r.updated, r.inserted, r.updated);
+      if (r.rejected) std::cout << TrF("cli.catalog.skipped", r.rejected);
       std::cout << "\n";
     }
     // With --skip-bad, bad rows still make the exit code say "not everything".
@@ -202,7 +201,7 @@ void RegisterCatalogCommands(CLI::App& app) {
                                  h.product.unit == "kg" ? "/kg" : "", MatchKindName(h.match),
                                  why->Text(info->timezone));
       }
-      if (hits->empty()) std::cout << "no product matches \"" << query << "\"\n";
+      if (hits->empty()) std::cout << TrF("cli.catalog.no_match", query) << "\n";
     }
     return hits->empty() ? 4 : 0;
   });

@@ -249,11 +249,10 @@ void RegisterCheckoutCommands(CLI::App& app) {
                  {"hub_checkpoint_seq", r.hub_checkpoint_seq}, {"tables", tables.ToJson()}});
     } else {
       if (r.ok) {
-        std::cout << fmt::format("journal ok: {} events, head seq {} hash {}{}\n", r.count, r.head_seq,
-                                 r.head_hash_hex.substr(0, 16),
-                                 r.hub_checkpoint_seq
-                                     ? fmt::format("; reaches the hub's signed checkpoint at seq {}", r.hub_checkpoint_seq)
-                                     : std::string("; no hub checkpoint kept yet"));
+        std::cout << TrF("cli.journal.ok", r.count, r.head_seq, r.head_hash_hex.substr(0, 16),
+                         r.hub_checkpoint_seq ? TrF("cli.journal.checkpoint", r.hub_checkpoint_seq)
+                                              : std::string(Tr("cli.journal.no_checkpoint")))
+                  << "\n";
       }
       if (tables.ok) {
         std::cout << tables.Summary() << "\n";
@@ -315,11 +314,11 @@ void RegisterCheckoutCommands(CLI::App& app) {
   pi->add_option("file", pimp->file, "PROMOS.json")->required();
   pi->add_flag("--replace", pimp->replace, "Switch off promotions not in the file");
   StoreCommand promo_cmd;
-  promo_cmd.check = [pimp] { return ReadWholeFile(pimp->file, pimp->text) ? 0 : Fail("cannot read " + pimp->file); };
+  promo_cmd.check = [pimp] { return ReadWholeFile(pimp->file, pimp->text) ? 0 : Fail(TrF("cli.cannot_read", pimp->file)); };
   promo_cmd.run = [pimp](Database& db) {
     auto n = ImportPromotions(db, pimp->text, pimp->replace, TheClock());
-    if (!n.ok()) return Fail(pimp->file + ": " + n.status().message() + "; nothing was imported");
-    std::cout << "imported " << *n << " promotion(s)\n";
+    if (!n.ok()) return Fail(TrF("cli.promo.failed", pimp->file, Text(n.status())));
+    std::cout << TrF("cli.promo.imported", *n) << "\n";
     return 0;
   };
   OnStore(pi, &pimp->db, std::move(promo_cmd));

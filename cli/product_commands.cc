@@ -29,11 +29,11 @@ int Save(Database& db, const ProductOpts& o, bool add) {
   if (!o.name.empty()) edit.name = o.name;
   if (!o.price.empty()) {
     auto fen = ParseYuan(o.price);
-    if (!fen.ok()) return Fail("--price " + o.price + ": " + fen.status().message() + " (yuan, e.g. 3.50)");
+    if (!fen.ok()) return Fail(TrF("cli.product.bad_price", o.price, fen.status().message()));
     edit.price_fen = fen->fen();
   }
   if (!add && !edit.name && !edit.price_fen && edit.barcode.empty()) {
-    return Fail("nothing to change: give --name, --price or --barcode", 2);
+    return Fail(Tr("cli.product.nothing"), 2);
   }
   auto r = SaveTillProduct(db, edit, *user, std::nullopt, TheClock());
   if (!r.ok()) return Fail(r.status());
@@ -45,10 +45,9 @@ int Save(Database& db, const ProductOpts& o, bool add) {
                {"journal_seq", r->journal_seq}});
     return 0;
   }
-  std::cout << fmt::format("{} {} ({})\n", r->added ? "added" : "saved", r->sku, FormatYuan(Money::Fen(r->price_fen), true));
-  if (!r->price_applies) {
-    std::cout << "总部价格优先 / HQ's price applies under price_authority=hq; the store's price is kept for later\n";
-  }
+  std::cout << TrF(r->added ? "cli.product.added" : "cli.product.saved", r->sku, FormatYuan(Money::Fen(r->price_fen), true))
+            << "\n";
+  if (!r->price_applies) std::cout << Tr("cli.product.hq_price") << "\n";
   return 0;
 }
 

@@ -65,8 +65,8 @@ void RegisterStoreCommands(CLI::App& app) {
   };
   init_cmd.run = [init](Database& db) {
     auto dev = LoadDevice(db);
-    std::cout << "created store " << init->code << " (" << init->name << ") in " << init->db << "\n";
-    if (dev.ok()) std::cout << "device " << dev->device_id << "\n";
+    std::cout << TrF("cli.init.created", init->code, init->name, init->db) << "\n";
+    if (dev.ok()) std::cout << TrF("cli.init.device", dev->device_id) << "\n";
     return 0;
   };
   OnStore(c, &init->db, std::move(init_cmd));
@@ -151,11 +151,11 @@ void RegisterStoreCommands(CLI::App& app) {
       j["reason"] = MovementReasonName(reason);
       PrintJson(j);
     } else {
-      std::cout << fmt::format("{} {}: {}{} → on hand {}\n", level->sku, level->name,
-                               level->movement_milli >= 0 ? "+" : "",
-                               QtyText(level->movement_milli, level->unit),
-                               QtyText(level->on_hand_milli, level->unit));
-      if (level->on_hand_milli < 0) std::cout << "note: stock is negative; count the shelf when you can\n";
+      std::cout << TrF("cli.stock.moved", level->sku, level->name,
+                       (level->movement_milli >= 0 ? "+" : "") + QtyText(level->movement_milli, level->unit),
+                       QtyText(level->on_hand_milli, level->unit))
+                << "\n";
+      if (level->on_hand_milli < 0) std::cout << Tr("cli.stock.negative") << "\n";
     }
     return 0;
   };
@@ -177,7 +177,7 @@ void RegisterStoreCommands(CLI::App& app) {
       std::cout << l.sku << "\t" << l.name << "\t" << QtyText(l.on_hand_milli, l.unit)
                 << (l.on_hand_milli < 0 ? "\t(negative)" : "") << "\n";
     }
-    if (levels->empty()) std::cout << "no stock recorded yet\n";
+    if (levels->empty()) std::cout << Tr("cli.stock.none") << "\n";
     return 0;
   });
 }

@@ -58,7 +58,7 @@ int Sync(Database& db, const SyncOpts& so) {
   auto state = sync::LoadSyncState(db);
   if (!state.ok()) return Fail(state.status());
   if (!state->enrolled) {
-    return Fail("this till is not enrolled; run linli enroll --db FILE --hub URL --token T --ca CERT");
+    return Fail(Tr("cli.sync.not_enrolled"));
   }
   auto made = sync::NewCurlTransport({.ca_pem = state->ca_pem});
   if (!made.ok()) return Fail(made.status());
@@ -110,7 +110,7 @@ void RegisterSyncCommands(CLI::App& app) {
     std::string ca_pem;
     if (!eo->ca.empty()) {
       std::ifstream f(eo->ca, std::ios::binary);
-      if (!f) return Fail("cannot read the CA file " + eo->ca);
+      if (!f) return Fail(TrF("cli.cannot_read", eo->ca));
       std::stringstream ss;
       ss << f.rdbuf();
       ca_pem = ss.str();

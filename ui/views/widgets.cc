@@ -230,7 +230,7 @@ void Text(const char* id, ImFont* font, const std::string& text, ImU32 color) {
 }
 
 void Keypad(const char* id, const std::function<void(char)>& on_key, ImVec2 key_size, bool with_enter) {
-  // 7 8 9 ⌫ / 4 5 6 C / 1 2 3 . / 0 00 OK
+  // 7 8 9 ⌫ / 4 5 6 清除 / 1 2 3 . / 0 00 OK (the ids keep the letters: keypad.C)
   static const char* const kKeys[4][4] = {
       {"7", "8", "9", "B"}, {"4", "5", "6", "C"}, {"1", "2", "3", "."}, {"0", "00", "E", ""}};
   ImGui::PushID(id);
@@ -239,7 +239,10 @@ void Keypad(const char* id, const std::function<void(char)>& on_key, ImVec2 key_
       const std::string k = kKeys[r][c];
       if (k.empty() || (k == "E" && !with_enter)) continue;
       if (c > 0) ImGui::SameLine();
-      const char* label = k == "B" ? Tr("keypad.back") : k == "E" ? Tr("keypad.ok") : k.c_str();
+      const char* label = k == "B"   ? Tr("keypad.back")
+                          : k == "E" ? Tr("keypad.ok")
+                          : k == "C" ? Tr("keypad.clear")
+                                     : k.c_str();
       const std::string name = k == "." ? "dot" : k == "E" ? "enter" : k == "B" ? "back" : k;
       const std::string kid = std::string(id) + "." + name;
       const float w = k == "E" ? key_size.x * 2 + ImGui::GetStyle().ItemSpacing.x : key_size.x;
