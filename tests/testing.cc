@@ -1,5 +1,7 @@
 #include "testing.h"
 
+#include <doctest/doctest.h>
+
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -56,6 +58,17 @@ std::string MakeStore(const TempDir& dir, const std::string& code) {
   Status st = InitStore(path, {code, "测试店", "Asia/Shanghai"}, clock);
   if (!st.ok()) throw std::runtime_error(st.ToString());
   return path;
+}
+
+std::string MakeDemoStoreWithCli(const TempDir& dir) {
+  const std::string db = dir.File("store.db");
+  const std::string D = " --db '" + db + "' ";
+  REQUIRE(RunLinli("init" + D + "--store-code S001 --name 邻里便利店").exit_code == 0);
+  REQUIRE(RunLinli("catalog import" + D + "'" + std::string(LINLI_SOURCE_DIR) + "/packaging/demo/catalog.csv'")
+              .exit_code == 0);
+  REQUIRE(RunLinli("user add" + D + "--id 1001 --name 张三 --role cashier", "1234\n").exit_code == 0);
+  REQUIRE(RunLinli("user add" + D + "--id 9001 --name 李店长 --role manager --pin 9999").exit_code == 0);
+  return db;
 }
 
 }  // namespace linli::testing

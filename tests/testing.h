@@ -33,6 +33,11 @@ RunResult RunLinli(const std::string& args, const std::string& input = "");
 void WriteFile(const std::string& path, const std::string& text);
 std::string ReadFile(const std::string& path);
 
+// The demo store the CLI tests start from, made with the linli binary in dir
+// ("store.db"): store S001, the demo catalog, cashier 1001 (PIN 1234) and
+// manager 9001 (PIN 9999). Returns its path; fails the test when a step does.
+std::string MakeDemoStoreWithCli(const TempDir& dir);
+
 // A new, initialised store database in dir ("store.db"), for unit tests.
 std::string MakeStore(const TempDir& dir, const std::string& code = "S001");
 

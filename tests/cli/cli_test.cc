@@ -23,14 +23,9 @@ std::string Q(const std::string& s) { return "'" + s + "'"; }
 // and a member.
 struct Store {
   TempDir dir;
-  std::string db = dir.File("store.db");
+  std::string db = linli::testing::MakeDemoStoreWithCli(dir);
   std::string D = " --db " + Q(db) + " ";
   Store() {
-    REQUIRE(RunLinli("init" + D + "--store-code S001 --name 邻里便利店").exit_code == 0);
-    REQUIRE(RunLinli("catalog import" + D + Q(std::string(LINLI_SOURCE_DIR) + "/packaging/demo/catalog.csv"))
-                .exit_code == 0);
-    REQUIRE(RunLinli("user add" + D + "--id 1001 --name 张三 --role cashier", "1234\n").exit_code == 0);
-    REQUIRE(RunLinli("user add" + D + "--id 9001 --name 李店长 --role manager --pin 9999").exit_code == 0);
     REQUIRE(RunLinli("member add" + D + "--phone 13800138000 --name 王阿姨").exit_code == 0);
   }
   linli::testing::RunResult Run(const std::string& cmd, const std::string& in = "") {

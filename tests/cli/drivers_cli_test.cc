@@ -46,14 +46,9 @@ bool Has(const std::string& hay, const std::string& needle) { return hay.find(ne
 // A store with the demo catalog, a cashier (1001/1234) and a manager (9001/9999).
 struct Store {
   TempDir dir;
-  std::string db = dir.File("store.db");
+  std::string db = linli::testing::MakeDemoStoreWithCli(dir);
   std::string D = " --db " + Q(db) + " ";
   Store() {
-    REQUIRE(RunLinli("init" + D + "--store-code S001 --name 邻里便利店").exit_code == 0);
-    REQUIRE(RunLinli("catalog import" + D + Q(std::string(LINLI_SOURCE_DIR) + "/packaging/demo/catalog.csv"))
-                .exit_code == 0);
-    REQUIRE(RunLinli("user add" + D + "--id 1001 --name 张三 --role cashier", "1234\n").exit_code == 0);
-    REQUIRE(RunLinli("user add" + D + "--id 9001 --name 李店长 --role manager --pin 9999").exit_code == 0);
     REQUIRE(RunLinli("shift open" + D + "--user 1001 --pin 1234 --float 0").exit_code == 0);
   }
   linli::testing::RunResult Run(const std::string& cmd, const std::string& in = "") {

@@ -94,15 +94,8 @@ bool HasNonAscii(const std::string& s) {
 // (9001/9999), made in English.
 struct Store {
   TempDir dir;
-  std::string db = dir.File("store.db");
+  std::string db = linli::testing::MakeDemoStoreWithCli(dir);
   std::string D = " --db " + Q(db) + " ";
-  Store() {
-    REQUIRE(RunLinli("init" + D + "--store-code S001 --name 邻里便利店").exit_code == 0);
-    REQUIRE(RunLinli("catalog import" + D + Q(std::string(LINLI_SOURCE_DIR) + "/packaging/demo/catalog.csv"))
-                .exit_code == 0);
-    REQUIRE(RunLinli("user add" + D + "--id 1001 --name 张三 --role cashier --pin 1234").exit_code == 0);
-    REQUIRE(RunLinli("user add" + D + "--id 9001 --name 李店长 --role manager --pin 9999").exit_code == 0);
-  }
   // "cmd -- rest": the subcommand, then --db, then the rest.
   RunResult Run(const std::string& cmd, const std::map<std::string, std::string>& locale = kC) {
     ScopedLocale scoped(locale);
