@@ -501,3 +501,60 @@ TEST_CASE("payments: codes are masked to their first and last four") {
   CHECK(MaskPaymentCode("12345678") == "********");
   CHECK(AttemptStateName(AttemptState::kUnknown) == std::string("unknown"));
 }
+
+TEST_CASE("payments: the router sends each code to its network's gateway, and refuses a network the store lacks") {
+  linli::testing::TempDir dir;
+  const std::string path = linli::testing::MakeStore(dir);
+  auto db = OpenStore(path).value();
+  FakeClock clock{1763710200000};
+  SandboxGateway wechat_sandbox, alipay_sandbox;
+  CountingGateway wechat{wechat_sandbox}, alipay{alipay_sandbox};
+  // After a restart the router asks the store which network an attempt was.
+  auto lookup = [&db](const std::string& key) {
+    Statement s = db->Prepare("SELECT provider FROM payment_attempts WHERE attempt_key = ?");
+    s.Bind(1, key);
+    return s.Step() ? s.Text(0) : std::string();
+  };
+  auto router = std::make_unique<RoutingGateway>(lookup);
+  router->Add("wechat", wechat);
+  PaymentService payments(*db, *router, clock);
+  CHECK(router->Accepts("wechat"));
+  CHECK_FALSE(router->Accepts("alipay"));
+
+  // Alipay not set up: refused before anything is recorded or sent.
+  auto refused = payments.PayByCode("sale-1", "280012345678901230", 500);
+  REQUIRE_FALSE(refused.ok());
+  CHECK(refused.status().code() == Status::Code::kFailedPrecondition);
+  CHECK(refused.status().message_key() == "pos.pay.not_set_up");
+  CHECK(refused.status().message().find("支付宝") != std::string::npos);
+  Statement rows = db->Prepare("SELECT count(*) FROM payment_attempts");
+  rows.Step();
+  CHECK(rows.Int(0) == 0);
+
+  router->Add("alipay", alipay);
+  auto a = payments.PayByCode("sale-1", "280012345678901230", 500);
+  REQUIRE(a.ok());
+  CHECK(a->outcome == PaymentOutcome::kApproved);
+  auto w = payments.PayByCode("sale-2", "134567890123456788", 700);  // digit 8: times out, was taken
+  REQUIRE(w.ok());
+  CHECK(w->outcome == PaymentOutcome::kUnknown);
+  CHECK(alipay.pay_calls == 1);
+  CHECK(wechat.pay_calls == 1);
+
+  // A new router (a restarted till) routes the unknown WeChat attempt's query
+  // by the stored network, and the Alipay cancel to Alipay.
+  router = std::make_unique<RoutingGateway>(lookup);
+  router->Add("wechat", wechat);
+  router->Add("alipay", alipay);
+  PaymentService after(*db, *router, clock);
+  auto resolved = after.Resolve(w->attempt_key);
+  REQUIRE(resolved.ok());
+  CHECK(resolved->outcome == PaymentOutcome::kApproved);
+  CHECK(wechat.query_calls == 1);
+  CHECK(alipay.query_calls == 0);
+  Status undone = after.CancelOrReverse(a->attempt_key);
+  REQUIRE_MESSAGE(undone.ok(), undone.ToString());
+  CHECK(alipay.cancel_calls == 1);
+  CHECK(wechat.cancel_calls == 0);
+  CHECK(wechat.pay_calls == 1);  // nothing was resent
+}

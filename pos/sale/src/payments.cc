@@ -23,6 +23,81 @@ std::string CodeDigest(const std::string& code) { return HexEncode(Sha256(code))
 
 std::string SandboxStatePath(const std::string& db_path) { return db_path + ".sandbox-pay.json"; }
 
+namespace {
+// The network as a shopkeeper names it.
+std::string NetworkLabel(const std::string& provider) {
+  if (provider == "wechat") return "微信支付";
+  if (provider == "alipay") return "支付宝";
+  if (provider == "unionpay") return "云闪付";
+  return provider;
+}
+}  // namespace
+
+// ---- RoutingGateway ------------------------------------------------------------
+
+void RoutingGateway::Add(const std::string& provider, PaymentGateway& gateway) {
+  std::lock_guard lock(mu_);
+  gateways_[provider] = &gateway;
+}
+
+bool RoutingGateway::Accepts(const std::string& provider) const {
+  std::lock_guard lock(mu_);
+  auto it = gateways_.find(provider);
+  return it != gateways_.end() && it->second->Accepts(provider);
+}
+
+PaymentGateway* RoutingGateway::For(const std::string& attempt_key, std::string* provider) {
+  {
+    std::lock_guard lock(mu_);
+    if (auto it = seen_.find(attempt_key); it != seen_.end()) *provider = it->second;
+  }
+  if (provider->empty() && provider_of_) *provider = provider_of_(attempt_key);
+  std::lock_guard lock(mu_);
+  if (!provider->empty()) seen_[attempt_key] = *provider;
+  auto it = gateways_.find(*provider);
+  return it == gateways_.end() ? nullptr : it->second;
+}
+
+GatewayReply RoutingGateway::Pay(const PayRequest& request) {
+  PaymentGateway* g = nullptr;
+  {
+    std::lock_guard lock(mu_);
+    seen_[request.attempt_key] = request.provider;
+    if (auto it = gateways_.find(request.provider); it != gateways_.end()) g = it->second;
+  }
+  if (!g) {
+    GatewayReply r;
+    r.outcome = PayOutcome::kError;
+    r.message = request.provider + " is not set up for this store; nothing was sent";
+    return r;
+  }
+  return g->Pay(request);
+}
+
+QueryReply RoutingGateway::Query(const std::string& attempt_key) {
+  std::string provider;
+  if (PaymentGateway* g = For(attempt_key, &provider)) return g->Query(attempt_key);
+  return {QueryOutcome::kError, "", "no gateway for network \"" + provider + "\" of attempt " + attempt_key};
+}
+
+UndoReply RoutingGateway::Cancel(const std::string& attempt_key) {
+  std::string provider;
+  if (PaymentGateway* g = For(attempt_key, &provider)) return g->Cancel(attempt_key);
+  return {UndoOutcome::kFailed, "no gateway for network \"" + provider + "\" of attempt " + attempt_key};
+}
+
+UndoReply RoutingGateway::Reverse(const std::string& attempt_key) {
+  std::string provider;
+  if (PaymentGateway* g = For(attempt_key, &provider)) return g->Reverse(attempt_key);
+  return {UndoOutcome::kFailed, "no gateway for network \"" + provider + "\" of attempt " + attempt_key};
+}
+
+UndoReply RoutingGateway::Refund(const std::string& attempt_key, const std::string& refund_key, int64_t amount_fen) {
+  std::string provider;
+  if (PaymentGateway* g = For(attempt_key, &provider)) return g->Refund(attempt_key, refund_key, amount_fen);
+  return {UndoOutcome::kFailed, "no gateway for network \"" + provider + "\" of attempt " + attempt_key};
+}
+
 // For one call: the state file locked, read into entries_ and next_ref_, and
 // written back when the call is done. With no state file it does nothing.
 class SandboxGateway::Shared {
@@ -422,6 +497,12 @@ Result<PaymentResult> PaymentService::PayByCode(const std::string& sale_uuid, co
                                    c.code +
                                    "\" is not a payment code: scan the WeChat Pay, Alipay or UnionPay "
                                    "code on the customer's phone").WithKey("pos.not_payment_code", {{"code", c.code}});
+  }
+
+  if (!gateway_.Accepts(c.provider)) {
+    return Status::FailedPrecondition("本店没有开通" + NetworkLabel(c.provider) + "，请用其他方式付款 / " +
+                                      c.provider + " payments are not set up for this store; take another tender")
+        .WithKey("pos.pay.not_set_up", {{"provider", NetworkLabel(c.provider)}});
   }
 
   // 1. Commit the attempt before anything is sent.

@@ -21,6 +21,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -119,6 +120,50 @@ class PaymentGateway {
   // refunds would exceed what was taken.
   virtual UndoReply Refund(const std::string& attempt_key, const std::string& refund_key,
                            int64_t amount_fen) = 0;
+  // Whether this gateway takes codes of `provider` ("wechat", "alipay",
+  // "unionpay") at all: false when the store has not set that network up.
+  // PaymentService asks before it records an attempt, so a code of a network
+  // the store lacks is refused at once and nothing is sent.
+  virtual bool Accepts(const std::string& provider) const {
+    (void)provider;
+    return true;
+  }
+};
+
+// ---- Routing -------------------------------------------------------------------
+
+// The till's gateway when real networks are set up: each payment goes to the
+// gateway of its code's network (PayRequest::provider, from ClassifyBarcode:
+// WeChat 10–15, Alipay 25–30), and Query, Cancel, Reverse and Refund go where
+// that attempt's Pay went. After a restart the router has not seen the key,
+// so `provider_of` (typically a lookup of payment_attempts.provider) names
+// it. A network with no gateway is not accepted (Accepts false); a call for
+// it answers kError / kFailed naming the network, and sends nothing.
+//
+// Thread-safe when the gateways and provider_of are.
+class RoutingGateway final : public PaymentGateway {
+ public:
+  explicit RoutingGateway(std::function<std::string(const std::string& attempt_key)> provider_of)
+      : provider_of_(std::move(provider_of)) {}
+  // Routes `provider`'s payments to `gateway`, which must outlive this.
+  void Add(const std::string& provider, PaymentGateway& gateway);
+
+  GatewayReply Pay(const PayRequest& request) override;
+  QueryReply Query(const std::string& attempt_key) override;
+  UndoReply Cancel(const std::string& attempt_key) override;
+  UndoReply Reverse(const std::string& attempt_key) override;
+  UndoReply Refund(const std::string& attempt_key, const std::string& refund_key,
+                   int64_t amount_fen) override;
+  bool Accepts(const std::string& provider) const override;
+
+ private:
+  // The gateway for attempt_key's network, or null (and `provider` says which).
+  PaymentGateway* For(const std::string& attempt_key, std::string* provider);
+
+  std::function<std::string(const std::string&)> provider_of_;
+  mutable std::mutex mu_;
+  std::map<std::string, PaymentGateway*> gateways_;  // by provider; guarded by mu_
+  std::map<std::string, std::string> seen_;         // attempt_key → provider; guarded by mu_
 };
 
 // ---- Sandbox -----------------------------------------------------------------
