@@ -123,3 +123,21 @@ TEST_CASE("store config: override reasons are the store's list; English aliases 
   CHECK(CheckOverrideReason(*s.db, "损坏").ok());
   CHECK_FALSE(CheckOverrideReason(*s.db, "试吃").ok());
 }
+
+TEST_CASE("store config: payment settings take ids, absolute key-file paths and https gateways, never secrets inline") {
+  CHECK(StoreConfigProblem("payment.mode", "live").empty());
+  CHECK(StoreConfigProblem("payment.mode", "prod") == "must be sandbox or live");
+  CHECK(StoreConfigProblem("payment.wechat.mch_id", "1900000109").empty());
+  CHECK_FALSE(StoreConfigProblem("payment.wechat.mch_id", "1900 000109").empty());
+  CHECK(StoreConfigProblem("payment.wechat.api_key_file", "/etc/linli/wechat.key").empty());
+  CHECK(StoreConfigProblem("payment.wechat.api_key_file", "wechat.key").find("absolute path") != std::string::npos);
+  CHECK(StoreConfigProblem("payment.wechat.sign_type", "sha1") == "must be hmac-sha256 or md5");
+  CHECK(StoreConfigProblem("payment.alipay.base_url", "https://openapi.alipay.com/gateway.do").empty());
+  CHECK(StoreConfigProblem("payment.alipay.base_url", "http://127.0.0.1:8080/gateway.do").empty());
+  CHECK(StoreConfigProblem("payment.alipay.base_url", "http://openapi.alipay.com/gateway.do").find("https://") !=
+        std::string::npos);
+  CHECK(StoreConfigProblem("payment.wechat.sub_mch_id", "").empty());  // unset: not a sub-merchant
+  bool listed = false;
+  for (const ConfigKeyInfo& k : KnownConfigKeys()) listed |= std::string(k.key) == "payment.alipay.app_private_key_file";
+  CHECK(listed);
+}

@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <cctype>
 
 #include "linli/pos/audit.h"
 #include "linli/pos/barcode.h"
@@ -107,6 +108,25 @@ const std::vector<ConfigKeyInfo>& KnownConfigKeys() {
        false},
       {"counter.merge_rescan", "1", "再次扫码加到同一行（1 是，0 否） / a rescan adds to the item's line: 1|0", false},
       {kQuickKeysKey, "", "快捷键（JSON，见 README） / quick keys for goods without a barcode (JSON; README)", false},
+      // Payment codes (docs/payments.md): sandbox for training and the demo, live for the networks.
+      {"payment.mode", "sandbox", "付款码：sandbox 练习，live 真实收款 / payment codes: sandbox (training) or live", false},
+      {"payment.wechat.appid", "", "微信支付 公众账号ID / WeChat Pay APPID", false},
+      {"payment.wechat.mch_id", "", "微信支付 商户号 / WeChat Pay merchant id", false},
+      {"payment.wechat.sub_mch_id", "", "微信支付 特约商户号（服务商模式） / sub-merchant id (service provider)", false},
+      {"payment.wechat.sub_appid", "", "微信支付 子商户APPID（可选） / sub-merchant APPID (optional)", false},
+      {"payment.wechat.api_key_file", "", "微信支付 API密钥文件（0600） / file holding the API key (mode 0600)", false},
+      {"payment.wechat.cert_file", "", "微信支付 商户证书 apiclient_cert.pem（退款用） / merchant certificate", false},
+      {"payment.wechat.key_file", "", "微信支付 商户私钥 apiclient_key.pem（0600） / merchant key (mode 0600)", false},
+      {"payment.wechat.sign_type", "hmac-sha256", "微信支付 签名方式 / signature: hmac-sha256|md5", false},
+      {"payment.wechat.base_url", "https://api.mch.weixin.qq.com", "微信支付 网关地址 / WeChat Pay gateway URL", false},
+      {"payment.alipay.app_id", "", "支付宝 应用APPID / Alipay app id", false},
+      {"payment.alipay.app_private_key_file", "", "支付宝 应用私钥文件（0600） / the app's private key file (mode 0600)",
+       false},
+      {"payment.alipay.alipay_public_key_file", "", "支付宝公钥文件 / Alipay's public key file", false},
+      {"payment.alipay.app_auth_token", "", "支付宝 服务商授权令牌（可选） / ISV app_auth_token (optional)", false},
+      {"payment.alipay.seller_id", "", "支付宝 收款账号PID（可选） / seller PID (optional)", false},
+      {"payment.alipay.base_url", "https://openapi.alipay.com/gateway.do", "支付宝 网关地址 / Alipay gateway URL",
+       false},
   };
   return keys;
 }
@@ -202,6 +222,36 @@ Status CheckOverrideReason(Database& db, std::string_view reason) {
              "\" is not one of: " + allowed);
 }
 
+namespace {
+
+// The payment.* settings: ids, file paths and gateway URLs (secrets live in
+// the files, never in store_config).
+std::string PaymentConfigProblem(std::string_view key, std::string_view value) {
+  if (key == "payment.mode") return value == "sandbox" || value == "live" ? "" : "must be sandbox or live";
+  if (value.empty()) return "";  // unset: that network is not used
+  if (key == "payment.wechat.sign_type") {
+    return value == "hmac-sha256" || value == "md5" ? "" : "must be hmac-sha256 or md5";
+  }
+  if (key.ends_with("_file")) {
+    if (value.front() != '/' || !ControlCharProblem(value).empty()) {
+      return "must be the absolute path of a file, e.g. /etc/linli/wechat-api.key (mode 0600)";
+    }
+    return "";
+  }
+  if (key.ends_with(".base_url")) {
+    const bool https = StartsWith(value, "https://") && value.size() > 8;
+    const bool loopback = StartsWith(value, "http://127.") || StartsWith(value, "http://localhost");
+    return https || loopback ? "" : "must be an https:// URL (plain http only to this machine, for tests)";
+  }
+  // Ids and tokens: letters, digits, '_', '-' and '.', at most 128.
+  const bool ok = value.size() <= 128 && std::all_of(value.begin(), value.end(), [](char c) {
+                    return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-' || c == '.';
+                  });
+  return ok ? "" : "must be the id as the network issued it: letters and digits (at most 128)";
+}
+
+}  // namespace
+
 Result<std::vector<QuickKey>> ParseQuickKeys(std::string_view text) {
   std::vector<QuickKey> out;
   if (text.empty()) return out;
@@ -286,6 +336,7 @@ std::string StoreConfigProblem(std::string_view key, std::string_view value) {
     auto keys = ParseQuickKeys(value);
     return keys.ok() ? "" : keys.status().message();
   }
+  if (StartsWith(key, "payment.")) return PaymentConfigProblem(key, value);
   if (key == "counter.merge_rescan") return value == "0" || value == "1" ? "" : "must be 1 (add to the line) or 0 (a new line)";
   if (key == "counter.idle_lock_s" || StartsWith(key, "counter.confirm_")) {
     return AllDigits(value) && value.find_first_not_of('0') != std::string_view::npos
