@@ -22,6 +22,7 @@
 #include "linli/pos/receipt.h"
 #include "linli/pos/sales.h"
 #include "linli/pos/store.h"
+#include "linli/pos/till_products.h"
 #include "linli/pos/users.h"
 #include "linli/sync/agent.h"
 #include "linli/sync/verify_client.h"
@@ -626,4 +627,38 @@ TEST_CASE("sync e2e: linli enroll, sync and sync status on the command line") {
 }
 
 }  // namespace
+
+TEST_CASE("sync e2e: a product a manager adds at the till travels to the hub, and its sales count at HQ") {
+  FakeClock clock(kT0);
+  Hub hub(clock, /*tls=*/true);
+  hub.Catalogue();
+  Till a("S001", clock, hub.ca_pem);
+  REQUIRE(a.agent->Enroll(hub.Url(), hub.AddStore("S001"), hub.ca_pem).ok());
+  REQUIRE(a.agent->SyncOnce().status.ok());
+  // Offline, the shop adds a product for a barcode HQ does not know, and sells it.
+  User manager{"2001", "李店长", Role::kManager};
+  REQUIRE(AddUser(*a.db, manager, "9999", clock).ok());
+  TillProductEdit edit;
+  edit.barcode = "6970000000017";
+  edit.name = "手工馒头";
+  edit.price_fen = 150;
+  auto saved = SaveTillProduct(*a.db, edit, manager, std::nullopt, clock);
+  REQUIRE_MESSAGE(saved.ok(), saved.status().ToString());
+  a.Sell({{"N6970000000017", 4}, {"A001", 1}});
+  sync::SyncReport r = a.agent->SyncOnce();
+  REQUIRE_MESSAGE(r.status.ok(), r.status.ToString());
+  // HQ sees the store's product, its stock and the whole sale (not flagged).
+  CHECK(hub.StockOf("N6970000000017", "S001") == -4000);
+  const json row = hub.SalesRow("S001", "2026-01-01", "2100-01-01");
+  CHECK(row["sales_fen"] == 4 * 150 + 350);
+  auto listed = hub.store->StoreProducts(hub.org_id, "S001");
+  REQUIRE(listed.ok());
+  REQUIRE((*listed)["products"].size() == 1);
+  CHECK((*listed)["products"][0]["name"] == "手工馒头");
+  CHECK((*listed)["products"][0]["in_org_catalog"] == false);
+  auto stores = hub.store->Stores(hub.org_id, clock.NowMs());
+  REQUIRE(stores.ok());
+  CHECK((*stores)["stores"][0]["flagged"] == 0);
+}
+
 }  // namespace linli
