@@ -50,13 +50,7 @@ nlohmann::json EntryJson(const ConfigEntry& e) {
           {"from_hq", e.info->from_hq}, {"description", e.info->description}};
 }
 
-// The half of a "中文 / English" description in the reader's language (the
-// whole text when it has no " / ").
-std::string DescriptionText(const std::string& description) {
-  const size_t slash = description.find(" / ");
-  if (slash == std::string::npos) return description;
-  return i18n::Lang().language() == i18n::Language::kEn ? description.substr(slash + 3) : description.substr(0, slash);
-}
+std::string DescriptionText(const std::string& description) { return i18n::ReadersHalf(description); }
 
 void PrintEntry(const ConfigEntry& e) {
   std::cout << e.info->key << " = " << (e.value.empty() ? Tr("cli.config.empty") : e.value)

@@ -117,4 +117,10 @@ Localizer& Lang() {
   return localizer;
 }
 
+std::string ReadersHalf(std::string_view bilingual) {
+  const size_t slash = bilingual.find(" / ");
+  if (slash == std::string_view::npos) return std::string(bilingual);
+  return std::string(Lang().language() == Language::kEn ? bilingual.substr(slash + 3) : bilingual.substr(0, slash));
+}
+
 }  // namespace linli::i18n

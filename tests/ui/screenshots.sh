@@ -15,7 +15,7 @@ WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
 "$HERE/run_e2e.sh" fit "$COUNTER" "$L" "$WORK" 1280x800 > "$WORK/run.log" 2>&1 || { cat "$WORK/run.log"; exit 1; }
 mkdir -p "$OUT"
-for shot in signin checkout payment refund shift search help; do
+for shot in signin checkout payment refund shift search help members quickkeys manage; do
   python3 "$HERE/shrink_png.py" "$WORK/fit-1280x800/shots/$shot.png" "$OUT/$shot.png"
 done
 du -ch "$OUT"/*.png | tail -1

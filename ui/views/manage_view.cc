@@ -43,7 +43,7 @@ class ManageView final : public View {
         ImGui::TableNextRow(ImGuiTableRowFlags_None, widgets::TouchHeight());
         ImGui::TableSetColumnIndex(0);
         ImGui::TextUnformatted(e.info->key);
-        ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(kColorMuted), "%s", e.info->description);
+        ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(kColorMuted), "%s", ReadersHalf(e.info->description).c_str());
         ImGui::TableSetColumnIndex(1);
         std::string shown = e.value.empty() ? std::string(Tr("manage.empty")) : e.value;
         if (DisplayWidth(shown) > 60) shown = TruncateToWidth(shown, 57) + "…";

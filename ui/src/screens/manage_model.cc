@@ -41,7 +41,7 @@ void ManageModel::AskEdit(size_t i) {
   session_.OpenPrompt(PromptKind::kConfigValue, "manage.edit.title", "manage.edit.hint", e.value);
   Prompt& p = session_.prompt();
   p.title = TrF("manage.edit.title_key", e.info->key);
-  p.hint = e.info->description;
+  p.hint = ReadersHalf(e.info->description);
   p.sku = e.info->key;
 }
 

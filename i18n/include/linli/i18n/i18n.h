@@ -113,4 +113,8 @@ std::string TrF(std::string_view key, Args&&... args) {
 }
 inline std::string TrStatus(const Status& status) { return Lang().Message(status); }
 
+// The half of a "中文 / English" text (a setting's description) in the
+// reader's language; the whole text when it has no " / ".
+std::string ReadersHalf(std::string_view bilingual);
+
 }  // namespace linli::i18n

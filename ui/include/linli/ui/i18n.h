@@ -18,6 +18,7 @@ using i18n::Localizer;
 using i18n::ParseLanguage;
 using i18n::StringTable;
 using i18n::Tr;
+using i18n::ReadersHalf;
 using i18n::TrF;
 using i18n::TrStatus;
 
