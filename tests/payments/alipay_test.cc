@@ -7,6 +7,7 @@
 
 #include <memory>
 #include <stdexcept>
+#include <thread>
 
 #include "linli/payments/alipay_gateway.h"
 #include "linli/pos/crypto.h"
@@ -489,4 +490,33 @@ TEST_CASE("through PaymentService: a pending attempt Alipay never saw is closed,
   CHECK(resolved->outcome == PaymentOutcome::kDeclined);
   CHECK(rig.fake.CountOf("alipay.trade.cancel", key) == 1);  // the number is closed
   CHECK(rig.fake.CountOf("alipay.trade.pay", key) == 0);
+}
+
+TEST_CASE("one gateway serves several threads at once, each payment taken once") {
+  Rig rig;
+  // The FakeClock is not for threads: this test polls with real (short) sleeps.
+  SystemClock real;
+  rig.config.poll_interval_ms = 20;
+  rig.config.deadline_ms = 2'000;
+  auto g = AlipayGateway::Create(rig.config, *rig.transport, real);
+  REQUIRE(g.ok());
+  std::vector<PayRequest> reqs;
+  for (int i = 0; i < 8; ++i) {
+    PayRequest r = rig.Request(Code(i % 2 ? "10" : "00", "10" + std::to_string(10 + i)), 100 + i);
+    r.attempt_key = NewUuidV7(real.NowMs());
+    reqs.push_back(r);
+  }
+  std::vector<GatewayReply> replies(reqs.size());
+  std::vector<std::thread> threads;
+  for (size_t i = 0; i < reqs.size(); ++i) {
+    threads.emplace_back([&, i] { replies[i] = (*g)->Pay(reqs[i]); });
+  }
+  for (auto& t : threads) t.join();
+  for (size_t i = 0; i < reqs.size(); ++i) {
+    CAPTURE(i);
+    CHECK(replies[i].outcome == PayOutcome::kApproved);
+    CHECK(rig.fake.CountOf("alipay.trade.pay", reqs[i].attempt_key) == 1);
+    CHECK(rig.fake.PaidFen(reqs[i].attempt_key) == reqs[i].amount_fen);
+  }
+  CHECK(WireProblems(rig.fake).empty());
 }
