@@ -30,7 +30,7 @@ std::string Run(const std::string& cmd) {
 
 }  // namespace
 
-TEST_CASE("base64 round-trips every length and refuses what is not base64") {
+TEST_CASE("crypto: base64 round-trips every length and refuses what is not base64") {
   std::string bytes;
   for (int i = 0; i < 40; ++i) {
     const std::string enc = Base64Encode(bytes);
@@ -47,7 +47,7 @@ TEST_CASE("base64 round-trips every length and refuses what is not base64") {
   CHECK_FALSE(Base64Decode("Zm!v").ok());
 }
 
-TEST_CASE("an RSA key signs and its public half verifies; a change to message or signature fails") {
+TEST_CASE("crypto: an RSA key signs and its public half verifies; a change to message or signature fails") {
   auto priv = RsaKey::Private(Pair().private_pkcs8);
   auto pub = RsaKey::Public(Pair().public_spki);
   REQUIRE(priv.ok());
@@ -71,7 +71,7 @@ TEST_CASE("an RSA key signs and its public half verifies; a change to message or
   CHECK_FALSE(RsaKey::Public(other->public_spki)->VerifySha256("app_id=2021&method=alipay.trade.pay", *sig));
 }
 
-TEST_CASE("PKCS#8 and PKCS#1 private keys, with or without PEM headers, are the same key") {
+TEST_CASE("crypto: PKCS#8 and PKCS#1 private keys, with or without PEM headers, are the same key") {
   const std::string msg = "biz_content={\"out_trade_no\":\"1\"}&charset=utf-8";
   auto pub = RsaKey::Public(PemBodyBase64(Pair().public_spki));  // bare base64, as Alipay shows it
   REQUIRE(pub.ok());
@@ -89,7 +89,7 @@ TEST_CASE("PKCS#8 and PKCS#1 private keys, with or without PEM headers, are the 
   CHECK(RsaKey::Private(Pair().private_pkcs8)->PublicPem().value() == Pair().public_spki);
 }
 
-TEST_CASE("what is not an RSA key is refused without echoing it") {
+TEST_CASE("crypto: what is not an RSA key is refused without echoing it") {
   for (const std::string& text : {std::string(""), std::string("not a key"), std::string("QUJDRA=="),
                                   Pair().public_spki}) {
     auto key = RsaKey::Private(text);
@@ -106,7 +106,7 @@ TEST_CASE("what is not an RSA key is refused without echoing it") {
   CHECK(wrong.ok());
 }
 
-TEST_CASE("the signature is the one openssl dgst -sha256 -sign makes (SHA256withRSA, PKCS#1 v1.5)") {
+TEST_CASE("crypto: the signature is the one openssl dgst -sha256 -sign makes (SHA256withRSA, PKCS#1 v1.5)") {
   if (Run("command -v openssl").empty()) {
     MESSAGE("openssl command not found: cross-check skipped");
     return;
