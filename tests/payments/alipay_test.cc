@@ -13,6 +13,7 @@
 #include "linli/pos/crypto.h"
 #include "linli/pos/payments.h"
 #include "linli/pos/store.h"
+#include "linli/pos/text.h"
 #include "payments/fake_alipay.h"
 #include "testing.h"
 
@@ -519,4 +520,61 @@ TEST_CASE("one gateway serves several threads at once, each payment taken once")
     CHECK(rig.fake.PaidFen(reqs[i].attempt_key) == reqs[i].amount_fen);
   }
   CHECK(WireProblems(rig.fake).empty());
+}
+
+namespace {
+std::string Shell(const std::string& cmd) {
+  std::string out;
+  FILE* f = popen(cmd.c_str(), "r");
+  if (f == nullptr) return out;
+  char buf[4096];
+  size_t n;
+  while ((n = fread(buf, 1, sizeof buf, f)) > 0) out.append(buf, n);
+  pclose(f);
+  return out;
+}
+}  // namespace
+
+TEST_CASE("GBK text reads as UTF-8") {
+  CHECK(Gb18030ToUtf8("\xD6\xD0\xCE\xC4 abc").value() == "中文 abc");
+  CHECK_FALSE(Gb18030ToUtf8("\x81").ok());  // a lead byte with nothing after it
+}
+
+TEST_CASE("the statement as Alipay serves it: a zip of GBK files, the detail beside its summary") {
+  if (Shell("command -v zip; command -v iconv").find("iconv") == std::string::npos ||
+      Shell("command -v zip").empty()) {
+    MESSAGE("zip or iconv not installed: the zip statement test is skipped");
+    return;
+  }
+  Rig rig;
+  PayRequest a = rig.Request(Code("00"), 4321);
+  REQUIRE(rig.gateway->Pay(a).outcome == PayOutcome::kApproved);
+  // The detail file the fake makes, in GBK, zipped with a summary file, as
+  // Alipay names them; deflated and with data descriptors (-fd), as Java writes them.
+  httplib::Client raw("127.0.0.1", std::stoi(rig.fake.url().substr(17)));
+  auto csv = raw.Get("/bill/2026-12-04.csv");
+  REQUIRE(csv);
+  linli::testing::WriteFile(rig.dir.File("detail.csv"), csv->body);
+  linli::testing::WriteFile(rig.dir.File("summary.csv"),
+                            "#支付宝业务汇总查询\n门店编号,门店名称,交易订单总笔数,交易订单总金额（元）\n,,1,43.21\n");
+  const std::string d = rig.dir.path().string();
+  for (const char* flags : {"-q -fd", "-q -0"}) {
+    CAPTURE(flags);
+    Shell("cd '" + d + "' && rm -f bill.zip && iconv -f UTF-8 -t GBK detail.csv > '20880000000000000156_20261204_业务明细.csv'"
+          " && iconv -f UTF-8 -t GBK summary.csv > '20880000000000000156_20261204_业务明细(汇总).csv'"
+          " && zip " + std::string(flags) + " bill.zip '20880000000000000156_20261204_业务明细(汇总).csv'"
+          " '20880000000000000156_20261204_业务明细.csv'");
+    const std::string zip = linli::testing::ReadFile(rig.dir.File("bill.zip"));
+    REQUIRE(zip.rfind("PK\x03\x04", 0) == 0);
+    rig.fake.SetBillFile(zip);
+    auto rows = rig.gateway->DownloadBill("2026-12-04");
+    REQUIRE_MESSAGE(rows.ok(), rows.status().message());
+    REQUIRE(rows->size() == 1);
+    CHECK(rows->front().out_trade_no == a.attempt_key);
+    CHECK(rows->front().business_type == "交易");
+    CHECK(rows->front().amount_fen == 4321);
+  }
+  // A zip cut short is refused, not half read.
+  const std::string zip = linli::testing::ReadFile(rig.dir.File("bill.zip"));
+  CHECK_FALSE(payments::ParseAlipayBillFile(zip.substr(0, zip.size() / 2)).ok());
 }

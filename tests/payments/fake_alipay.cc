@@ -84,6 +84,10 @@ FakeAlipay::FakeAlipay(std::string app_id, std::string app_public_pem)
   });
   server_->Get(R"(/bill/(\d{4}-\d{2}-\d{2})\.csv)", [this](const httplib::Request&, httplib::Response& res) {
     std::lock_guard<std::mutex> lock(mu_);
+    if (!bill_file_.empty()) {
+      res.set_content(bill_file_, "application/octet-stream");
+      return;
+    }
     std::string csv =
         "#支付宝业务明细查询\n#账号：[20880000000000000156]\n"
         "#-----------------------------------------业务明细列表----------------------------------------\n"
@@ -128,6 +132,10 @@ void FakeAlipay::SetTamperAnswers(bool on) {
 void FakeAlipay::SetStripSignatures(bool on) {
   std::lock_guard<std::mutex> lock(mu_);
   strip_ = on;
+}
+void FakeAlipay::SetBillFile(std::string bytes) {
+  std::lock_guard<std::mutex> lock(mu_);
+  bill_file_ = std::move(bytes);
 }
 void FakeAlipay::SetDelayMs(int64_t ms) {
   std::lock_guard<std::mutex> lock(mu_);

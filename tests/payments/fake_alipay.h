@@ -77,6 +77,9 @@ class FakeAlipay {
   void SetTamperAnswers(bool on);
   void SetStripSignatures(bool on);
   void SetDelayMs(int64_t ms);  // for scenario 30
+  // Serve these bytes as the statement instead of the generated UTF-8 CSV
+  // (a test's zip of GBK files, as Alipay serves it).
+  void SetBillFile(std::string bytes);
 
   std::vector<Request> Requests() const;
   std::vector<Request> RequestsFor(const std::string& out_trade_no) const;
@@ -113,6 +116,7 @@ class FakeAlipay {
   bool tamper_ = false;
   bool strip_ = false;
   int64_t delay_ms_ = 1500;
+  std::string bill_file_;
   int64_t next_trade_ = 1;
   std::map<std::string, Trade> trades_;
   std::set<std::string> closed_;

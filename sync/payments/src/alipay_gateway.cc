@@ -10,6 +10,7 @@
 #include "linli/pos/crypto.h"
 #include "linli/pos/files.h"
 #include "linli/pos/money.h"
+#include "linli/sync/protocol.h"
 
 namespace linli::payments {
 namespace {
@@ -246,7 +247,7 @@ struct AlipayGateway::Impl {
   Answer Verify(const std::string& method, const std::string& text) const {
     Answer a;
     a.kind = Answer::kUnverified;
-    json doc = json::parse(text, nullptr, false);
+    json doc = sync::ParseJsonBody(text);  // never throws; caps the nesting
     if (doc.is_discarded() || !doc.is_object()) {
       a.why = "Alipay's answer is not JSON";
       return a;
@@ -644,11 +645,7 @@ Result<std::vector<AlipayBillRow>> AlipayGateway::DownloadBill(const std::string
   if (res->status != 200) {
     return Status::Unavailable("fetching the Alipay statement got HTTP " + std::to_string(res->status));
   }
-  if (res->body.rfind("PK\x03\x04", 0) == 0) {
-    return Status::FailedPrecondition(
-        "the Alipay statement is a zip file, which this version cannot unpack yet (docs/payments-alipay.md)");
-  }
-  return ParseAlipayBillCsv(res->body);
+  return ParseAlipayBillFile(res->body);
 }
 
 }  // namespace linli::payments

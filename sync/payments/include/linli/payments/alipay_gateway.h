@@ -105,6 +105,13 @@ struct AlipayBillRow {
 // for a row that does not read, or when there is no header row.
 Result<std::vector<AlipayBillRow>> ParseAlipayBillCsv(std::string_view csv_utf8);
 
+// The statement file as downloaded: a zip (Alipay's own download: the
+// 业务明细 CSV beside its 汇总 summary, in GBK) or a bare CSV, in GBK or UTF-8.
+// Reads the entry that has the 业务明细 columns. InvalidArgument when no entry
+// reads, FailedPrecondition for a zip this reader does not handle
+// (encrypted, zip64, a method other than stored or deflate).
+Result<std::vector<AlipayBillRow>> ParseAlipayBillFile(std::string_view bytes);
+
 class AlipayGateway final : public PaymentGateway {
  public:
   using SleepFn = std::function<void(int64_t ms)>;
@@ -138,9 +145,8 @@ class AlipayGateway final : public PaymentGateway {
                    int64_t amount_fen) override;
 
   // The 业务明细 statement of one day ("YYYY-MM-DD", Beijing date), bill_type
-  // "trade": asks for the download URL, fetches it and parses it. The file
-  // must be CSV text in UTF-8 (see docs: Alipay's own download is a zip of
-  // GBK files, not yet unpacked here: FailedPrecondition says so).
+  // "trade": asks for the download URL, fetches it and parses it
+  // (ParseAlipayBillFile).
   Result<std::vector<AlipayBillRow>> DownloadBill(const std::string& bill_date);
 
   // The exact string RSA2 signs for these parameters (sorted, "k=v&…",
