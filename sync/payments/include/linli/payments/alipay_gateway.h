@@ -48,7 +48,9 @@
 //
 // Thread-safe; never throws; every network call is bounded by the
 // transport's timeouts (build it with AlipayCurlOptions) and the whole of Pay
-// by deadline_ms plus one cancel round. Secrets (the private key, the
+// by deadline_ms plus the cancel's tries (cancel_attempts, each a request
+// timeout and a poll interval at most). Pay blocks for that long: call it off
+// the UI thread. Secrets (the private key, the
 // app_auth_token, payment codes) never appear in a message.
 #pragma once
 
