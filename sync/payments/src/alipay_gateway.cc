@@ -302,6 +302,12 @@ struct AlipayGateway::Impl {
       r.message = a.why;
       return r;
     }
+    const std::string echoed = Str(a.node, "out_trade_no");
+    if (a.code() == "10000" && !echoed.empty() && echoed != key) {
+      r.outcome = QueryOutcome::kError;
+      r.message = "alipay.trade.query answered about another out_trade_no";
+      return r;
+    }
     if (a.code() == "10000") {
       const std::string status = Str(a.node, "trade_status");
       r.message = "alipay.trade.query: " + status;
@@ -498,6 +504,10 @@ GatewayReply AlipayGateway::Pay(const PayRequest& request) {
   if (a.kind != Answer::kVerified) return m.Settle(request.attempt_key, deadline_ms, a.why);
   const std::string code = a.code();
   const std::string sub = a.sub_code();
+  const std::string echoed = Str(a.node, "out_trade_no");
+  if (!echoed.empty() && echoed != request.attempt_key) {
+    return m.Settle(request.attempt_key, deadline_ms, "Alipay answered about another out_trade_no");
+  }
   if (code == "10000") {
     reply.outcome = PayOutcome::kApproved;
     reply.gateway_ref = Str(a.node, "trade_no");
