@@ -1,6 +1,9 @@
 #include "linli/pos/crypto.h"
 
+#include <openssl/bio.h>
 #include <openssl/evp.h>
+#include <openssl/pem.h>
+#include <openssl/x509.h>
 #include <openssl/kdf.h>
 #include <openssl/rand.h>
 #include <openssl/sha.h>
@@ -214,3 +217,192 @@ bool VerifySecret(std::string_view secret, std::string_view encoded) {
 }
 
 }  // namespace linli
+
+// ==== [SECTION] RSA-SHA256 (Alipay RSA2), issue 13 ==============================
+// Every key, PEM or bare base64, is reduced to DER first and parsed from DER,
+// so the two spellings Alipay's key tool produces take the same path.
+
+namespace linli {
+namespace {
+
+struct BioFree {
+  void operator()(BIO* b) const { BIO_free(b); }
+};
+
+bool IsBase64Char(char c) {
+  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '+' || c == '/';
+}
+
+// The DER of a key given as PEM or bare base64, and whether it had a header
+// saying which form it is ("RSA PRIVATE KEY", "PUBLIC KEY", …).
+Result<std::string> KeyDer(std::string_view text, std::string* label) {
+  const size_t begin = text.find("-----BEGIN ");
+  if (begin != std::string_view::npos) {
+    const size_t label_end = text.find("-----", begin + 11);
+    if (label_end == std::string_view::npos) return Status::InvalidArgument("the PEM header is not closed");
+    *label = std::string(text.substr(begin + 11, label_end - begin - 11));
+  }
+  Result<std::string> der = Base64Decode(PemBodyBase64(text));
+  if (!der.ok() || der->empty()) return Status::InvalidArgument("the key is neither PEM nor base64");
+  return der;
+}
+
+Result<std::string> BioText(BIO* bio) {
+  char* data = nullptr;
+  const long n = BIO_get_mem_data(bio, &data);
+  if (n <= 0 || data == nullptr) return Status::IoError("could not write the RSA key (OpenSSL)");
+  return std::string(data, static_cast<size_t>(n));
+}
+
+}  // namespace
+
+std::string Base64Encode(std::string_view bytes) {
+  std::string out(4 * ((bytes.size() + 2) / 3) + 1, '\0');
+  const int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()), U(bytes), static_cast<int>(bytes.size()));
+  out.resize(n > 0 ? static_cast<size_t>(n) : 0);
+  return out;
+}
+
+Result<std::string> Base64Decode(std::string_view text) {
+  std::string clean;
+  clean.reserve(text.size());
+  for (char c : text) {
+    if (c == ' ' || c == '\n' || c == '\r' || c == '\t') continue;
+    clean += c;
+  }
+  size_t pad = 0;
+  while (pad < 2 && pad < clean.size() && clean[clean.size() - 1 - pad] == '=') ++pad;
+  if (clean.size() % 4 != 0) return Status::InvalidArgument("base64 text has a length that is not a multiple of 4");
+  for (size_t i = 0; i + pad < clean.size(); ++i) {
+    if (!IsBase64Char(clean[i])) return Status::InvalidArgument("not base64 text");
+  }
+  if (clean.empty()) return std::string();
+  std::string out(clean.size() / 4 * 3, '\0');
+  const int n = EVP_DecodeBlock(reinterpret_cast<unsigned char*>(out.data()), U(clean), static_cast<int>(clean.size()));
+  if (n < 0 || static_cast<size_t>(n) < pad) return Status::InvalidArgument("not base64 text");
+  out.resize(static_cast<size_t>(n) - pad);
+  return out;
+}
+
+std::string PemBodyBase64(std::string_view pem) {
+  const size_t begin = pem.find("-----BEGIN ");
+  std::string_view body = pem;
+  if (begin != std::string_view::npos) {
+    const size_t line_end = pem.find('\n', begin);
+    const size_t end = pem.find("-----END ", begin);
+    if (line_end == std::string_view::npos || end == std::string_view::npos || end < line_end) return "";
+    body = pem.substr(line_end + 1, end - line_end - 1);
+  }
+  std::string out;
+  for (char c : body) {
+    if (c != ' ' && c != '\n' && c != '\r' && c != '\t') out += c;
+  }
+  return out;
+}
+
+struct RsaKey::Impl {
+  std::unique_ptr<EVP_PKEY, PkeyFree> key;
+  bool is_private = false;
+};
+
+RsaKey::RsaKey(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+RsaKey::RsaKey(RsaKey&&) noexcept = default;
+RsaKey& RsaKey::operator=(RsaKey&&) noexcept = default;
+RsaKey::~RsaKey() = default;
+
+Result<RsaKey> RsaKey::Private(std::string_view pem_or_base64) {
+  std::string label;
+  Result<std::string> der = KeyDer(pem_or_base64, &label);
+  if (!der.ok()) return Status::InvalidArgument("not an RSA private key: " + der.status().message());
+  if (!label.empty() && label != "PRIVATE KEY" && label != "RSA PRIVATE KEY") {
+    return Status::InvalidArgument("not an unencrypted RSA private key (the PEM says \"" + label + "\")");
+  }
+  const unsigned char* p = U(*der);
+  auto impl = std::make_unique<Impl>();
+  impl->key.reset(d2i_AutoPrivateKey(nullptr, &p, static_cast<long>(der->size())));
+  if (!impl->key || EVP_PKEY_is_a(impl->key.get(), "RSA") != 1) {
+    return Status::InvalidArgument("not an RSA private key (PKCS#8 or PKCS#1 expected)");
+  }
+  impl->is_private = true;
+  return RsaKey(std::move(impl));
+}
+
+Result<RsaKey> RsaKey::Public(std::string_view pem_or_base64) {
+  std::string label;
+  Result<std::string> der = KeyDer(pem_or_base64, &label);
+  if (!der.ok()) return Status::InvalidArgument("not an RSA public key: " + der.status().message());
+  if (!label.empty() && label != "PUBLIC KEY" && label != "RSA PUBLIC KEY") {
+    return Status::InvalidArgument("not an RSA public key (the PEM says \"" + label + "\")");
+  }
+  auto impl = std::make_unique<Impl>();
+  const unsigned char* p = U(*der);
+  impl->key.reset(d2i_PUBKEY(nullptr, &p, static_cast<long>(der->size())));
+  if (!impl->key) {
+    p = U(*der);
+    impl->key.reset(d2i_PublicKey(EVP_PKEY_RSA, nullptr, &p, static_cast<long>(der->size())));
+  }
+  if (!impl->key || EVP_PKEY_is_a(impl->key.get(), "RSA") != 1) {
+    return Status::InvalidArgument("not an RSA public key (X.509 SubjectPublicKeyInfo or PKCS#1 expected)");
+  }
+  return RsaKey(std::move(impl));
+}
+
+bool RsaKey::is_private() const { return impl_ && impl_->is_private; }
+int RsaKey::bits() const { return impl_ ? EVP_PKEY_get_bits(impl_->key.get()) : 0; }
+
+Result<std::string> RsaKey::SignSha256(std::string_view message) const {
+  if (!is_private()) return Status::FailedPrecondition("an RSA public key cannot sign");
+  std::unique_ptr<EVP_MD_CTX, MdCtxFree> md(EVP_MD_CTX_new());
+  size_t len = 0;
+  if (!md || EVP_DigestSignInit(md.get(), nullptr, EVP_sha256(), nullptr, impl_->key.get()) != 1 ||
+      EVP_DigestSign(md.get(), nullptr, &len, U(message), message.size()) != 1) {
+    return Status::IoError("RSA signing failed (OpenSSL)");
+  }
+  std::string sig(len, '\0');
+  if (EVP_DigestSign(md.get(), reinterpret_cast<unsigned char*>(sig.data()), &len, U(message), message.size()) != 1) {
+    return Status::IoError("RSA signing failed (OpenSSL)");
+  }
+  sig.resize(len);
+  return sig;
+}
+
+bool RsaKey::VerifySha256(std::string_view message, std::string_view signature) const {
+  if (!impl_ || signature.empty()) return false;
+  std::unique_ptr<EVP_MD_CTX, MdCtxFree> md(EVP_MD_CTX_new());
+  return md && EVP_DigestVerifyInit(md.get(), nullptr, EVP_sha256(), nullptr, impl_->key.get()) == 1 &&
+         EVP_DigestVerify(md.get(), U(signature), signature.size(), U(message), message.size()) == 1;
+}
+
+Result<std::string> RsaKey::PublicPem() const {
+  std::unique_ptr<BIO, BioFree> bio(BIO_new(BIO_s_mem()));
+  if (!impl_ || !bio || PEM_write_bio_PUBKEY(bio.get(), impl_->key.get()) != 1) {
+    return Status::IoError("could not write the RSA public key (OpenSSL)");
+  }
+  return BioText(bio.get());
+}
+
+Result<RsaKeyPairPem> GenerateRsa(int bits) {
+  std::unique_ptr<EVP_PKEY, PkeyFree> key(EVP_RSA_gen(static_cast<unsigned>(bits)));
+  if (!key) return Status::IoError("could not generate an RSA key (OpenSSL)");
+  RsaKeyPairPem out;
+  std::unique_ptr<BIO, BioFree> p8(BIO_new(BIO_s_mem()));
+  std::unique_ptr<BIO, BioFree> p1(BIO_new(BIO_s_mem()));
+  std::unique_ptr<BIO, BioFree> pub(BIO_new(BIO_s_mem()));
+  if (!p8 || !p1 || !pub ||
+      PEM_write_bio_PrivateKey(p8.get(), key.get(), nullptr, nullptr, 0, nullptr, nullptr) != 1 ||
+      PEM_write_bio_PrivateKey_traditional(p1.get(), key.get(), nullptr, nullptr, 0, nullptr, nullptr) != 1 ||
+      PEM_write_bio_PUBKEY(pub.get(), key.get()) != 1) {
+    return Status::IoError("could not write the RSA key (OpenSSL)");
+  }
+  auto a = BioText(p8.get()), b = BioText(p1.get()), c = BioText(pub.get());
+  if (!a.ok()) return a.status();
+  if (!b.ok()) return b.status();
+  if (!c.ok()) return c.status();
+  out.private_pkcs8 = *a;
+  out.private_pkcs1 = *b;
+  out.public_spki = *c;
+  return out;
+}
+
+}  // namespace linli
+// ==== [END SECTION] RSA-SHA256 ==================================================

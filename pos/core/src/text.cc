@@ -380,3 +380,30 @@ size_t EditDistance(std::string_view a, std::string_view b) {
 }
 
 }  // namespace linli
+
+// ==== [SECTION] GB18030 input (Alipay statements), issue 13 =====================
+#include <unicode/ucnv.h>
+
+namespace linli {
+
+Result<std::string> Gb18030ToUtf8(std::string_view bytes) {
+  UErrorCode err = U_ZERO_ERROR;
+  UConverter* conv = ucnv_open("GB18030", &err);
+  if (U_FAILURE(err) || conv == nullptr) return Status::IoError("ICU has no GB18030 converter");
+  ucnv_setToUCallBack(conv, UCNV_TO_U_CALLBACK_STOP, nullptr, nullptr, nullptr, &err);
+  icu::UnicodeString text;
+  if (U_SUCCESS(err)) {
+    const int32_t cap = static_cast<int32_t>(bytes.size()) + 1;
+    UChar* buf = text.getBuffer(cap);
+    const int32_t n = ucnv_toUChars(conv, buf, cap, bytes.data(), static_cast<int32_t>(bytes.size()), &err);
+    text.releaseBuffer(U_SUCCESS(err) ? n : 0);
+  }
+  ucnv_close(conv);
+  if (U_FAILURE(err)) return Status::InvalidArgument("the text is not GB18030/GBK");
+  std::string out;
+  text.toUTF8String(out);
+  return out;
+}
+
+}  // namespace linli
+// ==== [END SECTION] GB18030 input ===============================================

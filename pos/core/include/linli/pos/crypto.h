@@ -73,3 +73,67 @@ Result<std::string> HashSecret(std::string_view secret, int log2_n = 14);
 bool VerifySecret(std::string_view secret, std::string_view encoded);
 
 }  // namespace linli
+
+// ==== [SECTION] RSA-SHA256 (Alipay RSA2), issue 13 ==============================
+// Alipay signs with SHA256withRSA ("RSA2"): PKCS#1 v1.5 padding over SHA-256.
+// Alipay's key tool hands out keys as bare base64 without PEM headers, the
+// private key as PKCS#8 (Java) or PKCS#1 (other languages), the public key as
+// an X.509 SubjectPublicKeyInfo; both with and without headers are read here.
+
+namespace linli {
+
+// Standard base64 (RFC 4648, with '=' padding) of raw bytes, one line.
+std::string Base64Encode(std::string_view bytes);
+// The bytes of standard base64; whitespace (line breaks of a PEM body) is
+// skipped. InvalidArgument for any other character or a bad length.
+Result<std::string> Base64Decode(std::string_view text);
+
+// An RSA key parsed once, to sign (private) or verify (public). Thread-safe:
+// every call makes its own OpenSSL context.
+class RsaKey {
+ public:
+  // A private key: PEM ("BEGIN PRIVATE KEY" PKCS#8 or "BEGIN RSA PRIVATE
+  // KEY" PKCS#1) or the same DER as bare base64. InvalidArgument (without
+  // any of the key's text) when it is none of these or not RSA.
+  static Result<RsaKey> Private(std::string_view pem_or_base64);
+  // A public key: PEM ("BEGIN PUBLIC KEY" or "BEGIN RSA PUBLIC KEY") or bare
+  // base64 of the X.509 SubjectPublicKeyInfo or PKCS#1 DER.
+  static Result<RsaKey> Public(std::string_view pem_or_base64);
+  RsaKey(RsaKey&&) noexcept;
+  RsaKey& operator=(RsaKey&&) noexcept;
+  ~RsaKey();
+
+  bool is_private() const;
+  int bits() const;
+  // The raw SHA256withRSA (PKCS#1 v1.5) signature of `message`.
+  // FailedPrecondition for a public key; IoError when OpenSSL fails.
+  Result<std::string> SignSha256(std::string_view message) const;
+  // Whether `signature` (raw bytes) is a valid SHA256withRSA signature of
+  // `message` under this key (a private key verifies with its public half).
+  // False for a malformed signature as for a wrong one.
+  bool VerifySha256(std::string_view message, std::string_view signature) const;
+  // The public half as PEM "BEGIN PUBLIC KEY" (X.509 SubjectPublicKeyInfo).
+  Result<std::string> PublicPem() const;
+
+ private:
+  struct Impl;
+  explicit RsaKey(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+struct RsaKeyPairPem {
+  std::string private_pkcs8;  // "-----BEGIN PRIVATE KEY-----" …
+  std::string private_pkcs1;  // "-----BEGIN RSA PRIVATE KEY-----" …, the same key
+  std::string public_spki;    // "-----BEGIN PUBLIC KEY-----" …
+};
+// A new RSA key pair (2048 bits is what Alipay requires for RSA2). For tests
+// and for a shop that makes its app key here; IoError when OpenSSL fails.
+Result<RsaKeyPairPem> GenerateRsa(int bits = 2048);
+
+// The body of a PEM block as one base64 line, as Alipay's key tool shows a
+// key (headers and line breaks removed); the input unchanged when it has no
+// PEM header.
+std::string PemBodyBase64(std::string_view pem);
+
+}  // namespace linli
+// ==== [END SECTION] RSA-SHA256 ==================================================

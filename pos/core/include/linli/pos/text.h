@@ -135,3 +135,11 @@ Result<ZonedTime> ToZonedTime(int64_t unix_ms, const std::string& time_zone);
 std::string FormatInZone(int64_t unix_ms, const std::string& time_zone, const char* pattern);
 
 }  // namespace linli
+
+// ==== [SECTION] GB18030 input (Alipay statements), issue 13 =====================
+namespace linli {
+// GB18030 (and so GBK and GB2312) bytes as UTF-8, through ICU. InvalidArgument
+// when a byte sequence is not GB18030.
+Result<std::string> Gb18030ToUtf8(std::string_view bytes);
+}  // namespace linli
+// ==== [END SECTION] GB18030 input ===============================================
