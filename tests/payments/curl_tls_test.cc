@@ -4,6 +4,7 @@
 // checked to be what they were: pinned CA only, its own words.
 #include <doctest/doctest.h>
 
+#include "linli/payments/wechat_format.h"
 #include "linli/sync/transport.h"
 #include "payments/fake_wechat.h"
 
@@ -46,16 +47,28 @@ TEST_CASE("curl tls: the pinned CA is trusted, and a client certificate is prese
   FakeWechatPay fake;
   sync::CurlOptions o;
   o.ca_pem = fake.pki().ca_cert;
+  // A request signed right, so only the certificate decides.
+  payments::wechat::Params p = {{"appid", fake.options().appid}, {"mch_id", fake.options().mch_id},
+                                {"nonce_str", "n1"}, {"out_trade_no", "x"}, {"out_refund_no", "r"},
+                                {"total_fee", "1"}, {"refund_fee", "1"}};
+  p["sign"] = payments::wechat::Sign(p, fake.options().api_key, payments::wechat::SignType::kMd5);
+  sync::HttpRequest refund = Post(fake.base_url() + "/secapi/pay/refund");
+  refund.body = payments::wechat::EncodeXml(p);
   auto plain = sync::NewCurlTransport(o).value();
-  REQUIRE(plain->Send(Post(fake.base_url() + "/secapi/pay/refund")).ok());
+  auto res = plain->Send(refund);
+  REQUIRE(res.ok());
+  CHECK(res->body.find("证书") != std::string::npos);
   o.client_cert_pem = fake.pki().client_cert;
   o.client_key_pem = fake.pki().client_key;
   auto mutual = sync::NewCurlTransport(o).value();
-  REQUIRE(mutual->Send(Post(fake.base_url() + "/secapi/pay/refund")).ok());
+  res = mutual->Send(refund);
+  REQUIRE(res.ok());
+  CHECK(res->body.find("ORDERNOTEXIST") != std::string::npos);  // past the certificate check
   const auto reqs = fake.requests("/secapi/pay/refund");
   REQUIRE(reqs.size() == 2);
   CHECK_FALSE(reqs[0].client_cert);
   CHECK(reqs[1].client_cert);
+  CHECK(fake.refused_without_cert() == 1);  // /secapi/ without a certificate is refused
 }
 
 TEST_CASE("curl tls: a certificate without its key, or not PEM, is refused at construction") {

@@ -84,7 +84,7 @@ class FakeWechatPay {
     std::string api_key = "192006250b4c09247ec02edce69f6a2d";
     std::string sub_mch_id;  // set: 服务商 mode, required in every request
     std::string sub_appid;
-    int64_t slow_ms = 1500;  // how late the slow scenarios answer
+    int64_t slow_ms = 2500;  // how late the slow scenarios answer
     std::string bill_date = "20261204";
   };
 

@@ -57,7 +57,7 @@ TEST_CASE("wechat format: sign types read as the API spells them") {
   CHECK(std::string(SignTypeName(SignType::kHmacSha256)) == "HMAC-SHA256");
 }
 
-TEST_CASE("wechat format: XML goes out as CDATA and comes back the same, Chinese and ]]> included") {
+TEST_CASE("wechat format: XML goes out as CDATA and comes back the same, Chinese and a CDATA end marker included") {
   const Params p = {{"body", "邻里便利店-日用品"}, {"attach", "a]]>b<c>&d"}, {"total_fee", "1"}, {"empty", ""}};
   const std::string xml = EncodeXml(p);
   CHECK(xml.rfind("<xml><attach><![CDATA[", 0) == 0);
@@ -75,7 +75,7 @@ TEST_CASE("wechat format: DecodeXml reads plain text and entities as WeChat Pay 
   CHECK(p->size() == 2);
 }
 
-TEST_CASE("wechat format: DecodeXml refuses what is not a flat <xml> message") {
+TEST_CASE("wechat format: DecodeXml refuses what is not a flat xml message") {
   CHECK_FALSE(DecodeXml("").ok());
   CHECK_FALSE(DecodeXml("<html><a>1</a></html>").ok());
   CHECK_FALSE(DecodeXml("<xml><a><b>1</b></a></xml>").ok());

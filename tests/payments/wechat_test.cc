@@ -59,7 +59,7 @@ struct Wechat {
       config.key_file = dir.File("apiclient_key.pem");
     }
     config.connect_timeout_ms = 2000;
-    config.request_timeout_ms = 600;  // the fake's slow answers come after 1500 ms
+    config.request_timeout_ms = 1000;  // the fake's slow answers come after 2500 ms
     gateway = Make(config);
   }
 
@@ -442,7 +442,7 @@ TEST_CASE("wechat: a refund whose answer is lost is found by refundquery and mad
   w.CheckClean();
 }
 
-TEST_CASE("wechat: without the merchant certificate no refund is attempted; a stranger's certificate fails TLS") {
+TEST_CASE("wechat: without the merchant certificate no refund is attempted, and a stranger's certificate fails TLS") {
   Wechat w({}, /*with_cert=*/false);
   const PayRequest r = w.Request(Code("00"));
   REQUIRE(w.gateway->Pay(r).outcome == PayOutcome::kApproved);

@@ -413,6 +413,7 @@ GatewayReply WechatPayGateway::Impl::Pay(const PayRequest& request) {
   bool pending_request_error = false;
   bool wait_first = false;     // wait a poll interval before the first query
   std::string why;             // for the final message
+  std::string refused;         // return_code FAIL's return_msg, from the last micropay
   int sends = 0;
 
   auto send = [&]() -> std::optional<GatewayReply> {
@@ -420,6 +421,7 @@ GatewayReply WechatPayGateway::Impl::Pay(const PayRequest& request) {
     Answer a = Exchange(kMicropay, body, false);
     why = a.message;
     unanswered = false;
+    refused = a.kind == Answer::kFail ? a.message : std::string();
     switch (a.kind) {
       case Answer::kNotSent:
         return Reply(PayOutcome::kUnavailable, "could not reach WeChat Pay, nothing was sent (" + a.message + ")");
@@ -470,6 +472,11 @@ GatewayReply WechatPayGateway::Impl::Pay(const PayRequest& request) {
           // The FAIL is confirmed: WeChat Pay has no order, nothing was taken.
           return Reply(pending_request_error ? PayOutcome::kError : PayOutcome::kDeclined,
                        pending_fail + " (confirmed: no order was made)");
+        }
+        if (!refused.empty()) {
+          // Refused as wrongly made (签名错误, a missing sub_mch_id …), and WeChat
+          // Pay confirms, signed, that it made no order: nothing was taken.
+          return Reply(PayOutcome::kError, refused + " (confirmed: no order was made)");
         }
         if ((unanswered || (repeat && was_first)) && sends <= kMaxResends && Now() < deadline) {
           // The request was lost on the way: send it again, the same bytes.
