@@ -2,6 +2,7 @@
 
 #include <openssl/bio.h>
 #include <openssl/evp.h>
+#include <openssl/hmac.h>
 #include <openssl/pem.h>
 #include <openssl/x509.h>
 #include <openssl/kdf.h>
@@ -214,6 +215,25 @@ bool VerifySecret(std::string_view secret, std::string_view encoded) {
   if (!salt.ok() || !want.ok()) return false;
   auto got = Scrypt(secret, *salt, n, r, p);
   return got.ok() && SameBytes(*got, *want);
+}
+
+// ---- [SECTION] WeChat Pay v2 signatures (issue 13) ---------------------------
+
+std::string Md5Hex(std::string_view data) {
+  unsigned char out[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  // EVP_Digest: MD5() is deprecated in OpenSSL 3. It fails only without memory.
+  if (EVP_Digest(data.data(), data.size(), out, &len, EVP_md5(), nullptr) != 1) return std::string();
+  return HexEncode(std::string_view(reinterpret_cast<const char*>(out), len));
+}
+
+std::string HmacSha256Hex(std::string_view key, std::string_view data) {
+  unsigned char out[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  if (HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()), U(data), data.size(), out, &len) == nullptr) {
+    return std::string();
+  }
+  return HexEncode(std::string_view(reinterpret_cast<const char*>(out), len));
 }
 
 }  // namespace linli

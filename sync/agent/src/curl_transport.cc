@@ -74,7 +74,7 @@ size_t OnHeader(char* data, size_t size, size_t n, void* user) {
   return len;
 }
 
-Status CurlErrorToStatus(CURLcode code, const std::string& url, const char* detail) {
+Status CurlErrorToStatus(CURLcode code, const std::string& url, const char* detail, const std::string& peer) {
   const std::string why = detail && *detail ? detail : curl_easy_strerror(code);
   // if-chains, not a switch: CURLcode has ~100 values and -Wswitch-enum.
   auto is = [code](std::initializer_list<CURLcode> set) {
@@ -83,26 +83,33 @@ Status CurlErrorToStatus(CURLcode code, const std::string& url, const char* deta
     }
     return false;
   };
+  // The sync agent's words are kept as they were; another peer gets its name.
+  const bool hub = peer == "the hub";
   if (is({CURLE_COULDNT_RESOLVE_HOST, CURLE_COULDNT_RESOLVE_PROXY})) {
-    return Status::Unavailable("cannot find the hub " + url + " (" + why +
-                               "); check the store's internet connection and the hub address");
+    return Status::Unavailable("cannot find " + peer + " " + url + " (" + why +
+                               (hub ? "); check the store's internet connection and the hub address"
+                                    : "); check the store's internet connection"));
   }
   if (is({CURLE_COULDNT_CONNECT})) {
-    return Status::Unavailable("cannot reach the hub " + url + " (" + why +
-                               "); sales are kept and will be sent when it is back");
+    return Status::Unavailable("cannot reach " + peer + " " + url + " (" + why +
+                               (hub ? "); sales are kept and will be sent when it is back" : ")"));
   }
   if (is({CURLE_OPERATION_TIMEDOUT})) {
-    return Status::Unavailable("the hub did not answer in time (" + why + "); will retry");
+    return Status::Unavailable(peer + " did not answer in time (" + why + (hub ? "); will retry" : ")"));
   }
   if (is({CURLE_PEER_FAILED_VERIFICATION, CURLE_SSL_CACERT_BADFILE, CURLE_SSL_CONNECT_ERROR,
           CURLE_SSL_CERTPROBLEM})) {
-    return Status::Unavailable("the hub's certificate is not signed by the pinned CA (" + why +
-                               "); check the hub address and --ca with HQ");
+    if (hub) {
+      return Status::Unavailable("the hub's certificate is not signed by the pinned CA (" + why +
+                                 "); check the hub address and --ca with HQ");
+    }
+    return Status::Unavailable("the TLS connection to " + peer + " failed (" + why +
+                               "): its certificate is not trusted, or ours was refused");
   }
   if (is({CURLE_PARTIAL_FILE, CURLE_RECV_ERROR, CURLE_SEND_ERROR, CURLE_GOT_NOTHING})) {
-    return Status::Unavailable("the connection to the hub broke off (" + why + "); will retry");
+    return Status::Unavailable("the connection to " + peer + " broke off (" + why + (hub ? "); will retry" : ")"));
   }
-  return Status::Unavailable("talking to the hub failed (" + why + "); will retry");
+  return Status::Unavailable("talking to " + peer + " failed (" + why + (hub ? "); will retry" : ")"));
 }
 
 class CurlTransport final : public HttpTransport {
@@ -121,12 +128,13 @@ class CurlTransport final : public HttpTransport {
 
   Result<HttpResponse> Send(const HttpRequest& request) override {
     ++requests_;
+    may_have_arrived_ = false;
     const bool https = request.url.rfind("https://", 0) == 0;
     if (!https && !IsLoopbackUrl(request.url)) {
       return Status::InvalidArgument("the hub address " + request.url +
                                      " must start with https:// (plain http is only for this machine)");
     }
-    if (https && options_.ca_pem.empty()) {
+    if (https && options_.ca_pem.empty() && !options_.allow_system_ca) {
       return Status::InvalidArgument("no CA is pinned for " + request.url +
                                      "; enrol again with --ca FILE (the hub's CA certificate)");
     }
@@ -148,13 +156,25 @@ class CurlTransport final : public HttpTransport {
     curl_easy_setopt(curl_, CURLOPT_HEADERFUNCTION, OnHeader);
     curl_easy_setopt(curl_, CURLOPT_HEADERDATA, &sink);
     if (https) {
-      // The pinned CA only: the blob replaces the system bundle.
-      curl_blob blob{const_cast<char*>(options_.ca_pem.data()), options_.ca_pem.size(),
-                     CURL_BLOB_COPY};
-      curl_easy_setopt(curl_, CURLOPT_CAINFO_BLOB, &blob);
-      curl_easy_setopt(curl_, CURLOPT_CAPATH, nullptr);
+      if (!options_.ca_pem.empty()) {
+        // The pinned CA only: the blob replaces the system bundle.
+        curl_blob blob{const_cast<char*>(options_.ca_pem.data()), options_.ca_pem.size(),
+                       CURL_BLOB_COPY};
+        curl_easy_setopt(curl_, CURLOPT_CAINFO_BLOB, &blob);
+        curl_easy_setopt(curl_, CURLOPT_CAPATH, nullptr);
+      }  // else allow_system_ca: curl's default bundle
       curl_easy_setopt(curl_, CURLOPT_SSL_VERIFYPEER, 1L);
       curl_easy_setopt(curl_, CURLOPT_SSL_VERIFYHOST, 2L);
+      if (!options_.client_cert_pem.empty()) {
+        curl_blob cert{const_cast<char*>(options_.client_cert_pem.data()), options_.client_cert_pem.size(),
+                       CURL_BLOB_COPY};
+        curl_blob key{const_cast<char*>(options_.client_key_pem.data()), options_.client_key_pem.size(),
+                      CURL_BLOB_COPY};
+        curl_easy_setopt(curl_, CURLOPT_SSLCERT_BLOB, &cert);
+        curl_easy_setopt(curl_, CURLOPT_SSLCERTTYPE, "PEM");
+        curl_easy_setopt(curl_, CURLOPT_SSLKEY_BLOB, &key);
+        curl_easy_setopt(curl_, CURLOPT_SSLKEYTYPE, "PEM");
+      }
     }
     curl_slist* headers = nullptr;
     for (const auto& [name, value] : request.headers) {
@@ -175,11 +195,13 @@ class CurlTransport final : public HttpTransport {
     curl_easy_getinfo(curl_, CURLINFO_REQUEST_SIZE, &header_bytes);
     bytes_sent_ += header_bytes;
     if (request.method == "POST") bytes_sent_ += static_cast<int64_t>(request.body.size());
+    // Nothing written (no route, refused, TLS failed): the peer cannot have it.
+    may_have_arrived_ = header_bytes > 0;
     if (sink.over_limit) {
-      return Status::Unavailable("the hub's answer was larger than " +
+      return Status::Unavailable(options_.peer_name + "'s answer was larger than " +
                                  std::to_string(options_.max_response_bytes) + " bytes; refused");
     }
-    if (rc != CURLE_OK) return CurlErrorToStatus(rc, request.url, error);
+    if (rc != CURLE_OK) return CurlErrorToStatus(rc, request.url, error, options_.peer_name);
     long status = 0;
     curl_easy_getinfo(curl_, CURLINFO_RESPONSE_CODE, &status);
     response.status = static_cast<int>(status);
@@ -188,12 +210,14 @@ class CurlTransport final : public HttpTransport {
 
   int64_t bytes_sent() const override { return bytes_sent_; }
   int64_t requests() const override { return requests_; }
+  bool LastFailureMayHaveArrived() const override { return may_have_arrived_; }
 
  private:
   CurlOptions options_;
   CURL* curl_ = nullptr;
   int64_t bytes_sent_ = 0;
   int64_t requests_ = 0;
+  bool may_have_arrived_ = false;  // of the last Send
 };
 
 }  // namespace
@@ -201,6 +225,15 @@ class CurlTransport final : public HttpTransport {
 Result<std::unique_ptr<HttpTransport>> NewCurlTransport(const CurlOptions& options) {
   if (!options.ca_pem.empty() && options.ca_pem.find("-----BEGIN CERTIFICATE-----") == std::string::npos) {
     return Status::InvalidArgument("the CA file is not a PEM certificate (expected \"-----BEGIN CERTIFICATE-----\")");
+  }
+  if (options.client_cert_pem.empty() != options.client_key_pem.empty()) {
+    return Status::InvalidArgument("a client certificate needs its private key, and a key its certificate");
+  }
+  if (!options.client_cert_pem.empty() &&
+      (options.client_cert_pem.find("-----BEGIN CERTIFICATE-----") == std::string::npos ||
+       options.client_key_pem.find("PRIVATE KEY-----") == std::string::npos)) {
+    return Status::InvalidArgument("the client certificate or its key is not PEM (expected \"-----BEGIN "
+                                   "CERTIFICATE-----\" and \"-----BEGIN PRIVATE KEY-----\")");
   }
   auto t = std::make_unique<CurlTransport>(options);
   if (!t->ok()) return Status::IoError("libcurl could not be initialised");

@@ -72,6 +72,17 @@ Result<std::string> HashSecret(std::string_view secret, int log2_n = 14);
 // for an encoding HashSecret did not make.
 bool VerifySecret(std::string_view secret, std::string_view encoded);
 
+// ---- [SECTION] WeChat Pay v2 signatures (issue 13) ---------------------------
+// The digests the WeChat Pay merchant API v2 signs with (sync/payments'
+// wechat_format.h builds the string to sign). Both return lower-case hex,
+// two digits a byte, as HexEncode does; the API wants it upper-cased.
+
+// MD5 of `data`: 32 hex digits. MD5 is broken for collisions; it is here only
+// because WeChat Pay v2 still offers it (sign_type MD5). Prefer HMAC-SHA256.
+std::string Md5Hex(std::string_view data);
+// HMAC-SHA256 of `data` under `key` (RFC 2104): 64 hex digits.
+std::string HmacSha256Hex(std::string_view key, std::string_view data);
+
 }  // namespace linli
 
 // ==== [SECTION] RSA-SHA256 (Alipay RSA2), issue 13 ==============================

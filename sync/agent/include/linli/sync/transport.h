@@ -52,12 +52,31 @@ class HttpTransport {
   // construction (for `linli sync` and the benchmark).
   virtual int64_t bytes_sent() const = 0;
   virtual int64_t requests() const = 0;
+
+  // After a Send that returned a non-OK Status: false when the request
+  // certainly did not reach the peer (the name did not resolve, the
+  // connection was refused, TLS failed, nothing was written), true when it
+  // may have (timed out or cut off after sending). A payment gateway tells
+  // "not sent: offer cash" from "maybe taken: ask" by it. A transport that
+  // cannot tell says true, the safe side.
+  virtual bool LastFailureMayHaveArrived() const { return true; }
 };
 
 struct CurlOptions {
   // The CA that signed the hub's certificate, PEM text. Only it is trusted
-  // (the system store is not consulted). Empty: plain http:// to loopback only.
+  // (the system store is not consulted). Empty: plain http:// to loopback
+  // only, unless allow_system_ca.
   std::string ca_pem;
+  // With no ca_pem, check https:// peers against the system's CA store (a
+  // public service such as a payment network). The sync agent leaves it
+  // false: it talks to its hub only with the hub's CA pinned.
+  bool allow_system_ca = false;
+  // A client certificate and its private key, PEM text, sent when the peer
+  // asks (mutual TLS: WeChat Pay's refunds). Both or neither.
+  std::string client_cert_pem = {};
+  std::string client_key_pem = {};
+  // Who the peer is, in error messages: "cannot reach the hub …".
+  std::string peer_name = "the hub";
   int64_t connect_timeout_ms = 5'000;
   int64_t timeout_ms = 60'000;                    // whole request
   size_t max_response_bytes = 64u * 1024 * 1024;  // decoded body
