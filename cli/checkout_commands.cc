@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "cli.h"
+#include "linli/payments/till_gateways.h"
 #include "linli/pos/checkout.h"
 #include "linli/pos/journal.h"
 #include "linli/pos/money.h"
@@ -28,14 +29,24 @@ bool ReadWholeFile(const std::string& path, std::string& out) {
   return true;
 }
 
-// The till's payment gateway. The CLI runs the documented sandbox, so
-// training and scripted sessions never touch real money.
-// The payment sandbox keeps its state beside the store (SandboxStatePath),
-// so a code payment taken by the counter or by `linli sell` can be voided or
-// refunded here, in another process. One process serves one store.
-PaymentGateway& Gateway(const std::string& db_path) {
-  static SandboxGateway sandbox(SandboxStatePath(db_path));
-  return sandbox;
+// The till's payment gateway, from the store's payment settings
+// (payments::TillGateways): the documented sandbox unless payment.mode is
+// live, so training and scripted sessions never touch real money. The
+// sandbox keeps its state beside the store, so a code payment taken by the
+// counter or by `linli sell` can be voided or refunded here, in another
+// process. One process serves one store. Null (the reason printed) when the
+// live settings do not hold.
+PaymentGateway* Gateway(const std::string& db_path) {
+  static std::unique_ptr<payments::TillGateways> gateways;
+  if (!gateways) {
+    auto g = payments::TillGateways::Open(db_path);
+    if (!g.ok()) {
+      Fail(g.status());
+      return nullptr;
+    }
+    gateways = std::move(g).value();
+  }
+  return &gateways->gateway();
 }
 
 struct SellOpts {
@@ -118,7 +129,9 @@ void RegisterCheckoutCommands(CLI::App& app) {
     }
     TillScriptOptions opts;
     opts.receipt_columns = sell->receipt ? sell->width : 0;
-    TillScriptResult r = RunTillScript(db, TheClock(), &Gateway(sell->db), sell->parsed, opts);
+    PaymentGateway* gateway = Gateway(sell->db);
+    if (!gateway) return 1;
+    TillScriptResult r = RunTillScript(db, TheClock(), gateway, sell->parsed, opts);
     if (sell->json) {
       PrintJson(r.completed);
     } else {
@@ -192,7 +205,9 @@ void RegisterCheckoutCommands(CLI::App& app) {
       }
       req.lines.push_back({line, *qty});
     }
-    auto done = RefundSale(db, TheClock(), *user, req, &Gateway(ref->db));
+    PaymentGateway* gateway = Gateway(ref->db);
+    if (!gateway) return 1;
+    auto done = RefundSale(db, TheClock(), *user, req, gateway);
     if (!done.ok()) return Fail(done.status());
     std::string receipt;
     if (ref->receipt) {
@@ -223,8 +238,9 @@ void RegisterCheckoutCommands(CLI::App& app) {
   OnStore(v, &vd->db, [vd](Database& db) {
     auto user = SignInOrFail(db, vd->cashier, vd->pin);
     if (!user) return 1;
-    auto done = VoidLastSale(db, TheClock(), *user, Approval{vd->manager_pin, "", vd->reason}, &Gateway(vd->db),
-                             vd->to_cash);
+    PaymentGateway* gateway = Gateway(vd->db);
+    if (!gateway) return 1;
+    auto done = VoidLastSale(db, TheClock(), *user, Approval{vd->manager_pin, "", vd->reason}, gateway, vd->to_cash);
     if (!done.ok()) return Fail(done.status());
     if (vd->json) PrintJson(done->ToJson());
     else std::cout << TrF("cli.void.done", done->original_receipt_no, done->receipt_no) << "\n";

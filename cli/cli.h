@@ -100,6 +100,7 @@ Result<Report> BuildReport(Database& db, bool z, const std::string& date);
 void RegisterStoreCommands(CLI::App& app);    // init, user, stock
 void RegisterCatalogCommands(CLI::App& app);  // catalog, barcode
 void RegisterProductCommands(CLI::App& app);  // product add|edit (at the till's rules)
+void RegisterPaymentCommands(CLI::App& app);  // payments test
 void RegisterCheckoutCommands(CLI::App& app); // sell, sale, refund, void, journal, member, promo
 void RegisterShiftCommands(CLI::App& app);    // shift, report
 void RegisterPrintCommands(CLI::App& app);    // print, drawer

@@ -107,6 +107,7 @@ int main(int argc, char** argv) {
   linli::cli::RegisterStoreCommands(app);
   linli::cli::RegisterCatalogCommands(app);
   linli::cli::RegisterProductCommands(app);
+  linli::cli::RegisterPaymentCommands(app);
   linli::cli::RegisterCheckoutCommands(app);
   linli::cli::RegisterShiftCommands(app);
   linli::cli::RegisterPrintCommands(app);

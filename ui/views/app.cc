@@ -269,6 +269,12 @@ bool App::OpenStoreAndDevices() {
     return false;
   }
   db_ = std::move(*db);
+  if (auto g = payments::TillGateways::Open(o_.db_path); g.ok()) {
+    gateways_ = std::move(g).value();
+  } else {
+    gateway_error_ = g.status().message();
+    std::fprintf(stderr, "linli-counter: payment codes are off: %s\n", gateway_error_.c_str());
+  }
   const std::string uri = !o_.printer_uri.empty() ? o_.printer_uri : GetConfig(*db_, "counter.printer_uri").value_or("");
   if (!uri.empty() && uri != "none") {
     auto p = OpenCounterPrinter(o_.db_path, uri, GetConfig(*db_, "counter.printer_profile").value_or("generic58"),
@@ -317,7 +323,7 @@ int App::Run() {
   services.db = db_.get();
   services.db_path = o_.db_path;
   services.clock = &clock_;
-  services.gateway = &gateway_;
+  services.gateway = gateways_ ? &gateways_->gateway() : static_cast<PaymentGateway*>(&no_networks_);
   services.printer = printer_.get();
   services.scale = scale_.get();
   services.sync = sync_ ? static_cast<SyncStatusSource*>(sync_.get()) : &no_sync_;
@@ -333,6 +339,9 @@ int App::Run() {
   if (Status st = model_->Start(); !st.ok()) {
     std::fprintf(stderr, "linli-counter: %s\n", st.message().c_str());
     return 1;
+  }
+  if (!gateway_error_.empty()) {
+    model_->session().Notify(Notice::Level::kError, TrF("notice.payments_off", gateway_error_));
   }
   if (!o_.language.empty()) {
     if (auto lang = ParseLanguage(o_.language); lang.ok()) Lang().SetLanguage(*lang);

@@ -22,6 +22,7 @@
 #include "linli/drivers/scale.h"
 #include "linli/pos/clock.h"
 #include "linli/pos/db.h"
+#include "linli/payments/till_gateways.h"
 #include "linli/pos/payments.h"
 #include "linli/ui/counter_model.h"
 #include "linli/ui/hub_enroller.h"
@@ -68,10 +69,14 @@ class App {
   Fonts fonts_;
   std::unique_ptr<Database> db_;
   SystemClock clock_;
-  // Training/sandbox until a real gateway adapter is configured; its state
-  // beside the store, so `linli refund` and `linli void` can undo what the
-  // counter took.
-  SandboxGateway gateway_{SandboxStatePath(o_.db_path)};
+  // The payment-code gateway from the store's settings (payments::
+  // TillGateways): the sandbox, its state beside the store so `linli refund`
+  // and `linli void` can undo what the counter took, unless payment.mode is
+  // live. Live settings that do not hold leave no network accepted
+  // (no_networks_): the counter keeps selling, for other tenders.
+  std::unique_ptr<payments::TillGateways> gateways_;
+  RoutingGateway no_networks_{nullptr};
+  std::string gateway_error_;
   std::unique_ptr<CounterPrinter> printer_;
   std::unique_ptr<Scale> scale_;
   FakeScale* fake_scale_ = nullptr;

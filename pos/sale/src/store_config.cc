@@ -117,6 +117,7 @@ const std::vector<ConfigKeyInfo>& KnownConfigKeys() {
       {"payment.wechat.api_key_file", "", "微信支付 API密钥文件（0600） / file holding the API key (mode 0600)", false},
       {"payment.wechat.cert_file", "", "微信支付 商户证书 apiclient_cert.pem（退款用） / merchant certificate", false},
       {"payment.wechat.key_file", "", "微信支付 商户私钥 apiclient_key.pem（0600） / merchant key (mode 0600)", false},
+      {"payment.wechat.ca_file", "", "微信支付 只信任此CA（测试或代理用，可选） / trust only this CA (tests, a proxy)", false},
       {"payment.wechat.sign_type", "hmac-sha256", "微信支付 签名方式 / signature: hmac-sha256|md5", false},
       {"payment.wechat.base_url", "https://api.mch.weixin.qq.com", "微信支付 网关地址 / WeChat Pay gateway URL", false},
       {"payment.alipay.app_id", "", "支付宝 应用APPID / Alipay app id", false},
