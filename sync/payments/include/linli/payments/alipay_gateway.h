@@ -1,7 +1,7 @@
 // Alipay 当面付 条码支付 (face-to-face, the customer shows a payment code) as a
 // PaymentGateway (pos/sale payments.h), over Alipay's open platform gateway:
 // form-encoded POSTs, JSON answers, RSA2 (SHA256withRSA) signatures both ways.
-// See docs/payments-alipay.md for what a shop or ISV must set up.
+// See docs/payments.md (Alipay) for what a shop or ISV must set up.
 //
 // Calls: alipay.trade.pay (scene bar_code), alipay.trade.query,
 // alipay.trade.cancel, alipay.trade.refund, and for reconciliation
