@@ -111,3 +111,25 @@ TEST_CASE("payments cli: a wrong API key is named by payments test, and an Alipa
 }
 
 }  // namespace linli::testing
+
+namespace linli::testing {
+
+TEST_CASE("payments cli: live settings that do not hold turn payment codes off, and cash still sells") {
+  LiveTill t;
+  // The API key file readable by others: the gateway refuses to use it.
+  REQUIRE(::chmod(t.dir.File("api_key").c_str(), 0644) == 0);
+  auto code = t.Sell("134567890123456700");
+  CHECK(code.exit_code != 0);
+  CHECK(code.err.find("payment codes are off") != std::string::npos);
+  CHECK(code.err.find("chmod 600") != std::string::npos);
+  CHECK(t.fake.requests().empty());
+  const nlohmann::json cash = {
+      {"cashier", "1001"},
+      {"pin", "1234"},
+      {"sales", {{{"actions", {{{"scan", "6901234567892"}}, {{"pay", {{"method", "cash"}, {"amount_fen", 500}}}}}}}}}};
+  WriteFile(t.dir.File("cash.json"), cash.dump());
+  auto sold = RunLinli("sell" + t.D + "--json --script " + Q(t.dir.File("cash.json")));
+  CHECK_MESSAGE(sold.exit_code == 0, sold.err);
+}
+
+}  // namespace linli::testing
