@@ -9,6 +9,7 @@
 #include <stdexcept>
 #include <thread>
 
+#include "crash_gateway.h"
 #include "linli/payments/alipay_gateway.h"
 #include "linli/pos/crypto.h"
 #include "linli/pos/payments.h"
@@ -396,32 +397,6 @@ TEST_CASE("the statement lists each payment and refund with our keys and exact a
   CHECK_FALSE(payments::ParseAlipayBillCsv("支付宝交易号,商户订单号,业务类型,订单金额（元）\n1,2,交易,1.234\n").ok());
 }
 
-namespace {
-
-struct SimulatedCrash : std::runtime_error {
-  SimulatedCrash() : std::runtime_error("simulated crash") {}
-};
-
-// Passes Pay on, then "dies" before the reply can be recorded.
-class CrashAfterPay final : public PaymentGateway {
- public:
-  explicit CrashAfterPay(PaymentGateway& inner) : inner_(inner) {}
-  GatewayReply Pay(const PayRequest& r) override {
-    inner_.Pay(r);
-    throw SimulatedCrash();
-  }
-  QueryReply Query(const std::string& k) override { return inner_.Query(k); }
-  UndoReply Cancel(const std::string& k) override { return inner_.Cancel(k); }
-  UndoReply Reverse(const std::string& k) override { return inner_.Reverse(k); }
-  UndoReply Refund(const std::string& k, const std::string& rk, int64_t f) override {
-    return inner_.Refund(k, rk, f);
-  }
-
- private:
-  PaymentGateway& inner_;
-};
-
-}  // namespace
 
 TEST_CASE("through PaymentService: approved, declined in plain words, and a crash resolved by query, not resent") {
   Rig rig;
@@ -440,9 +415,9 @@ TEST_CASE("through PaymentService: approved, declined in plain words, and a cras
   std::string key;
   {
     auto db = OpenStore(path).value();
-    CrashAfterPay dying(*rig.gateway);
+    linli::testing::CrashAfterPay dying(*rig.gateway);
     PaymentService service(*db, dying, rig.clock);
-    CHECK_THROWS_AS(service.PayByCode("sale-3", Code("10", "0005"), 990), SimulatedCrash);
+    CHECK_THROWS_AS(service.PayByCode("sale-3", Code("10", "0005"), 990), linli::testing::SimulatedCrash);
     auto open = service.Unresolved();
     REQUIRE(open.ok());
     REQUIRE(open->size() == 1);
@@ -471,7 +446,7 @@ TEST_CASE("through PaymentService: a pending attempt Alipay never saw is closed,
   // Crash before anything was sent: the row is pending, Alipay knows nothing.
   class CrashBeforePay final : public PaymentGateway {
    public:
-    GatewayReply Pay(const PayRequest&) override { throw SimulatedCrash(); }
+    GatewayReply Pay(const PayRequest&) override { throw linli::testing::SimulatedCrash(); }
     QueryReply Query(const std::string&) override { return {}; }
     UndoReply Cancel(const std::string&) override { return {}; }
     UndoReply Reverse(const std::string&) override { return {}; }
@@ -479,7 +454,7 @@ TEST_CASE("through PaymentService: a pending attempt Alipay never saw is closed,
   } dying;
   {
     PaymentService service(*db, dying, rig.clock);
-    CHECK_THROWS_AS(service.PayByCode("sale-9", Code("00"), 100), SimulatedCrash);
+    CHECK_THROWS_AS(service.PayByCode("sale-9", Code("00"), 100), linli::testing::SimulatedCrash);
   }
   PaymentService service(*db, *rig.gateway, rig.clock);
   auto open = service.Unresolved();

@@ -12,6 +12,7 @@
 #include <stdexcept>
 #include <thread>
 
+#include "crash_gateway.h"
 #include "linli/payments/wechat_pay.h"
 #include "linli/pos/payments.h"
 #include "linli/pos/store.h"
@@ -554,30 +555,6 @@ TEST_CASE("wechat: secret files others can read are refused, and no error quotes
 
 // ---- Through PaymentService --------------------------------------------------
 
-namespace {
-
-struct SimulatedCrash : std::runtime_error {
-  SimulatedCrash() : std::runtime_error("simulated crash") {}
-};
-
-// Pays for real, then "dies" before PaymentService can record the answer.
-class DyingGateway final : public PaymentGateway {
- public:
-  explicit DyingGateway(PaymentGateway& inner) : inner_(inner) {}
-  GatewayReply Pay(const PayRequest& r) override {
-    inner_.Pay(r);
-    throw SimulatedCrash();
-  }
-  QueryReply Query(const std::string& k) override { return inner_.Query(k); }
-  UndoReply Cancel(const std::string& k) override { return inner_.Cancel(k); }
-  UndoReply Reverse(const std::string& k) override { return inner_.Reverse(k); }
-  UndoReply Refund(const std::string& k, const std::string& rk, int64_t f) override { return inner_.Refund(k, rk, f); }
-
- private:
-  PaymentGateway& inner_;
-};
-
-}  // namespace
 
 TEST_CASE("wechat: through PaymentService a payment is recorded, approved with WeChat's id, and a decline says why") {
   Wechat w;
@@ -604,9 +581,9 @@ TEST_CASE("wechat: a till that dies mid-payment resolves the pending attempt by 
   std::string key;
   {
     auto db = OpenStore(path).value();
-    DyingGateway dying(*w.gateway);
+    linli::testing::CrashAfterPay dying(*w.gateway);
     PaymentService service(*db, dying, w.clock);
-    CHECK_THROWS_AS(service.PayByCode("sale-1", Code("00"), 880), SimulatedCrash);
+    CHECK_THROWS_AS(service.PayByCode("sale-1", Code("00"), 880), linli::testing::SimulatedCrash);
     auto open = service.Unresolved();
     REQUIRE(open.ok());
     REQUIRE(open->size() == 1);
