@@ -44,6 +44,8 @@
 #include "linli/pos/store.h"
 #include "linli/pos/till_script.h"
 #include "linli/pos/users.h"
+#include "linli/payments/alipay_gateway.h"
+#include "linli/payments/wechat_format.h"
 #include "linli/sync/protocol.h"
 
 namespace linli::fuzz {
@@ -455,6 +457,45 @@ inline int FuzzHubRequest(const uint8_t* data, size_t size) {
     LINLI_FUZZ_CHECK(raw.status().code() == Status::Code::kInvalidArgument ||
                          raw.status().code() == Status::Code::kFailedPrecondition,
                      "gunzip failed with " + raw.status().ToString());
+  }
+  return 0;
+}
+
+// ---- Payment networks: what WeChat Pay and Alipay send back ------------------------
+
+// WeChat Pay's XML answers (DecodeXml, signatures) and statements (ParseBill),
+// and Alipay's statement CSV: hostile bytes from the network side. An
+// accepted XML document must encode and decode back to the same parameters;
+// a signature made over them must verify, and one byte changed must not;
+// statement amounts are exact fen.
+inline int FuzzPaymentAnswers(const uint8_t* data, size_t size) {
+  using namespace linli::payments;
+  std::string_view text = AsText(data, size);
+  auto params = wechat::DecodeXml(text);
+  if (params.ok()) {
+    auto again = wechat::DecodeXml(wechat::EncodeXml(*params));
+    LINLI_FUZZ_CHECK(again.ok() && *again == *params, "decoded XML does not encode back to the same parameters");
+    const std::string key = "192006250b4c09247ec02edce69f6a2d";
+    for (wechat::SignType type : {wechat::SignType::kMd5, wechat::SignType::kHmacSha256}) {
+      wechat::Params signed_params = *params;
+      signed_params["sign_type"] = wechat::SignTypeName(type);
+      signed_params["sign"] = wechat::Sign(signed_params, key, type);
+      LINLI_FUZZ_CHECK(wechat::VerifySign(signed_params, key, type), "a fresh signature does not verify");
+      signed_params["sign_type"] += "x";
+      LINLI_FUZZ_CHECK(!wechat::VerifySign(signed_params, key, type), "a changed parameter still verifies");
+    }
+  } else {
+    LINLI_FUZZ_CHECK(params.status().message().size() < 1000, "refusal message grows with the input");
+  }
+  if (auto bill = wechat::ParseBill(text); bill.ok()) {
+    LINLI_FUZZ_CHECK(bill->summary.count == static_cast<int64_t>(bill->rows.size()), "statement count disagrees");
+  }
+  if (size < 64 * 1024) {
+    if (auto rows = ParseAlipayBillCsv(text); rows.ok()) {
+      for (const AlipayBillRow& r : *rows) {
+        LINLI_FUZZ_CHECK(r.amount_fen > INT64_MIN / 2 && r.amount_fen < INT64_MAX / 2, "statement amount out of range");
+      }
+    }
   }
   return 0;
 }

@@ -32,6 +32,7 @@ constexpr Target kTargets[] = {
     {"csv", fuzz::FuzzCsv},               {"escpos", fuzz::FuzzEscPos},
     {"sync_batch", fuzz::FuzzSyncBatch},  {"hub_request", fuzz::FuzzHubRequest},
     {"till_script", fuzz::FuzzTillScript}, {"receipt_qr", fuzz::FuzzReceiptQr},
+    {"payment_answers", fuzz::FuzzPaymentAnswers},
 };
 
 std::vector<fs::path> Inputs(const std::string& kind, const std::string& target) {
