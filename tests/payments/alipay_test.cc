@@ -553,3 +553,15 @@ TEST_CASE("the statement as Alipay serves it: a zip of GBK files, the detail bes
   const std::string zip = linli::testing::ReadFile(rig.dir.File("bill.zip"));
   CHECK_FALSE(payments::ParseAlipayBillFile(zip.substr(0, zip.size() / 2)).ok());
 }
+
+TEST_CASE("alipay: a trade.pay that never left the till is unavailable at once, without waiting or cancelling") {
+  Rig rig;
+  rig.config.base_url = "http://127.0.0.1:1/gateway.do";  // nothing listens on port 1
+  rig.Remake();
+  const int64_t before = rig.clock.NowMs();
+  GatewayReply r = rig.gateway->Pay(rig.Request(Code("00")));
+  CHECK(r.outcome == PayOutcome::kUnavailable);
+  CHECK(r.message.find("not sent") != std::string::npos);
+  CHECK(rig.clock.NowMs() == before);  // no poll interval slept
+  CHECK(rig.fake.Requests().empty());
+}

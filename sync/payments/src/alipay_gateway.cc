@@ -57,6 +57,7 @@ std::string Str(const json& node, const char* name) {
 // One verified answer from the gateway.
 struct Answer {
   enum Kind { kNoAnswer, kUnverified, kVerified } kind = kNoAnswer;
+  bool not_sent = false;  // kNoAnswer: the request certainly never left the till
   std::string why;  // for kNoAnswer / kUnverified
   json node;        // the response node, for kVerified
   std::string code() const { return Str(node, "code"); }
@@ -229,11 +230,15 @@ struct AlipayGateway::Impl {
     req.url = config.base_url;
     req.headers = {{"Content-Type", "application/x-www-form-urlencoded;charset=utf-8"}};
     req.body = body;
+    bool may_have_arrived = true;
     Result<sync::HttpResponse> res = [&] {
       std::lock_guard<std::mutex> lock(transport_mu);
-      return transport.Send(req);
+      Result<sync::HttpResponse> r = transport.Send(req);
+      if (!r.ok()) may_have_arrived = transport.LastFailureMayHaveArrived();
+      return r;
     }();
     if (!res.ok()) {
+      a.not_sent = !may_have_arrived;
       a.why = "no answer from Alipay: " + res.status().message();
       return a;
     }
@@ -501,6 +506,13 @@ GatewayReply AlipayGateway::Pay(const PayRequest& request) {
   }
 
   Answer a = m.Send("alipay.trade.pay", body);
+  if (a.not_sent) {
+    // Nothing reached Alipay (no route, refused, TLS failed before sending):
+    // no money can have been taken, and the till says "offline" at once.
+    reply.outcome = PayOutcome::kUnavailable;
+    reply.message = "alipay.trade.pay not sent: " + a.why;
+    return reply;
+  }
   if (a.kind != Answer::kVerified) return m.Settle(request.attempt_key, deadline_ms, a.why);
   const std::string code = a.code();
   const std::string sub = a.sub_code();

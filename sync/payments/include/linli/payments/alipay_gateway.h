@@ -27,6 +27,9 @@
 //                           confirmed by query, then kApproved; others kDeclined
 //   40001/40002/40003/40006/20001 (our request refused: bad signature, missing
 //                           permission, bad app_auth_token) → kError
+//   not sent at all (no route, refused, TLS failed before the request left:
+//   HttpTransport::LastFailureMayHaveArrived false) → kUnavailable at once,
+//                           so the counter offers cash without waiting
 // When the deadline passes without a definite answer, alipay.trade.cancel
 // follows the last query at once (retried while retry_flag is "Y"). Its
 // `action` says what it did: "close" (nothing was paid) → kDeclined;
