@@ -30,6 +30,12 @@ Result<int64_t> Quantity(const nlohmann::json& j) {
   if (j.contains("qty")) {
     auto q = IntField(j, "qty");
     if (!q.ok()) return q.status();
+    // Whole pieces, scaled by 1000 below: past this the product would overflow.
+    constexpr int64_t kMaxPieces = 1'000'000'000;
+    if (*q > kMaxPieces || *q < -kMaxPieces) {
+      return Status::InvalidArgument("qty " + std::to_string(*q) + " is out of range; at most " +
+                                     std::to_string(kMaxPieces) + " pieces");
+    }
     return *q * 1000;
   }
   return int64_t{1000};
