@@ -5,6 +5,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cstdio>
 #include <cstdlib>
 #include <fstream>
 #include <random>
@@ -69,6 +70,17 @@ std::string MakeDemoStoreWithCli(const TempDir& dir) {
   REQUIRE(RunLinli("user add" + D + "--id 1001 --name 张三 --role cashier", "1234\n").exit_code == 0);
   REQUIRE(RunLinli("user add" + D + "--id 9001 --name 李店长 --role manager --pin 9999").exit_code == 0);
   return db;
+}
+
+std::string ShellOutput(const std::string& cmd) {
+  std::string out;
+  FILE* f = popen(cmd.c_str(), "r");
+  if (f == nullptr) return out;
+  char buf[4096];
+  size_t n;
+  while ((n = fread(buf, 1, sizeof buf, f)) > 0) out.append(buf, n);
+  pclose(f);
+  return out;
 }
 
 }  // namespace linli::testing

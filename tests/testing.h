@@ -29,6 +29,10 @@ struct RunResult {
 // Runs the linli binary with a shell-quoted argument string; stdin from `input`.
 RunResult RunLinli(const std::string& args, const std::string& input = "");
 
+// Runs `cmd` with /bin/sh and returns what it wrote to stdout ("" when it
+// could not be started): for tests that compare with a system tool.
+std::string ShellOutput(const std::string& cmd);
+
 // Writes text to a file (overwriting).
 void WriteFile(const std::string& path, const std::string& text);
 std::string ReadFile(const std::string& path);

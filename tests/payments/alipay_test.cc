@@ -497,18 +497,6 @@ TEST_CASE("one gateway serves several threads at once, each payment taken once")
   CHECK(WireProblems(rig.fake).empty());
 }
 
-namespace {
-std::string Shell(const std::string& cmd) {
-  std::string out;
-  FILE* f = popen(cmd.c_str(), "r");
-  if (f == nullptr) return out;
-  char buf[4096];
-  size_t n;
-  while ((n = fread(buf, 1, sizeof buf, f)) > 0) out.append(buf, n);
-  pclose(f);
-  return out;
-}
-}  // namespace
 
 TEST_CASE("GBK text reads as UTF-8") {
   CHECK(Gb18030ToUtf8("\xD6\xD0\xCE\xC4 abc").value() == "中文 abc");
@@ -516,8 +504,8 @@ TEST_CASE("GBK text reads as UTF-8") {
 }
 
 TEST_CASE("the statement as Alipay serves it: a zip of GBK files, the detail beside its summary") {
-  if (Shell("command -v zip; command -v iconv").find("iconv") == std::string::npos ||
-      Shell("command -v zip").empty()) {
+  if (linli::testing::ShellOutput("command -v zip; command -v iconv").find("iconv") == std::string::npos ||
+      linli::testing::ShellOutput("command -v zip").empty()) {
     MESSAGE("zip or iconv not installed: the zip statement test is skipped");
     return;
   }
@@ -535,7 +523,7 @@ TEST_CASE("the statement as Alipay serves it: a zip of GBK files, the detail bes
   const std::string d = rig.dir.path().string();
   for (const char* flags : {"-q -fd", "-q -0"}) {
     CAPTURE(flags);
-    Shell("cd '" + d + "' && rm -f bill.zip && iconv -f UTF-8 -t GBK detail.csv > '20880000000000000156_20261204_业务明细.csv'"
+    linli::testing::ShellOutput("cd '" + d + "' && rm -f bill.zip && iconv -f UTF-8 -t GBK detail.csv > '20880000000000000156_20261204_业务明细.csv'"
           " && iconv -f UTF-8 -t GBK summary.csv > '20880000000000000156_20261204_业务明细(汇总).csv'"
           " && zip " + std::string(flags) + " bill.zip '20880000000000000156_20261204_业务明细(汇总).csv'"
           " '20880000000000000156_20261204_业务明细.csv'");

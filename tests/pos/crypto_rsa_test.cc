@@ -17,17 +17,6 @@ const RsaKeyPairPem& Pair() {
   return pair;
 }
 
-std::string Run(const std::string& cmd) {
-  std::string out;
-  FILE* f = popen(cmd.c_str(), "r");
-  if (f == nullptr) return out;
-  char buf[4096];
-  size_t n;
-  while ((n = fread(buf, 1, sizeof buf, f)) > 0) out.append(buf, n);
-  pclose(f);
-  return out;
-}
-
 }  // namespace
 
 TEST_CASE("crypto: base64 round-trips every length and refuses what is not base64") {
@@ -107,7 +96,7 @@ TEST_CASE("crypto: what is not an RSA key is refused without echoing it") {
 }
 
 TEST_CASE("crypto: the signature is the one openssl dgst -sha256 -sign makes (SHA256withRSA, PKCS#1 v1.5)") {
-  if (Run("command -v openssl").empty()) {
+  if (linli::testing::ShellOutput("command -v openssl").empty()) {
     MESSAGE("openssl command not found: cross-check skipped");
     return;
   }
@@ -115,7 +104,7 @@ TEST_CASE("crypto: the signature is the one openssl dgst -sha256 -sign makes (SH
   linli::testing::WriteFile(dir.File("key.pem"), Pair().private_pkcs1);
   linli::testing::WriteFile(dir.File("msg"), "a=1&b=2&sign_type=RSA2");
   const std::string theirs =
-      Run("openssl dgst -sha256 -sign '" + dir.File("key.pem") + "' '" + dir.File("msg") + "' | openssl base64 -A");
+      linli::testing::ShellOutput("openssl dgst -sha256 -sign '" + dir.File("key.pem") + "' '" + dir.File("msg") + "' | openssl base64 -A");
   auto ours = RsaKey::Private(Pair().private_pkcs8)->SignSha256("a=1&b=2&sign_type=RSA2");
   REQUIRE(ours.ok());
   CHECK(Base64Encode(*ours) == theirs);

@@ -66,9 +66,12 @@ std::optional<Key> ParseKey(std::string_view name) {
 CounterSession::CounterSession(CounterServices services) : s_(services) {}
 CounterSession::~CounterSession() = default;
 
-void CounterSession::LoadSettings() {
+Status CounterSession::LoadSettings() {
   Database& db = *s_.db;
-  if (auto info = LoadStoreInfo(db); info.ok()) time_zone_ = info->timezone;
+  auto info = LoadStoreInfo(db);
+  if (!info.ok()) return info.status();
+  store_name_ = info->name;
+  time_zone_ = info->timezone;
   if (auto layouts = LoadScaleLayouts(db); layouts.ok()) layouts_ = *layouts;
   if (checkout_) checkout_->SetMergeRescans(Config(db, "counter.merge_rescan", "1") != "0");
   settings_.printer_uri = Config(db, "counter.printer_uri", "");
@@ -100,20 +103,14 @@ void CounterSession::LoadSettings() {
     Notify(Notice::Level::kError, TrF("notice.quick_keys_bad", keys.status().message()));
   }
   if (auto lang = ParseLanguage(settings_.language); lang.ok()) Lang().SetLanguage(*lang);
+  return Status::Ok();
 }
 
 Status CounterSession::Start() {
   if (!s_.db || !s_.clock || !s_.tasks) return Status::InvalidArgument("counter services missing");
-  auto info = LoadStoreInfo(*s_.db);
-  if (!info.ok()) return info.status();
-  store_name_ = info->name;
-  time_zone_ = info->timezone;
-  auto layouts = LoadScaleLayouts(*s_.db);
-  if (layouts.ok()) layouts_ = *layouts;
+  if (Status st = LoadSettings(); !st.ok()) return st;
   catalog_ = std::make_unique<Catalog>(*s_.db);
   if (s_.gateway) payments_ = std::make_unique<PaymentService>(*s_.db, *s_.gateway, *s_.clock);
-
-  LoadSettings();
 
   // A crash may have left a payment-code attempt unknown: settle it first.
   if (payments_) {

@@ -846,8 +846,12 @@ Result<std::vector<SuspendedCart>> ListSuspended(Database& db) {
 // ---------------------------------------------------------------------------
 // Members and promotions
 
+bool IsMobileNumber(std::string_view phone) {
+  return phone.size() == 11 && phone[0] == '1' && phone.find_first_not_of("0123456789") == std::string_view::npos;
+}
+
 Status AddMember(Database& db, const std::string& phone, const std::string& name, const Clock& clock) {
-  if (phone.size() != 11 || phone[0] != '1' || phone.find_first_not_of("0123456789") != std::string::npos) {
+  if (!IsMobileNumber(phone)) {
     return Status::InvalidArgument("phone \"" + phone + "\" is not an 11-digit mobile number")
         .WithKey("pos.member.bad_phone", {{"phone", phone}});
   }

@@ -54,7 +54,7 @@ void ManageModel::SubmitPrompt(const Prompt& p) {
     session_.prompt().error = TrStatus(change.status());
     return;
   }
-  session_.LoadSettings();
+  if (Status st = session_.LoadSettings(); !st.ok()) return session_.ReportError(st);
   session_.Notify(Notice::Level::kSuccess, TrF("manage.saved", p.sku));
   Reload();
 }

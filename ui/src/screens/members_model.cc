@@ -38,7 +38,7 @@ void MembersModel::Load(const std::string& phone) {
 void MembersModel::Lookup() {
   session_.Touch();
   const std::string phone = Trim(state_.phone);
-  if (phone.size() != 11 || !AllDigits(phone) || phone[0] != '1') {
+  if (!IsMobileNumber(phone)) {
     state_.found.reset();
     state_.not_found = false;
     return session_.Notify(Notice::Level::kError, TrF("members.bad_phone", phone));
@@ -48,7 +48,7 @@ void MembersModel::Lookup() {
 
 void MembersModel::AskAdd() {
   const std::string phone = Trim(state_.phone);
-  if (phone.size() != 11 || !AllDigits(phone) || phone[0] != '1') {
+  if (!IsMobileNumber(phone)) {
     return session_.Notify(Notice::Level::kError, TrF("members.bad_phone", phone));
   }
   session_.OpenPrompt(PromptKind::kMemberAdd, "members.add.title", "members.add.hint");

@@ -201,9 +201,10 @@ class CounterSession {
   // Loads the store's name, settings and scale layouts, resolves payment
   // attempts left unknown by a crash, and shows sign-in.
   Status Start();
-  // Reads the store's settings (store_config) again, as after `linli config
-  // set` or the manage screen changed one.
-  void LoadSettings();
+  // Reads the store's name, zone, scale layouts and settings (store_config):
+  // at Start, and again after the manage screen changed one. The store's
+  // info unreadable: its Status.
+  Status LoadSettings();
   // Every frame: notices fade, the status bar refreshes.
   void Tick();
   // Something the cashier did (resets the idle timer).

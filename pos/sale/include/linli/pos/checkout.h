@@ -222,6 +222,8 @@ struct Member {
   std::string name;
   int64_t points = 0;
 };
+// An 11-digit mainland mobile number ("13800138000"): what a member is known by.
+bool IsMobileNumber(std::string_view phone);
 Status AddMember(Database& db, const std::string& phone, const std::string& name, const Clock& clock);
 Result<std::optional<Member>> FindMember(Database& db, std::string_view phone);
 
